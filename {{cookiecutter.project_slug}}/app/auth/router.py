@@ -1,0 +1,31 @@
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, status
+from fastapi.security import OAuth2PasswordRequestForm
+
+from app.auth.dependencies import unauthorized
+from app.core.config import get_settings
+from app.core.db import SessionDep
+from app.core.security import create_access_token
+from app.users import service
+from app.users.models import User
+from app.users.schemas import Token, UserCreate, UserRead
+
+INCORRECT_CREDENTIALS = "Incorrect email or password"
+
+router = APIRouter(prefix="/auth", tags=["auth"])
+
+
+@router.post("/register", response_model=UserRead, status_code=status.HTTP_201_CREATED)
+{{ cookiecutter.__async }}def register(session: SessionDep, data: UserCreate) -> User:
+    return {{ cookiecutter.__await }}service.register_user(session, data)
+
+
+@router.post("/login", response_model=Token)
+{{ cookiecutter.__async }}def login(
+    session: SessionDep, form: Annotated[OAuth2PasswordRequestForm, Depends()]
+) -> Token:
+    user = {{ cookiecutter.__await }}service.authenticate(session, form.username, form.password)
+    if user is None:
+        raise unauthorized(INCORRECT_CREDENTIALS)
+    return Token(access_token=create_access_token(user.id, get_settings()))

@@ -1,0 +1,45 @@
+from functools import lru_cache
+from typing import Literal, Self
+
+from pydantic import model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+{%- if cookiecutter.auth == "yes" %}
+
+# Good enough for a laptop, refused in production: see Settings.refuse_insecure_production.
+DEFAULT_SECRET_KEY = "change-me-in-production"
+{%- endif %}
+
+
+class Settings(BaseSettings):
+    """Everything the service reads from the environment (or a `.env` file)."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    project_name: str = {{ cookiecutter.project_name | tojson }}
+    environment: Literal["development", "test", "production"] = "development"
+    debug: bool = False
+    database_url: str = "{{ cookiecutter.__default_database_url }}"
+    cors_origins: list[str] = []
+{%- if cookiecutter.auth == "yes" %}
+    secret_key: str = DEFAULT_SECRET_KEY
+    access_token_expire_minutes: int = 30
+    jwt_issuer: str = "{{ cookiecutter.project_slug }}"
+    jwt_audience: str = "{{ cookiecutter.project_slug }}"
+{%- endif %}
+
+    @model_validator(mode="after")
+    def refuse_insecure_production(self) -> Self:
+        if self.environment != "production":
+            return self
+        if self.debug:
+            raise ValueError("DEBUG must be off in production")
+{%- if cookiecutter.auth == "yes" %}
+        if self.secret_key == DEFAULT_SECRET_KEY or len(self.secret_key) < 32:
+            raise ValueError("SECRET_KEY must be set to a random value of 32+ characters")
+{%- endif %}
+        return self
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,54 @@
+import logging
+
+from fastapi import FastAPI, Request, status
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError, IntegrityError
+
+logger = logging.getLogger(__name__)
+
+ALREADY_EXISTS = "Resource already exists"
+DATABASE_UNAVAILABLE = "Database unavailable, try again shortly"
+
+
+class AppError(Exception):
+    """A failure the client caused or can act on; the handler turns it into JSON."""
+
+    status_code = status.HTTP_400_BAD_REQUEST
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+class NotFoundError(AppError):
+    status_code = status.HTTP_404_NOT_FOUND
+
+
+class ConflictError(AppError):
+    status_code = status.HTTP_409_CONFLICT
+
+
+async def _app_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, AppError)
+    return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
+
+
+async def _integrity_error(_request: Request, exc: Exception) -> JSONResponse:
+    # Services turn the unique violations they expect into ConflictError; this catches
+    # the rest (a constraint added later, a race on another column) as a conflict too.
+    logger.warning("integrity error: %s", type(exc.__cause__ or exc).__name__)
+    return JSONResponse({"detail": ALREADY_EXISTS}, status_code=status.HTTP_409_CONFLICT)
+
+
+async def _database_error(_request: Request, exc: Exception) -> JSONResponse:
+    logger.error("database error: %s", type(exc.__cause__ or exc).__name__)
+    return JSONResponse(
+        {"detail": DATABASE_UNAVAILABLE},
+        status_code=status.HTTP_503_SERVICE_UNAVAILABLE,
+    )
+
+
+def register_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(AppError, _app_error)
+    app.add_exception_handler(IntegrityError, _integrity_error)
+    app.add_exception_handler(DBAPIError, _database_error)

@@ -1,0 +1,24 @@
+from fastapi import APIRouter, HTTPException, status
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+
+from app.core.db import SessionDep
+from app.core.errors import DATABASE_UNAVAILABLE
+
+router = APIRouter(prefix="/health", tags=["health"])
+
+
+@router.get("/live")
+async def live() -> dict[str, str]:
+    """The process is up; says nothing about its dependencies."""
+    return {"status": "ok"}
+
+
+@router.get("/ready", responses={503: {"description": DATABASE_UNAVAILABLE}})
+{{ cookiecutter.__async }}def ready(session: SessionDep) -> dict[str, str]:
+    """The service can do its job: the database answers."""
+    try:
+        {{ cookiecutter.__await }}session.execute(text("SELECT 1"))
+    except DBAPIError as exc:
+        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, DATABASE_UNAVAILABLE) from exc
+    return {"status": "ok"}

@@ -1,0 +1,55 @@
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+{%- if cookiecutter.auth == "yes" %}
+
+from app.auth.router import router as auth_router
+{%- endif %}
+from app.core.config import Settings, get_settings
+from app.core.db import engine
+from app.core.errors import register_error_handlers
+from app.core.logging import RequestContextMiddleware, configure_logging
+from app.health.router import router as health_router
+from app.{{ cookiecutter.resource_plural }}.router import router as {{ cookiecutter.resource_plural }}_router
+{%- if cookiecutter.auth == "yes" %}
+from app.users.router import router as users_router
+{%- endif %}
+
+API_PREFIX = "/api/v1"
+
+
+@asynccontextmanager
+async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    yield
+    {{ cookiecutter.__await }}engine.dispose()
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    configure_logging(json_lines=settings.environment == "production")
+    app = FastAPI(title=settings.project_name, version="{{ cookiecutter.version }}", lifespan=lifespan)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["*"],
+            allow_headers=["*"],
+        )
+    app.add_middleware(RequestContextMiddleware)
+    register_error_handlers(app)
+
+    api = APIRouter(prefix=API_PREFIX)
+{%- if cookiecutter.auth == "yes" %}
+    api.include_router(auth_router)
+    api.include_router(users_router)
+{%- endif %}
+    api.include_router({{ cookiecutter.resource_plural }}_router)
+    app.include_router(health_router)
+    app.include_router(api)
+    return app
+
+
+app = create_app()

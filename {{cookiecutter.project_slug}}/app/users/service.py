@@ -1,0 +1,44 @@
+import uuid
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+{{ cookiecutter.__session_import }}
+
+from app.core.errors import ConflictError
+from app.core.security import hash_password, verify_password
+from app.users.models import User
+from app.users.schemas import UserCreate
+
+EMAIL_ALREADY_EXISTS = "A user with this email already exists"
+
+
+{{ cookiecutter.__async }}def get_user(session: {{ cookiecutter.__session }}, user_id: uuid.UUID) -> User | None:
+    return {{ cookiecutter.__await }}session.get(User, user_id)
+
+
+{{ cookiecutter.__async }}def get_user_by_email(session: {{ cookiecutter.__session }}, email: str) -> User | None:
+    statement = select(User).where(User.email == email.lower())
+    return ({{ cookiecutter.__await }}session.scalars(statement)).first()
+
+
+{{ cookiecutter.__async }}def register_user(session: {{ cookiecutter.__session }}, data: UserCreate) -> User:
+    user = User(
+        email=data.email.lower(),
+        hashed_password=hash_password(data.password),
+        full_name=data.full_name,
+    )
+    session.add(user)
+    try:
+        {{ cookiecutter.__await }}session.flush()
+    except IntegrityError as exc:
+        {{ cookiecutter.__await }}session.rollback()
+        raise ConflictError(EMAIL_ALREADY_EXISTS) from exc
+    return user
+
+
+{{ cookiecutter.__async }}def authenticate(session: {{ cookiecutter.__session }}, email: str, password: str) -> User | None:
+    """The active user these credentials belong to; the same Argon2 work either way."""
+    user = {{ cookiecutter.__await }}get_user_by_email(session, email)
+    if not verify_password(password, user.hashed_password if user else None):
+        return None
+    return user if user and user.is_active else None

@@ -1,0 +1,46 @@
+import uuid
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from app.{{ cookiecutter.resource_plural }}.models import DESCRIPTION_MAX_LENGTH, NAME_MAX_LENGTH
+
+
+class {{ cookiecutter.__resource_class }}Create(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    name: str = Field(min_length=1, max_length=NAME_MAX_LENGTH)
+    description: str | None = Field(default=None, max_length=DESCRIPTION_MAX_LENGTH)
+
+
+class {{ cookiecutter.__resource_class }}Update(BaseModel):
+    """Only the fields sent are changed."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    name: str | None = Field(default=None, min_length=1, max_length=NAME_MAX_LENGTH)
+    description: str | None = Field(default=None, max_length=DESCRIPTION_MAX_LENGTH)
+
+    @field_validator("name")
+    @classmethod
+    def name_is_not_null(cls, name: str | None) -> str:
+        # Leaving "name" out keeps it; sending null would try to erase it.
+        if name is None:
+            raise ValueError("name cannot be null")
+        return name
+
+
+class {{ cookiecutter.__resource_class }}Read(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    name: str
+    description: str | None
+    created_at: datetime
+
+
+class {{ cookiecutter.__resource_class }}Page(BaseModel):
+    items: list[{{ cookiecutter.__resource_class }}Read]
+    total: int
+    limit: int
+    offset: int
