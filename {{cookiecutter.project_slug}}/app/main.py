@@ -4,10 +4,9 @@ from contextlib import asynccontextmanager
 from fastapi import APIRouter, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
-{%- if cookiecutter.auth == "yes" %}
-
+{% if cookiecutter.auth == "yes" -%}
 from app.auth.router import router as auth_router
-{%- endif %}
+{% endif -%}
 from app.core.config import Settings, get_settings
 from app.core.db import engine
 from app.core.errors import register_error_handlers

@@ -1,6 +1,6 @@
-{%- if cookiecutter.mode == "async" %}
+{% if cookiecutter.mode == "async" -%}
 import asyncio
-{%- endif %}
+{% endif -%}
 from logging.config import fileConfig
 
 from alembic import context

@@ -23,7 +23,8 @@ router = APIRouter(prefix="/auth", tags=["auth"])
 
 @router.post("/login", response_model=Token)
 {{ cookiecutter.__async }}def login(
-    session: SessionDep, form: Annotated[OAuth2PasswordRequestForm, Depends()]
+    session: SessionDep,
+    form: Annotated[OAuth2PasswordRequestForm, Depends()],
 ) -> Token:
     user = {{ cookiecutter.__await }}service.authenticate(session, form.username, form.password)
     if user is None:

@@ -29,8 +29,8 @@ class ConflictError(AppError):
 
 
 async def _app_error(_request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, AppError)
-    return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
+    error = exc if isinstance(exc, AppError) else AppError(str(exc))
+    return JSONResponse({"detail": error.detail}, status_code=error.status_code)
 
 
 async def _integrity_error(_request: Request, exc: Exception) -> JSONResponse:

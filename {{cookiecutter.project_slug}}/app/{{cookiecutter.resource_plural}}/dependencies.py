@@ -3,19 +3,31 @@ from typing import Annotated
 
 from fastapi import Depends
 
-{%- if cookiecutter.auth == "yes" %}
-
+{% if cookiecutter.auth == "yes" -%}
 from app.auth.dependencies import CurrentUser
-{%- endif %}
+{% endif -%}
 from app.core.db import SessionDep
 from app.{{ cookiecutter.resource_plural }} import service
 from app.{{ cookiecutter.resource_plural }}.models import {{ cookiecutter.__resource_class }}
 
 
 {{ cookiecutter.__async }}def get_{{ cookiecutter.resource_name }}_or_404(
-    session: SessionDep, {% if cookiecutter.auth == "yes" %}user: CurrentUser, {% endif %}{{ cookiecutter.resource_name }}_id: uuid.UUID
+    session: SessionDep,
+{%- if cookiecutter.auth == "yes" %}
+    user: CurrentUser,
+{%- endif %}
+    {{ cookiecutter.resource_name }}_id: uuid.UUID,
 ) -> {{ cookiecutter.__resource_class }}:
-    return {{ cookiecutter.__await }}service.get_{{ cookiecutter.resource_name }}(session, {{ cookiecutter.resource_name }}_id{% if cookiecutter.auth == "yes" %}, user.id{% endif %})
+    return {{ cookiecutter.__await }}service.get_{{ cookiecutter.resource_name }}(
+        session,
+        {{ cookiecutter.resource_name }}_id,
+{%- if cookiecutter.auth == "yes" %}
+        user.id,
+{%- endif %}
+    )
 
 
-{{ cookiecutter.__resource_class }}Dep = Annotated[{{ cookiecutter.__resource_class }}, Depends(get_{{ cookiecutter.resource_name }}_or_404)]
+{{ cookiecutter.__resource_class }}Dep = Annotated[
+    {{ cookiecutter.__resource_class }},
+    Depends(get_{{ cookiecutter.resource_name }}_or_404),
+]

@@ -1,4 +1,4 @@
-{%- if cookiecutter.auth == "yes" %}
+{% if cookiecutter.auth == "yes" -%}
 import uuid
 
 from sqlalchemy import ForeignKey, String, UniqueConstraint
@@ -6,7 +6,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.models import Base, IdMixin
 from app.users.models import User
-{%- else %}
+{%- else -%}
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 

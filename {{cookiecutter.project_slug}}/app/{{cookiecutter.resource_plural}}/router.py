@@ -2,10 +2,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 
-{%- if cookiecutter.auth == "yes" %}
-
+{% if cookiecutter.auth == "yes" -%}
 from app.auth.dependencies import CurrentUser
-{%- endif %}
+{% endif -%}
 from app.core.db import SessionDep
 from app.{{ cookiecutter.resource_plural }} import service
 from app.{{ cookiecutter.resource_plural }}.dependencies import {{ cookiecutter.__resource_class }}Dep
@@ -19,7 +18,10 @@ from app.{{ cookiecutter.resource_plural }}.schemas import (
 
 MAX_PAGE_SIZE = 100
 
-router = APIRouter(prefix="/{{ cookiecutter.resource_plural }}", tags=["{{ cookiecutter.resource_plural }}"])
+router = APIRouter(
+    prefix="/{{ cookiecutter.resource_plural }}",
+    tags=["{{ cookiecutter.resource_plural }}"],
+)
 
 
 @router.get("", response_model={{ cookiecutter.__resource_class }}Page)
@@ -31,36 +33,71 @@ router = APIRouter(prefix="/{{ cookiecutter.resource_plural }}", tags=["{{ cooki
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 20,
     offset: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
 ) -> {{ cookiecutter.__resource_class }}Page:
-    {{ cookiecutter.resource_plural }}, total = {{ cookiecutter.__await }}service.list_{{ cookiecutter.resource_plural }}(
-        session, {% if cookiecutter.auth == "yes" %}user.id, {% endif %}limit=limit, offset=offset
+    rows, total = {{ cookiecutter.__await }}service.list_{{ cookiecutter.resource_plural }}(
+        session,
+{%- if cookiecutter.auth == "yes" %}
+        user.id,
+{%- endif %}
+        limit=limit,
+        offset=offset,
     )
     return {{ cookiecutter.__resource_class }}Page(
-        items=[{{ cookiecutter.__resource_class }}Read.model_validate(i) for i in {{ cookiecutter.resource_plural }}],
+        items=[{{ cookiecutter.__resource_class }}Read.model_validate(row) for row in rows],
         total=total,
         limit=limit,
         offset=offset,
     )
 
 
-@router.post("", response_model={{ cookiecutter.__resource_class }}Read, status_code=status.HTTP_201_CREATED)
+@router.post(
+    "",
+    response_model={{ cookiecutter.__resource_class }}Read,
+    status_code=status.HTTP_201_CREATED,
+)
 {{ cookiecutter.__async }}def create_{{ cookiecutter.resource_name }}(
-    session: SessionDep, {% if cookiecutter.auth == "yes" %}user: CurrentUser, {% endif %}data: {{ cookiecutter.__resource_class }}Create
+    session: SessionDep,
+{%- if cookiecutter.auth == "yes" %}
+    user: CurrentUser,
+{%- endif %}
+    data: {{ cookiecutter.__resource_class }}Create,
 ) -> {{ cookiecutter.__resource_class }}:
-    return {{ cookiecutter.__await }}service.create_{{ cookiecutter.resource_name }}(session, data{% if cookiecutter.auth == "yes" %}, user.id{% endif %})
+    return {{ cookiecutter.__await }}service.create_{{ cookiecutter.resource_name }}(
+        session,
+        data,
+{%- if cookiecutter.auth == "yes" %}
+        user.id,
+{%- endif %}
+    )
 
 
-@router.get("/{{ cookiecutter.__id_path }}", response_model={{ cookiecutter.__resource_class }}Read)
-{{ cookiecutter.__async }}def read_{{ cookiecutter.resource_name }}({{ cookiecutter.resource_name }}: {{ cookiecutter.__resource_class }}Dep) -> {{ cookiecutter.__resource_class }}:
+@router.get(
+    "/{{ cookiecutter.__id_path }}",
+    response_model={{ cookiecutter.__resource_class }}Read,
+)
+{{ cookiecutter.__async }}def read_{{ cookiecutter.resource_name }}(
+    {{ cookiecutter.resource_name }}: {{ cookiecutter.__resource_class }}Dep,
+) -> {{ cookiecutter.__resource_class }}:
     return {{ cookiecutter.resource_name }}
 
 
-@router.patch("/{{ cookiecutter.__id_path }}", response_model={{ cookiecutter.__resource_class }}Read)
+@router.patch(
+    "/{{ cookiecutter.__id_path }}",
+    response_model={{ cookiecutter.__resource_class }}Read,
+)
 {{ cookiecutter.__async }}def update_{{ cookiecutter.resource_name }}(
-    session: SessionDep, {{ cookiecutter.resource_name }}: {{ cookiecutter.__resource_class }}Dep, data: {{ cookiecutter.__resource_class }}Update
+    session: SessionDep,
+    {{ cookiecutter.resource_name }}: {{ cookiecutter.__resource_class }}Dep,
+    data: {{ cookiecutter.__resource_class }}Update,
 ) -> {{ cookiecutter.__resource_class }}:
     return {{ cookiecutter.__await }}service.update_{{ cookiecutter.resource_name }}(session, {{ cookiecutter.resource_name }}, data)
 
 
-@router.delete("/{{ cookiecutter.__id_path }}", status_code=status.HTTP_204_NO_CONTENT)
-{{ cookiecutter.__async }}def delete_{{ cookiecutter.resource_name }}(session: SessionDep, {{ cookiecutter.resource_name }}: {{ cookiecutter.__resource_class }}Dep) -> None:
+@router.delete(
+    "/{{ cookiecutter.__id_path }}",
+    status_code=status.HTTP_204_NO_CONTENT,
+)
+{{ cookiecutter.__async }}def delete_{{ cookiecutter.resource_name }}(
+    session: SessionDep,
+    {{ cookiecutter.resource_name }}: {{ cookiecutter.__resource_class }}Dep,
+) -> None:
     {{ cookiecutter.__await }}service.delete_{{ cookiecutter.resource_name }}(session, {{ cookiecutter.resource_name }})

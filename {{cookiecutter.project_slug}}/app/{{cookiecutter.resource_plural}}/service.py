@@ -6,46 +6,71 @@ from sqlalchemy.exc import IntegrityError
 
 from app.core.errors import ConflictError, NotFoundError
 from app.{{ cookiecutter.resource_plural }}.models import {{ cookiecutter.__resource_class }}
-from app.{{ cookiecutter.resource_plural }}.schemas import {{ cookiecutter.__resource_class }}Create, {{ cookiecutter.__resource_class }}Update
+from app.{{ cookiecutter.resource_plural }}.schemas import (
+    {{ cookiecutter.__resource_class }}Create,
+    {{ cookiecutter.__resource_class }}Update,
+)
 
 {{ cookiecutter.__resource_upper }}_NOT_FOUND = "{{ cookiecutter.__resource_title }} not found"
 {{ cookiecutter.__resource_upper }}_ALREADY_EXISTS = "{{ cookiecutter.__resource_title }} with this name already exists"
 
 
 {{ cookiecutter.__async }}def list_{{ cookiecutter.resource_plural }}(
-    session: {{ cookiecutter.__session }}, {% if cookiecutter.auth == "yes" %}owner_id: uuid.UUID, {% endif %}*, limit: int, offset: int
+    session: {{ cookiecutter.__session }},
+{%- if cookiecutter.auth == "yes" %}
+    owner_id: uuid.UUID,
+{%- endif %}
+    *,
+    limit: int,
+    offset: int,
 ) -> tuple[list[{{ cookiecutter.__resource_class }}], int]:
-    query = select({{ cookiecutter.__resource_class }}){% if cookiecutter.auth == "yes" %}.where({{ cookiecutter.__resource_class }}.owner_id == owner_id){% endif %}
+    query = select({{ cookiecutter.__resource_class }})
+{%- if cookiecutter.auth == "yes" %}.where({{ cookiecutter.__resource_class }}.owner_id == owner_id){% endif %}
     total = {{ cookiecutter.__await }}session.scalar(select(func.count()).select_from(query.subquery()))
-    page = query.order_by({{ cookiecutter.__resource_class }}.created_at, {{ cookiecutter.__resource_class }}.id).limit(limit).offset(offset)
-    return list({{ cookiecutter.__await }}session.scalars(page)), total or 0
+    page = query.order_by(
+        {{ cookiecutter.__resource_class }}.created_at,
+        {{ cookiecutter.__resource_class }}.id,
+    )
+    rows = {{ cookiecutter.__await }}session.scalars(page.limit(limit).offset(offset))
+    return list(rows), total or 0
 
 
 {{ cookiecutter.__async }}def get_{{ cookiecutter.resource_name }}(
-    session: {{ cookiecutter.__session }}, {{ cookiecutter.resource_name }}_id: uuid.UUID{% if cookiecutter.auth == "yes" %}, owner_id: uuid.UUID{% endif %}
-) -> {{ cookiecutter.__resource_class }}:
-    {{ cookiecutter.resource_name }} = {{ cookiecutter.__await }}session.get({{ cookiecutter.__resource_class }}, {{ cookiecutter.resource_name }}_id)
+    session: {{ cookiecutter.__session }},
+    {{ cookiecutter.resource_name }}_id: uuid.UUID,
 {%- if cookiecutter.auth == "yes" %}
-    # Someone else's {{ cookiecutter.resource_name }} is reported missing, not forbidden: ids reveal nothing.
-    if {{ cookiecutter.resource_name }} is None or {{ cookiecutter.resource_name }}.owner_id != owner_id:
+    owner_id: uuid.UUID,
+{%- endif %}
+) -> {{ cookiecutter.__resource_class }}:
+    found = {{ cookiecutter.__await }}session.get({{ cookiecutter.__resource_class }}, {{ cookiecutter.resource_name }}_id)
+{%- if cookiecutter.auth == "yes" %}
+    # Another user's {{ cookiecutter.resource_name }} is reported missing, not forbidden: ids reveal nothing.
+    if found is None or found.owner_id != owner_id:
 {%- else %}
-    if {{ cookiecutter.resource_name }} is None:
+    if found is None:
 {%- endif %}
         raise NotFoundError({{ cookiecutter.__resource_upper }}_NOT_FOUND)
-    return {{ cookiecutter.resource_name }}
+    return found
 
 
 {{ cookiecutter.__async }}def create_{{ cookiecutter.resource_name }}(
-    session: {{ cookiecutter.__session }}, data: {{ cookiecutter.__resource_class }}Create{% if cookiecutter.auth == "yes" %}, owner_id: uuid.UUID{% endif %}
+    session: {{ cookiecutter.__session }},
+    data: {{ cookiecutter.__resource_class }}Create,
+{%- if cookiecutter.auth == "yes" %}
+    owner_id: uuid.UUID,
+{%- endif %}
 ) -> {{ cookiecutter.__resource_class }}:
-    {{ cookiecutter.resource_name }} = {{ cookiecutter.__resource_class }}(**data.model_dump(){% if cookiecutter.auth == "yes" %}, owner_id=owner_id{% endif %})
-    session.add({{ cookiecutter.resource_name }})
+    created = {{ cookiecutter.__resource_class }}(**data.model_dump()
+{%- if cookiecutter.auth == "yes" %}, owner_id=owner_id{% endif %})
+    session.add(created)
     {{ cookiecutter.__await }}_flush_or_conflict(session)
-    return {{ cookiecutter.resource_name }}
+    return created
 
 
 {{ cookiecutter.__async }}def update_{{ cookiecutter.resource_name }}(
-    session: {{ cookiecutter.__session }}, {{ cookiecutter.resource_name }}: {{ cookiecutter.__resource_class }}, data: {{ cookiecutter.__resource_class }}Update
+    session: {{ cookiecutter.__session }},
+    {{ cookiecutter.resource_name }}: {{ cookiecutter.__resource_class }},
+    data: {{ cookiecutter.__resource_class }}Update,
 ) -> {{ cookiecutter.__resource_class }}:
     for field, value in data.model_dump(exclude_unset=True).items():
         setattr({{ cookiecutter.resource_name }}, field, value)
@@ -53,7 +78,10 @@ from app.{{ cookiecutter.resource_plural }}.schemas import {{ cookiecutter.__res
     return {{ cookiecutter.resource_name }}
 
 
-{{ cookiecutter.__async }}def delete_{{ cookiecutter.resource_name }}(session: {{ cookiecutter.__session }}, {{ cookiecutter.resource_name }}: {{ cookiecutter.__resource_class }}) -> None:
+{{ cookiecutter.__async }}def delete_{{ cookiecutter.resource_name }}(
+    session: {{ cookiecutter.__session }},
+    {{ cookiecutter.resource_name }}: {{ cookiecutter.__resource_class }},
+) -> None:
     {{ cookiecutter.__await }}session.delete({{ cookiecutter.resource_name }})
     {{ cookiecutter.__await }}session.flush()
 

@@ -55,7 +55,9 @@ def upgrade() -> None:
     )
 {%- if cookiecutter.auth == "yes" %}
     op.create_index(
-        op.f("ix_{{ cookiecutter.resource_plural }}_owner_id"), "{{ cookiecutter.resource_plural }}", ["owner_id"]
+        op.f("ix_{{ cookiecutter.resource_plural }}_owner_id"),
+        "{{ cookiecutter.resource_plural }}",
+        ["owner_id"],
     )
 {%- endif %}
 
