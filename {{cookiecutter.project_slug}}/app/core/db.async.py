@@ -2,7 +2,7 @@ from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
 from fastapi import Depends
-from sqlalchemy import Connection, event
+from sqlalchemy import URL, Connection, event
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -16,7 +16,7 @@ from app.core.models import Base
 __all__ = ["Base", "SessionDep", "create_db_engine", "get_session"]
 
 
-def create_db_engine(url: str, **kwargs: Any) -> AsyncEngine:
+def create_db_engine(url: str | URL, **kwargs: Any) -> AsyncEngine:
     # pre_ping replaces connections that died while pooled (a database restart), so
     # readiness recovers without restarting the service.
     engine = create_async_engine(url, pool_pre_ping=True, **kwargs)

@@ -2,7 +2,7 @@ from collections.abc import Iterator
 from typing import Annotated, Any
 
 from fastapi import Depends
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import URL, Connection, Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.core.config import get_settings
@@ -11,7 +11,7 @@ from app.core.models import Base
 __all__ = ["Base", "SessionDep", "create_db_engine", "get_session"]
 
 
-def create_db_engine(url: str, **kwargs: Any) -> Engine:
+def create_db_engine(url: str | URL, **kwargs: Any) -> Engine:
     # pre_ping replaces connections that died while pooled (a database restart), so
     # readiness recovers without restarting the service.
     engine = create_engine(url, pool_pre_ping=True, **kwargs)

@@ -1,0 +1,97 @@
+from typing import Any
+
+import pytest
+from fastapi import status
+{{ cookiecutter.__client_import }}
+
+from app.auth.router import INCORRECT_CREDENTIALS
+from app.main import app
+from app.users.models import User
+from app.users.service import EMAIL_ALREADY_EXISTS
+from tests.factories import TEST_PASSWORD, UserFactory
+
+REGISTER = app.url_path_for("register")
+LOGIN = app.url_path_for("login")
+
+
+{{ cookiecutter.__async }}def test_registering_returns_201_with_the_user_and_no_password(client: {{ cookiecutter.__client }}) -> None:
+    body = {"email": "ada@example.com", "password": "a-long-password", "full_name": "Ada"}
+
+    response = {{ cookiecutter.__await }}client.post(REGISTER, json=body)
+
+    assert response.status_code == status.HTTP_201_CREATED
+    created = response.json()
+    assert (created["email"], created["full_name"]) == ("ada@example.com", "Ada")
+    assert not {"password", "hashed_password"} & created.keys()
+    assert "a-long-password" not in response.text
+
+
+{{ cookiecutter.__async }}def test_registering_an_email_twice_returns_409(client: {{ cookiecutter.__client }}, user: User) -> None:
+    body = {"email": user.email.upper(), "password": "a-long-password"}
+
+    response = {{ cookiecutter.__await }}client.post(REGISTER, json=body)
+
+    assert response.status_code == status.HTTP_409_CONFLICT
+    assert response.json() == {"detail": EMAIL_ALREADY_EXISTS}
+    assert "already exists" in response.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        pytest.param({"email": "ada@example.com", "password": "short"}, id="short-password"),
+        pytest.param({"email": "not-an-email", "password": "a-long-password"}, id="bad-email"),
+        pytest.param({"email": "ada@example.com"}, id="missing-password"),
+        pytest.param({"password": "a-long-password"}, id="missing-email"),
+    ],
+)
+{{ cookiecutter.__async }}def test_registering_with_an_invalid_body_returns_422(
+    client: {{ cookiecutter.__client }},
+    body: dict[str, Any],
+) -> None:
+    response = {{ cookiecutter.__await }}client.post(REGISTER, json=body)
+
+    assert response.status_code == status.HTTP_422_UNPROCESSABLE_CONTENT
+
+
+{{ cookiecutter.__async }}def test_logging_in_returns_a_bearer_token(client: {{ cookiecutter.__client }}, user: User) -> None:
+    form = {"username": user.email, "password": TEST_PASSWORD}
+
+    response = {{ cookiecutter.__await }}client.post(LOGIN, data=form)
+
+    assert response.status_code == status.HTTP_200_OK
+    assert response.json()["token_type"] == "bearer"
+    assert response.json()["access_token"]
+
+
+@pytest.mark.parametrize("known_email", [True, False], ids=["wrong-password", "unknown-email"])
+{{ cookiecutter.__async }}def test_bad_credentials_get_the_same_401_whether_or_not_the_email_exists(
+    client: {{ cookiecutter.__client }},
+    user: User,
+    known_email: bool,
+) -> None:
+    email = user.email if known_email else "nobody@example.com"
+
+    form = {"username": email, "password": "wrong-password"}
+
+    response = {{ cookiecutter.__await }}client.post(LOGIN, data=form)
+
+    assert response.status_code == status.HTTP_401_UNAUTHORIZED
+    assert response.headers["WWW-Authenticate"] == "Bearer"
+    assert response.json() == {"detail": INCORRECT_CREDENTIALS}
+
+
+{{ cookiecutter.__async }}def test_an_inactive_user_cannot_log_in(client: {{ cookiecutter.__client }}) -> None:
+    inactive = {{ cookiecutter.__await }}UserFactory(inactive=True)
+
+    form = {"username": inactive.email, "password": TEST_PASSWORD}
+
+    response = {{ cookiecutter.__await }}client.post(LOGIN, data=form)
+
+    assert response.status_code == status.HTTP_401_UNAUTHORIZED
+
+
+{{ cookiecutter.__async }}def test_logging_in_without_a_form_returns_422(client: {{ cookiecutter.__client }}) -> None:
+    response = {{ cookiecutter.__await }}client.post(LOGIN, json={"username": "a", "password": "b"})
+
+    assert response.status_code == status.HTTP_422_UNPROCESSABLE_CONTENT

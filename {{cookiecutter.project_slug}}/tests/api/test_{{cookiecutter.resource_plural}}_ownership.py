@@ -1,0 +1,79 @@
+"""Who may see and change a {{ cookiecutter.resource_name }}: its owner, and nobody else."""
+
+import uuid
+
+import pytest
+from fastapi import status
+{{ cookiecutter.__client_import }}
+
+from app.main import app
+from app.users.models import User
+from tests.factories import {{ cookiecutter.__resource_class }}Factory, UserFactory
+
+COLLECTION = app.url_path_for("list_{{ cookiecutter.resource_plural }}")
+ONE = app.url_path_for("read_{{ cookiecutter.resource_name }}", {{ cookiecutter.resource_name }}_id=str(uuid.UUID(int=1)))
+
+
+@pytest.mark.parametrize(
+    ("method", "url"),
+    [("GET", COLLECTION), ("POST", COLLECTION), ("GET", ONE), ("PATCH", ONE), ("DELETE", ONE)],
+)
+{{ cookiecutter.__async }}def test_every_endpoint_refuses_a_request_without_a_token(
+    client: {{ cookiecutter.__client }},
+    method: str,
+    url: str,
+) -> None:
+    response = {{ cookiecutter.__await }}client.request(method, url, json={"name": "x"})
+
+    assert response.status_code == status.HTTP_401_UNAUTHORIZED
+    assert response.headers["WWW-Authenticate"] == "Bearer"
+
+
+{{ cookiecutter.__async }}def test_listing_shows_only_the_callers_own(
+    authorized_client: {{ cookiecutter.__client }},
+    user: User,
+) -> None:
+    mine = {{ cookiecutter.__await }}{{ cookiecutter.__resource_class }}Factory(owner=user)
+    {{ cookiecutter.__await }}{{ cookiecutter.__resource_class }}Factory(owner={{ cookiecutter.__await }}UserFactory())
+
+    response = {{ cookiecutter.__await }}authorized_client.get(COLLECTION)
+
+    assert [row["id"] for row in response.json()["items"]] == [str(mine.id)]
+    assert response.json()["total"] == 1
+
+
+@pytest.mark.parametrize("method", ["GET", "PATCH", "DELETE"])
+{{ cookiecutter.__async }}def test_another_users_{{ cookiecutter.resource_name }}_answers_404_and_stays_unchanged(
+    authorized_client: {{ cookiecutter.__client }},
+    method: str,
+) -> None:
+    theirs = {{ cookiecutter.__await }}{{ cookiecutter.__resource_class }}Factory(name="theirs")
+    url = app.url_path_for("read_{{ cookiecutter.resource_name }}", {{ cookiecutter.resource_name }}_id=str(theirs.id))
+
+    response = {{ cookiecutter.__await }}authorized_client.request(method, url, json={"name": "mine now"})
+
+    assert response.status_code == status.HTTP_404_NOT_FOUND
+    assert theirs.name == "theirs"
+
+
+{{ cookiecutter.__async }}def test_two_users_may_use_the_same_name(
+    authorized_client: {{ cookiecutter.__client }},
+) -> None:
+    {{ cookiecutter.__await }}{{ cookiecutter.__resource_class }}Factory(name="groceries")
+
+    response = {{ cookiecutter.__await }}authorized_client.post(COLLECTION, json={"name": "groceries"})
+
+    assert response.status_code == status.HTTP_201_CREATED
+
+
+{{ cookiecutter.__async }}def test_a_user_signed_in_by_override_works_on_their_own(
+    signed_in_client: {{ cookiecutter.__client }},
+    user: User,
+) -> None:
+    # No token anywhere: the signed_in_client fixture overrides get_current_user.
+    {{ cookiecutter.__await }}{{ cookiecutter.__resource_class }}Factory(owner=user)
+
+    response = {{ cookiecutter.__await }}signed_in_client.get(COLLECTION)
+
+    assert response.status_code == status.HTTP_200_OK
+    assert response.json()["total"] == 1

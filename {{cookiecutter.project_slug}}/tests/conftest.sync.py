@@ -1,0 +1,130 @@
+"""Fixtures every test can ask for by name: a database, a session, clients, users.
+
+Each test runs inside a transaction that is rolled back at its end, so tests never see
+one another's data and the schema is built once per run, not once per test.
+"""
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+from sqlalchemy.pool import StaticPool
+
+{% if cookiecutter.auth == "yes" -%}
+from app.auth.dependencies import get_current_user
+from app.core import security
+from app.core.config import get_settings
+{% endif -%}
+from app.core.db import Base, create_db_engine, get_session
+from app.main import app as service_app
+{% if cookiecutter.auth == "yes" -%}
+from app.users.models import User
+{% endif -%}
+from tests import factories
+from tests.database import create_database_if_missing, database_url_for_tests, is_in_memory
+
+{%- if cookiecutter.auth == "yes" %}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cheap_password_hashing() -> Iterator[None]:
+    # Argon2 is slow on purpose (about 50 ms a hash with production settings). Tests hash
+    # passwords to check behaviour, not strength: the cheapest parameters keep the whole
+    # suite fast while exercising the same code path.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(security, "password_hash", factories.CHEAP_PASSWORD_HASH)
+        yield
+{%- endif %}
+
+
+@pytest.fixture(scope="session")
+def engine() -> Iterator[Engine]:
+    url = database_url_for_tests()
+    if is_in_memory(url):
+        # One shared connection, or every checkout would open a new, empty database.
+        engine = create_db_engine(url, poolclass=StaticPool)
+    else:
+        create_database_if_missing(url)
+        engine = create_db_engine(url)
+    Base.metadata.drop_all(engine)
+    Base.metadata.create_all(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def db_session(engine: Engine) -> Iterator[Session]:
+    # The test's connection opens an outer transaction that is always rolled back. The
+    # session joins it through a SAVEPOINT ("create_savepoint"): a commit() or rollback()
+    # in the code under test ends that savepoint and starts the next one, never the
+    # outer transaction, so whatever the test wrote is gone when it ends.
+    with engine.connect() as connection:
+        transaction = connection.begin()
+        session = Session(
+            bind=connection,
+            join_transaction_mode="create_savepoint",
+            expire_on_commit=False,
+        )
+        factories.bind(session)
+        yield session
+        factories.bind(None)
+        session.close()
+        transaction.rollback()
+
+
+@pytest.fixture(scope="session")
+def app() -> FastAPI:
+    return service_app
+
+
+@pytest.fixture
+def client(app: FastAPI, db_session: Session) -> Iterator[TestClient]:
+    def session_for_request() -> Iterator[Session]:
+        # The same contract as the real get_session: commit on success, roll back on error.
+        try:
+            yield db_session
+            db_session.commit()
+        except Exception:
+            db_session.rollback()
+            raise
+
+    app.dependency_overrides[get_session] = session_for_request
+    yield TestClient(app)
+    del app.dependency_overrides[get_session]
+{%- if cookiecutter.auth == "yes" %}
+
+
+@pytest.fixture
+def user() -> User:
+    return factories.UserFactory()
+
+
+@pytest.fixture
+def auth_headers(user: User) -> dict[str, str]:
+    token = security.create_access_token(user.id, get_settings())
+    return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.fixture
+def authorized_client(
+    app: FastAPI,
+    client: TestClient,  # installs the session override both clients share
+    auth_headers: dict[str, str],
+) -> TestClient:
+    return TestClient(app, headers=auth_headers)
+
+
+@pytest.fixture
+def signed_in_client(app: FastAPI, client: TestClient, user: User) -> Iterator[TestClient]:
+    """A client whose every request is made as `user`, with no token at all.
+
+    For tests about what a signed-in user can do rather than how they signed in:
+    overriding get_current_user skips token handling entirely.
+    """
+    app.dependency_overrides[get_current_user] = lambda: user
+    yield client
+    del app.dependency_overrides[get_current_user]
+{%- endif %}

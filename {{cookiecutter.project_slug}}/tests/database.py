@@ -1,0 +1,55 @@
+"""Where the tests keep their data: TEST_DATABASE_URL, or the default below."""
+
+import os
+
+from sqlalchemy import URL, make_url, text
+
+from app.core.db import create_db_engine
+
+DEFAULT_TEST_DATABASE_URL = "{{ cookiecutter.__default_test_database_url }}"
+# The database a server lets anyone connect to, to create the others from.
+_MAINTENANCE_DATABASE = {"postgresql": "postgres", "mysql": None}
+_EXISTS = {
+    "postgresql": "SELECT 1 FROM pg_database WHERE datname = :name",
+    "mysql": "SELECT 1 FROM information_schema.schemata WHERE schema_name = :name",
+}
+
+
+def database_url_for_tests(suffix: str = "") -> URL:
+    """The test database, one per pytest-xdist worker so parallel runs never meet."""
+    url = make_url(os.environ.get("TEST_DATABASE_URL", DEFAULT_TEST_DATABASE_URL))
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if url.get_backend_name() == "sqlite" or not (suffix or worker):
+        return url
+    name = "_".join(part for part in (url.database, suffix, worker) if part)
+    return url.set(database=name)
+
+
+def is_in_memory(url: URL) -> bool:
+    return url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:")
+
+
+{{ cookiecutter.__async }}def create_database_if_missing(url: URL) -> None:
+    backend = url.get_backend_name()
+    if backend == "sqlite":
+        return
+    server = create_db_engine(
+        url.set(database=_MAINTENANCE_DATABASE[backend]),
+        isolation_level="AUTOCOMMIT",
+    )
+    try:
+        {{ cookiecutter.__async }}with server.connect() as connection:
+            exists = {{ cookiecutter.__await }}connection.scalar(text(_EXISTS[backend]), {"name": url.database})
+            if not exists:
+                quoted = connection.dialect.identifier_preparer.quote(str(url.database))
+                {{ cookiecutter.__await }}connection.execute(text(f"CREATE DATABASE {quoted}"))
+    finally:
+        {{ cookiecutter.__await }}server.dispose()
+
+
+def unreachable_database_url() -> URL:
+    """The test database's URL, pointed where no database answers."""
+    url = database_url_for_tests()
+    if url.get_backend_name() == "sqlite":
+        return url.set(database="/nonexistent/directory/down.db")
+    return url.set(host="127.0.0.1", port=1)  # nothing listens on port 1

@@ -1,0 +1,45 @@
+import pytest
+from pydantic import ValidationError
+
+from app.{{ cookiecutter.resource_plural }}.models import NAME_MAX_LENGTH
+from app.{{ cookiecutter.resource_plural }}.schemas import (
+    {{ cookiecutter.__resource_class }}Create,
+    {{ cookiecutter.__resource_class }}Update,
+)
+{%- if cookiecutter.auth == "yes" %}
+from app.users.schemas import PASSWORD_MIN_LENGTH, UserCreate
+{%- endif %}
+
+
+def test_names_are_stripped_of_surrounding_whitespace() -> None:
+    assert {{ cookiecutter.__resource_class }}Create(name="  groceries  ").name == "groceries"
+
+
+def test_a_name_at_the_length_limit_is_accepted() -> None:
+    assert {{ cookiecutter.__resource_class }}Create(name="x" * NAME_MAX_LENGTH).name == "x" * NAME_MAX_LENGTH
+
+
+def test_an_update_keeps_only_the_fields_sent() -> None:
+    update = {{ cookiecutter.__resource_class }}Update(description="new")
+
+    assert update.model_dump(exclude_unset=True) == {"description": "new"}
+
+
+def test_an_update_may_clear_the_description_but_not_the_name() -> None:
+    cleared = {{ cookiecutter.__resource_class }}Update(description=None)
+
+    assert cleared.model_dump(exclude_unset=True) == {"description": None}
+    with pytest.raises(ValidationError):
+        {{ cookiecutter.__resource_class }}Update(name=None)
+{%- if cookiecutter.auth == "yes" %}
+
+
+def test_a_password_shorter_than_the_minimum_is_refused() -> None:
+    with pytest.raises(ValidationError):
+        UserCreate(email="ada@example.com", password="x" * (PASSWORD_MIN_LENGTH - 1))
+
+
+def test_emails_are_validated() -> None:
+    with pytest.raises(ValidationError):
+        UserCreate(email="ada-at-example.com", password="a-long-password")
+{%- endif %}

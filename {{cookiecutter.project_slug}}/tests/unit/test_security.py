@@ -1,0 +1,51 @@
+import uuid
+
+import jwt
+import pytest
+
+from app.core import security
+from app.core.config import get_settings
+
+
+def test_a_hashed_password_verifies_and_a_wrong_one_does_not() -> None:
+    hashed = security.hash_password("a-long-password")
+
+    assert hashed.startswith("$argon2")
+    assert security.verify_password("a-long-password", hashed)
+    assert not security.verify_password("another-password", hashed)
+
+
+def test_hashing_the_same_password_twice_gives_different_hashes() -> None:
+    assert security.hash_password("a-long-password") != security.hash_password("a-long-password")
+
+
+def test_verifying_against_no_user_still_does_the_work_and_fails() -> None:
+    assert security.verify_password("a-long-password", None) is False
+
+
+def test_a_token_decodes_to_the_user_it_was_issued_for() -> None:
+    user_id = uuid.uuid4()
+    token = security.create_access_token(user_id, get_settings())
+
+    assert security.decode_access_token(token, get_settings()) == user_id
+
+
+def test_a_token_carries_expiry_issuer_and_audience() -> None:
+    token = security.create_access_token(uuid.uuid4(), get_settings())
+
+    claims = jwt.decode(token, options={"verify_signature": False})
+
+    assert {"exp", "iat", "iss", "aud", "sub"} <= claims.keys()
+
+
+@pytest.mark.parametrize("token", ["", "garbage", "a.b.c"])
+def test_garbage_tokens_decode_to_nobody(token: str) -> None:
+    assert security.decode_access_token(token, get_settings()) is None
+
+
+def test_a_token_whose_subject_is_not_an_id_decodes_to_nobody() -> None:
+    settings = get_settings()
+    claims = {"sub": "admin", "exp": 4102444800, "iat": 0, "iss": settings.jwt_issuer}
+    token = jwt.encode({**claims, "aud": settings.jwt_audience}, settings.secret_key)
+
+    assert security.decode_access_token(token, settings) is None

@@ -1,0 +1,103 @@
+"""The service layer on its own: no HTTP, just a session and plain arguments."""
+
+import uuid
+
+import pytest
+{{ cookiecutter.__session_import }}
+
+from app.core.errors import ConflictError, NotFoundError
+from app.{{ cookiecutter.resource_plural }} import service
+from app.{{ cookiecutter.resource_plural }}.schemas import (
+    {{ cookiecutter.__resource_class }}Create,
+    {{ cookiecutter.__resource_class }}Update,
+)
+{%- if cookiecutter.auth == "yes" %}
+from app.users import service as users
+from app.users.models import User
+from app.users.schemas import UserCreate
+from tests.factories import TEST_PASSWORD, {{ cookiecutter.__resource_class }}Factory
+{%- else %}
+from tests.factories import {{ cookiecutter.__resource_class }}Factory
+{%- endif %}
+
+
+{{ cookiecutter.__async }}def test_listing_is_ordered_by_creation(
+    db_session: {{ cookiecutter.__session }},
+{%- if cookiecutter.auth == "yes" %}
+    user: User,
+{%- endif %}
+) -> None:
+    first = {{ cookiecutter.__await }}{{ cookiecutter.__resource_class }}Factory({% if cookiecutter.auth == "yes" %}owner=user{% endif %})
+    second = {{ cookiecutter.__await }}{{ cookiecutter.__resource_class }}Factory({% if cookiecutter.auth == "yes" %}owner=user{% endif %})
+
+    rows, total = {{ cookiecutter.__await }}service.list_{{ cookiecutter.resource_plural }}(
+        db_session,
+{%- if cookiecutter.auth == "yes" %}
+        user.id,
+{%- endif %}
+        limit=10,
+        offset=0,
+    )
+
+    assert rows == [first, second]
+    assert total == 2
+
+
+{{ cookiecutter.__async }}def test_getting_a_missing_{{ cookiecutter.resource_name }}_raises_not_found(
+    db_session: {{ cookiecutter.__session }},
+) -> None:
+    with pytest.raises(NotFoundError):
+        {{ cookiecutter.__await }}service.get_{{ cookiecutter.resource_name }}(db_session, uuid.uuid4(){% if cookiecutter.auth == "yes" %}, uuid.uuid4(){% endif %})
+
+
+{{ cookiecutter.__async }}def test_renaming_onto_an_existing_name_raises_conflict(
+    db_session: {{ cookiecutter.__session }},
+) -> None:
+    taken = {{ cookiecutter.__await }}{{ cookiecutter.__resource_class }}Factory()
+    other = {{ cookiecutter.__await }}{{ cookiecutter.__resource_class }}Factory({% if cookiecutter.auth == "yes" %}owner=taken.owner{% endif %})
+
+    with pytest.raises(ConflictError):
+        {{ cookiecutter.__await }}service.update_{{ cookiecutter.resource_name }}(
+            db_session,
+            other,
+            {{ cookiecutter.__resource_class }}Update(name=taken.name),
+        )
+
+
+{{ cookiecutter.__async }}def test_creating_stores_what_was_given(
+    db_session: {{ cookiecutter.__session }},
+{%- if cookiecutter.auth == "yes" %}
+    user: User,
+{%- endif %}
+) -> None:
+    data = {{ cookiecutter.__resource_class }}Create(name="groceries", description="milk")
+
+    created = {{ cookiecutter.__await }}service.create_{{ cookiecutter.resource_name }}(db_session, data{% if cookiecutter.auth == "yes" %}, user.id{% endif %})
+
+    assert (created.name, created.description) == ("groceries", "milk")
+    assert created.created_at.tzinfo is not None
+{%- if cookiecutter.auth == "yes" %}
+
+
+{{ cookiecutter.__async }}def test_registering_stores_a_hash_and_a_lowercased_email(db_session: {{ cookiecutter.__session }}) -> None:
+    data = UserCreate(email="Ada@Example.com", password="a-long-password")
+
+    user = {{ cookiecutter.__await }}users.register_user(db_session, data)
+
+    assert user.email == "ada@example.com"
+    assert user.hashed_password != "a-long-password"
+
+
+{{ cookiecutter.__async }}def test_authenticating_with_the_right_password_returns_the_user(
+    db_session: {{ cookiecutter.__session }},
+    user: User,
+) -> None:
+    assert {{ cookiecutter.__await }}users.authenticate(db_session, user.email, TEST_PASSWORD) is user
+
+
+{{ cookiecutter.__async }}def test_authenticating_with_a_wrong_password_returns_nobody(
+    db_session: {{ cookiecutter.__session }},
+    user: User,
+) -> None:
+    assert {{ cookiecutter.__await }}users.authenticate(db_session, user.email, "wrong-password") is None
+{%- endif %}
