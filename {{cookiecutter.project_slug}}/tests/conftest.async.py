@@ -99,7 +99,7 @@ async def client(app: FastAPI, db_session: AsyncSession) -> AsyncIterator[AsyncC
 
 
 @pytest.fixture
-async def user() -> User:
+async def user(db_session: AsyncSession) -> User:  # the session the factory binds to
     created: User = await factories.UserFactory()
     return created
 

@@ -44,8 +44,13 @@ def cheap_password_hashing() -> Iterator[None]:
 def engine() -> Iterator[Engine]:
     url = database_url_for_tests()
     if is_in_memory(url):
-        # One shared connection, or every checkout would open a new, empty database.
-        engine = create_db_engine(url, poolclass=StaticPool)
+        # One shared connection, or every checkout would open a new, empty database;
+        # TestClient runs sync endpoints on worker threads, hence check_same_thread.
+        engine = create_db_engine(
+            url,
+            poolclass=StaticPool,
+            connect_args={"check_same_thread": False},
+        )
     else:
         create_database_if_missing(url)
         engine = create_db_engine(url)
@@ -98,7 +103,7 @@ def client(app: FastAPI, db_session: Session) -> Iterator[TestClient]:
 
 
 @pytest.fixture
-def user() -> User:
+def user(db_session: Session) -> User:  # the session the factory binds to
     return factories.UserFactory()
 
 

@@ -8,6 +8,7 @@ import inspect
 from typing import Any
 {% endif %}
 import factory
+import factory.random
 from factory.alchemy import SQLAlchemyModelFactory
 {%- if cookiecutter.auth == "yes" %}
 from pwdlib import PasswordHash

@@ -6,7 +6,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 {%- if cookiecutter.auth == "yes" %}
 
 # Good enough for a laptop, refused in production: see Settings.refuse_insecure_production.
-DEFAULT_SECRET_KEY = "change-me-in-production"  # noqa: S105
+DEFAULT_SECRET_KEY = "insecure-development-key-change-me-in-production"  # noqa: S105
 {%- endif %}
 
 

@@ -1,8 +1,8 @@
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from typing import Annotated, Any
 
 from fastapi import Depends
-from sqlalchemy import URL, Connection, event
+from sqlalchemy import URL{% if cookiecutter.database == "sqlite" %}, Connection, event{% endif %}
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -20,9 +20,11 @@ def create_db_engine(url: str | URL, **kwargs: Any) -> AsyncEngine:
     # pre_ping replaces connections that died while pooled (a database restart), so
     # readiness recovers without restarting the service.
     engine = create_async_engine(url, pool_pre_ping=True, **kwargs)
-    if engine.dialect.name == "sqlite":
-        _use_real_sqlite_transactions(engine)
+{%- if cookiecutter.database == "sqlite" %}
+    _use_real_sqlite_transactions(engine)
+{%- endif %}
     return engine
+{%- if cookiecutter.database == "sqlite" %}
 
 
 def _use_real_sqlite_transactions(engine: AsyncEngine) -> None:
@@ -40,13 +42,14 @@ def _use_real_sqlite_transactions(engine: AsyncEngine) -> None:
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Connection) -> None:
         connection.exec_driver_sql("BEGIN")
+{%- endif %}
 
 
 engine = create_db_engine(get_settings().database_url)
 SessionFactory = async_sessionmaker(engine, expire_on_commit=False)
 
 
-async def get_session() -> AsyncIterator[AsyncSession]:
+async def get_session() -> AsyncGenerator[AsyncSession]:
     """One session per request: committed when the handler succeeds, rolled back if not."""
     async with SessionFactory() as session:
         try:

@@ -1,8 +1,8 @@
-from collections.abc import Iterator
+from collections.abc import Generator
 from typing import Annotated, Any
 
 from fastapi import Depends
-from sqlalchemy import URL, Connection, Engine, create_engine, event
+from sqlalchemy import URL, {% if cookiecutter.database == "sqlite" %}Connection, {% endif %}Engine, create_engine{% if cookiecutter.database == "sqlite" %}, event{% endif %}
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.core.config import get_settings
@@ -15,9 +15,11 @@ def create_db_engine(url: str | URL, **kwargs: Any) -> Engine:
     # pre_ping replaces connections that died while pooled (a database restart), so
     # readiness recovers without restarting the service.
     engine = create_engine(url, pool_pre_ping=True, **kwargs)
-    if engine.dialect.name == "sqlite":
-        _use_real_sqlite_transactions(engine)
+{%- if cookiecutter.database == "sqlite" %}
+    _use_real_sqlite_transactions(engine)
+{%- endif %}
     return engine
+{%- if cookiecutter.database == "sqlite" %}
 
 
 def _use_real_sqlite_transactions(engine: Engine) -> None:
@@ -32,13 +34,14 @@ def _use_real_sqlite_transactions(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:
         connection.exec_driver_sql("BEGIN")
+{%- endif %}
 
 
 engine = create_db_engine(get_settings().database_url)
 SessionFactory = sessionmaker(engine, expire_on_commit=False)
 
 
-def get_session() -> Iterator[Session]:
+def get_session() -> Generator[Session]:
     """One session per request: committed when the handler succeeds, rolled back if not."""
     with SessionFactory() as session:
         try:

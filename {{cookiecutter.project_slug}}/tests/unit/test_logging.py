@@ -1,9 +1,27 @@
 import json
 import logging
+import sys
+from collections.abc import Iterator
 
 import pytest
 
-from app.core.logging import JsonFormatter, RequestContextFilter, redact, request_id_var
+from app.core.logging import (
+    JsonFormatter,
+    RequestContextFilter,
+    configure_logging,
+    redact,
+    request_id_var,
+)
+
+
+@pytest.fixture
+def root_logger() -> Iterator[logging.Logger]:
+    """The root logger, handlers and level restored after the test reconfigures it."""
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    yield root
+    root.handlers[:] = handlers
+    root.setLevel(level)
 
 
 @pytest.mark.parametrize(
@@ -35,3 +53,30 @@ def test_json_lines_carry_the_request_id() -> None:
 
     assert line["message"] == "hello world"
     assert line["request_id"] == "req-1"
+
+
+def test_exceptions_in_json_lines_are_redacted_too() -> None:
+    try:
+        raise ValueError("password=hunter22")
+    except ValueError:
+        record = logging.LogRecord("app", logging.ERROR, __file__, 1, "failed", (), None)
+        record.exc_info = sys.exc_info()
+
+    line = json.loads(JsonFormatter().format(record))
+
+    assert "hunter22" not in line["exception"]
+    assert "ValueError" in line["exception"]
+
+
+def test_production_logs_json_lines(root_logger: logging.Logger) -> None:
+    configure_logging(json_lines=True)
+
+    (handler,) = root_logger.handlers
+    assert isinstance(handler.formatter, JsonFormatter)
+
+
+def test_records_with_non_text_messages_pass_through() -> None:
+    record = logging.LogRecord("app", logging.INFO, __file__, 1, {"event": "x"}, (), None)
+
+    assert RequestContextFilter().filter(record)
+    assert record.msg == {"event": "x"}

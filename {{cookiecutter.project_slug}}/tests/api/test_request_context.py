@@ -1,0 +1,74 @@
+"""What every response carries: a request id, security headers, one access log line."""
+
+import logging
+
+import pytest
+from fastapi import status
+from fastapi.testclient import TestClient
+
+from app.core.config import Settings
+from app.core.logging import SECURITY_HEADERS
+from app.main import app, create_app
+
+LIVE = app.url_path_for("live")
+
+
+@pytest.fixture(scope="module")
+def bare_client() -> TestClient:
+    # /health/live touches no database, so no session override is needed.
+    return TestClient(app)
+
+
+def test_a_request_id_sent_by_the_client_is_echoed(bare_client: TestClient) -> None:
+    response = bare_client.get(LIVE, headers={"X-Request-ID": "abc-123"})
+
+    assert response.headers["X-Request-ID"] == "abc-123"
+
+
+@pytest.mark.parametrize("sent", [None, "bad id with spaces", "x" * 65])
+def test_a_missing_or_unsafe_request_id_is_replaced(
+    bare_client: TestClient,
+    sent: str | None,
+) -> None:
+    headers = {"X-Request-ID": sent} if sent else {}
+
+    response = bare_client.get(LIVE, headers=headers)
+
+    assert response.headers["X-Request-ID"] not in ("", sent)
+    assert len(response.headers["X-Request-ID"]) == 32
+
+
+def test_every_response_carries_the_security_headers(bare_client: TestClient) -> None:
+    response = bare_client.get(LIVE)
+
+    for name, value in SECURITY_HEADERS.items():
+        assert response.headers[name] == value
+
+
+def test_each_request_logs_one_access_line(
+    bare_client: TestClient,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    with caplog.at_level(logging.INFO, logger="app.access"):
+        bare_client.get(LIVE, headers={"X-Request-ID": "logged-1"})
+
+    lines = [r for r in caplog.records if r.name == "app.access"]
+    assert len(lines) == 1
+    assert lines[0].getMessage().startswith(f"GET {LIVE} 200 ")
+    assert lines[0].request_id == "logged-1"  # type: ignore[attr-defined]
+
+
+def test_cors_allows_only_the_configured_origins() -> None:
+    client = TestClient(create_app(Settings(cors_origins=["https://app.example.com"])))
+    preflight = {"Access-Control-Request-Method": "GET"}
+
+    allowed = client.options(LIVE, headers={"Origin": "https://app.example.com", **preflight})
+    refused = client.options(LIVE, headers={"Origin": "https://evil.example.com", **preflight})
+
+    assert allowed.headers["access-control-allow-origin"] == "https://app.example.com"
+    assert refused.status_code == status.HTTP_400_BAD_REQUEST
+
+
+def test_the_app_starts_and_shuts_down_cleanly() -> None:
+    with TestClient(create_app()) as client:
+        assert client.get(LIVE).status_code == status.HTTP_200_OK
