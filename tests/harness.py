@@ -1,0 +1,583 @@
+"""What the meta-tests share: the combinations, the expected files, environments and databases."""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import itertools
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tomllib
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+from typing import Any, NamedTuple
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+from filelock import FileLock
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+CACHE_DIR = REPO_ROOT / ".cache"
+ENVS_DIR = CACHE_DIR / "envs"
+
+
+def load_answers_spec(template: Path = REPO_ROOT) -> dict[str, Any]:
+    spec: dict[str, Any] = json.loads((template / "cookiecutter.json").read_text(encoding="utf-8"))
+    return spec
+
+
+SPEC = load_answers_spec()
+
+
+def choices(option: str) -> tuple[str, ...]:
+    return tuple(SPEC[option])
+
+
+# --- answers ------------------------------------------------------------------------------------
+
+
+def check_answers(extra_context: Mapping[str, str], spec: Mapping[str, Any]) -> None:
+    """Refuse answers cookiecutter would not understand, before pytest-cookies ignores them."""
+    unknown = sorted(set(extra_context) - set(spec))
+    assert not unknown, f"answers not in cookiecutter.json (they would be ignored): {unknown}"
+    for option, value in extra_context.items():
+        allowed = spec[option]
+        if isinstance(allowed, list):
+            assert value in allowed, f"{option}={value!r} is not one of {allowed}"
+
+
+CORE_AXES = ("database", "mode", "auth")
+BAKE_AXES = (*CORE_AXES, "ci", "docker")
+
+
+@dataclass(frozen=True)
+class Combo:
+    database: str
+    mode: str
+    auth: str
+    ci: str
+    docker: str
+    python_version: str
+    license: str
+
+    def answers(self) -> dict[str, str]:
+        return asdict(self)
+
+    def id(self, axes: Iterable[str] = BAKE_AXES) -> str:
+        return "-".join(f"{axis}={getattr(self, axis)}" for axis in axes)
+
+    @property
+    def core(self) -> str:
+        return self.id(CORE_AXES)
+
+
+def default_combo() -> Combo:
+    return Combo(**{field: choices(field)[0] for field in Combo.__dataclass_fields__})
+
+
+def core_combos(**fixed: str) -> list[Combo]:
+    """One combination per database x mode x auth.
+
+    python_version and license rotate with the index, so every value of both is baked, and
+    the ci/docker variants of one core share their Python files: their static checks and
+    virtualenv are then computed once.
+    """
+    pythons, licenses = choices("python_version"), choices("license")
+    cores = itertools.product(*(choices(axis) for axis in CORE_AXES))
+    return [
+        replace(
+            default_combo(),
+            database=database,
+            mode=mode,
+            auth=auth,
+            python_version=pythons[index % len(pythons)],
+            license=licenses[index % len(licenses)],
+            **fixed,
+        )
+        for index, (database, mode, auth) in enumerate(cores)
+    ]
+
+
+def all_combos() -> list[Combo]:
+    return [
+        replace(core, ci=ci, docker=docker)
+        for core in core_combos()
+        for ci, docker in itertools.product(choices("ci"), choices("docker"))
+    ]
+
+
+def combo_param(combo: Combo, axes: Iterable[str], *marks: pytest.MarkDecorator) -> Any:
+    """A pytest param with a readable id, kept on the worker that handles its core combination."""
+    group = pytest.mark.xdist_group(combo.core)
+    return pytest.param(combo, id=combo.id(axes), marks=(group, *marks))
+
+
+def project_path(result: Any) -> Path:
+    """The baked directory, or a failure that shows why the bake did not produce one."""
+    if result.exception is not None or result.exit_code != 0:
+        pytest.fail(f"bake failed: {bake_failure(result)}", pytrace=False)
+    return Path(result.project_path)
+
+
+def bake_failure(result: Any) -> str:
+    """Why a bake failed, without the whole context cookiecutter packs into its exceptions."""
+    exception = result.exception
+    message = getattr(exception, "message", None) or str(exception)
+    cause = getattr(exception, "error", None)
+    detail = f" ({cause})" if cause is not None else ""
+    return f"exit code {result.exit_code}, {type(exception).__name__}: {message}{detail}"
+
+
+# --- expected files -----------------------------------------------------------------------------
+
+
+class Presence(NamedTuple):
+    present: tuple[str, ...] = ()
+    absent: tuple[str, ...] = ()
+
+
+# A trailing "/" names a directory. "{plural}" is the resource_plural answer.
+ALWAYS_PRESENT = (
+    "README.md",
+    "pyproject.toml",
+    "alembic.ini",
+    ".env.example",
+    ".gitignore",
+    ".pre-commit-config.yaml",
+    "app/__init__.py",
+    "app/main.py",
+    "app/core/config.py",
+    "app/core/db.py",
+    "app/core/errors.py",
+    "app/health/router.py",
+    "app/{plural}/__init__.py",
+    "app/{plural}/models.py",
+    "app/{plural}/schemas.py",
+    "app/{plural}/router.py",
+    "app/{plural}/service.py",
+    "migrations/env.py",
+    "migrations/script.py.mako",
+    "migrations/versions/0001_initial.py",
+    "tests/conftest.py",
+    "tests/factories.py",
+)
+
+DOCKER_FILES = ("Dockerfile", ".dockerignore", "docker-compose.yml")
+
+FILES_BY_ANSWER: dict[tuple[str, str], Presence] = {
+    ("auth", "yes"): Presence(
+        present=(
+            "app/core/security.py",
+            "app/auth/router.py",
+            "app/users/models.py",
+            "app/users/router.py",
+            "tests/api/test_auth.py",
+        )
+    ),
+    ("auth", "no"): Presence(
+        absent=(
+            "app/core/security.py",
+            "app/auth/",
+            "app/users/",
+            "tests/api/test_auth.py",
+            "tests/api/test_users.py",
+        )
+    ),
+    ("ci", "github"): Presence(present=(".github/workflows/ci.yml",), absent=(".gitlab-ci.yml",)),
+    ("ci", "gitlab"): Presence(present=(".gitlab-ci.yml",), absent=(".github/",)),
+    ("ci", "none"): Presence(absent=(".github/", ".gitlab-ci.yml")),
+    ("docker", "yes"): Presence(present=DOCKER_FILES),
+    ("docker", "no"): Presence(absent=DOCKER_FILES),
+    ("license", "MIT"): Presence(present=("LICENSE",)),
+    ("license", "Apache-2.0"): Presence(present=("LICENSE",)),
+    ("license", "BSD-3-Clause"): Presence(present=("LICENSE",)),
+    ("license", "none"): Presence(absent=("LICENSE",)),
+}
+
+AUTH_WORDS = ("jwt", "password", "secret_key", "token")
+
+
+def expected_presence(context: Mapping[str, str]) -> Presence:
+    present, absent = list(ALWAYS_PRESENT), list[str]()
+    for (option, value), presence in FILES_BY_ANSWER.items():
+        if context.get(option) == value:
+            present += presence.present
+            absent += presence.absent
+    plural = context["resource_plural"]
+    return Presence(
+        present=tuple(path.format(plural=plural) for path in present),
+        absent=tuple(path.format(plural=plural) for path in absent),
+    )
+
+
+def walk(root: Path) -> list[Path]:
+    """Every file and directory under root, in a stable order."""
+    return sorted(root.rglob("*"))
+
+
+def baked_files(root: Path) -> list[Path]:
+    return [path for path in walk(root) if path.is_file()]
+
+
+def file_set_problems(root: Path, context: Mapping[str, str]) -> list[str]:
+    expected = expected_presence(context)
+    problems = [f"missing: {path}" for path in expected.present if not (root / path).exists()]
+    problems += [f"should not exist: {path}" for path in expected.absent if (root / path).exists()]
+    for path in walk(root):
+        relative = path.relative_to(root).as_posix()
+        if ".sync." in relative or ".async." in relative:
+            problems.append(f"mode variant left behind: {relative}")
+        if "{{" in relative or "{%" in relative:
+            problems.append(f"unrendered path: {relative}")
+        if path.is_dir() and not any(path.iterdir()):
+            problems.append(f"empty directory: {relative}")
+    return problems
+
+
+# --- text scans ---------------------------------------------------------------------------------
+
+JINJA_MARKERS = re.compile(r"\{\{|\{%|\{#")
+CI_FILE_PATTERNS = (".github/workflows/*.yml", ".github/workflows/*.yaml", ".gitlab-ci.yml")
+
+
+def read_text(path: Path) -> str:
+    return path.read_text(encoding="utf-8", errors="replace")
+
+
+def is_ci_file(root: Path, path: Path) -> bool:
+    relative = path.relative_to(root)
+    return any(relative.match(pattern) for pattern in CI_FILE_PATTERNS)
+
+
+def unrendered_jinja(root: Path) -> list[str]:
+    hits = []
+    for path in baked_files(root):
+        text = read_text(path)
+        if is_ci_file(root, path):
+            # `${{ ... }}` is GitHub's own expression syntax, meant to survive rendering.
+            text = text.replace("${{", "$")
+        hits += located_matches(root, path, text, JINJA_MARKERS)
+    return hits
+
+
+def auth_vocabulary(root: Path) -> list[str]:
+    pattern = re.compile("|".join(AUTH_WORDS), re.IGNORECASE)
+    hits = []
+    for path in baked_files(root):
+        if path.name != "LICENSE":
+            hits += located_matches(root, path, read_text(path), pattern)
+    return hits
+
+
+def located_matches(root: Path, path: Path, text: str, pattern: re.Pattern[str]) -> list[str]:
+    relative = path.relative_to(root).as_posix()
+    return [
+        f"{relative}:{number}: {line.strip()}"
+        for number, line in enumerate(text.splitlines(), start=1)
+        if pattern.search(line)
+    ]
+
+
+# --- declared dependencies ----------------------------------------------------------------------
+
+# Only distributions whose import name is not their own name with "-" turned into "_".
+IMPORT_NAMES: dict[str, tuple[str, ...]] = {
+    "pyjwt": ("jwt",),
+    "pydantic-settings": ("pydantic_settings",),
+    "factory-boy": ("factory",),
+    "python-multipart": ("multipart", "python_multipart"),
+    "python-dotenv": ("dotenv",),
+    "python-jose": ("jose",),
+    "pyyaml": ("yaml",),
+    "argon2-cffi": ("argon2",),
+    "psycopg-binary": ("psycopg_binary",),
+    "psycopg2-binary": ("psycopg2",),
+    "mysqlclient": ("MySQLdb",),
+    "pillow": ("PIL",),
+}
+
+# Frameworks whose public API hands out another distribution's types: code that uses them
+# imports those too, and the framework pins a compatible version.
+API_OF: dict[str, tuple[str, ...]] = {
+    "fastapi": ("starlette", "pydantic"),
+    "pydantic-settings": ("pydantic",),
+    "sqlmodel": ("sqlalchemy", "pydantic"),
+}
+
+LOCAL_PACKAGES = frozenset({"app", "tests", "migrations"})
+
+
+def pyproject(root: Path) -> dict[str, Any]:
+    return tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+
+
+def declared_requirements(root: Path) -> list[str]:
+    """`[project] dependencies` plus the `dev` extra: all the baked project may rely on."""
+    project = pyproject(root).get("project", {})
+    dev = project.get("optional-dependencies", {}).get("dev", [])
+    return sorted(" ".join(req.split()) for req in [*project.get("dependencies", []), *dev])
+
+
+def importable_modules(requirements: Iterable[str]) -> set[str]:
+    modules: set[str] = set()
+    for requirement in requirements:
+        name = canonicalize_name(Requirement(requirement).name)
+        modules.update(IMPORT_NAMES.get(name, (name.replace("-", "_"),)))
+        modules.update(API_OF.get(name, ()))
+    return modules
+
+
+def local_modules(root: Path) -> frozenset[str]:
+    top_level = {path.stem for path in root.glob("*.py")}
+    top_level |= {path.parent.name for path in root.glob("*/__init__.py")}
+    return LOCAL_PACKAGES | top_level
+
+
+def undeclared_imports(root: Path) -> list[str]:
+    known = (
+        importable_modules(declared_requirements(root))
+        | local_modules(root)
+        | set(sys.stdlib_module_names)
+    )
+    problems = []
+    for path in root.rglob("*.py"):
+        relative = path.relative_to(root).as_posix()
+        try:
+            tree = ast.parse(read_text(path), filename=relative)
+        except SyntaxError as error:
+            problems.append(f"{relative}:{error.lineno}: syntax error: {error.msg}")
+            continue
+        for line, module in top_level_imports(tree):
+            if module not in known:
+                problems.append(f"{relative}:{line}: imports {module!r}; no dependency provides it")
+    return sorted(problems)
+
+
+def top_level_imports(tree: ast.AST) -> Iterator[tuple[int, str]]:
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                yield node.lineno, alias.name.partition(".")[0]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            yield node.lineno, node.module.partition(".")[0]
+
+
+# --- environments -------------------------------------------------------------------------------
+
+
+def clean_environ(**extra: str) -> dict[str, str]:
+    """The outer environment minus what would leak this pytest run into a baked project's."""
+    leaky = ("PYTEST_", "COV_CORE_", "PYTHON", "VIRTUAL_ENV", "MYPY_", "RUFF_", "TEST_DATABASE_URL")
+    environ = {key: value for key, value in os.environ.items() if not key.startswith(leaky)}
+    environ.update(extra)
+    return environ
+
+
+def find_interpreter(version: str) -> str:
+    """python<version> from PATH, else from pyenv (whose shims only run the selected versions)."""
+    pyenv_root = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv"))
+    installed = pyenv_root.glob(f"versions/{version}.*/bin/python{version}")
+    candidates = [shutil.which(f"python{version}"), *sorted(map(str, installed))]
+    for candidate in filter(None, candidates):
+        if interpreter_version(candidate) == version:
+            return candidate
+    pytest.fail(f"no working python{version} on PATH or under {pyenv_root}", pytrace=False)
+
+
+def interpreter_version(executable: str) -> str | None:
+    probe = "import sys; print('%d.%d' % sys.version_info[:2])"
+    try:
+        done = subprocess.run(
+            [executable, "-c", probe], capture_output=True, text=True, timeout=30, check=False
+        )
+    except OSError:
+        return None
+    return done.stdout.strip() if done.returncode == 0 else None
+
+
+def env_key(python_version: str, requirements: list[str]) -> str:
+    payload = json.dumps([python_version, requirements]).encode()
+    return hashlib.sha256(payload).hexdigest()[:16]
+
+
+def ensure_env(project: Path, python_version: str) -> Path:
+    """A virtualenv with exactly the baked project's dependencies, shared by key across workers
+    and runs; the `.ready` marker means a half-built env (interrupted run) is rebuilt."""
+    requirements = declared_requirements(project)
+    env_dir = ENVS_DIR / env_key(python_version, requirements)
+    ENVS_DIR.mkdir(parents=True, exist_ok=True)
+    with FileLock(f"{env_dir}.lock"):
+        if not (env_dir / ".ready").exists():
+            shutil.rmtree(env_dir, ignore_errors=True)
+            build_env(project, env_dir, find_interpreter(python_version))
+            marker = {"python": python_version, "requirements": requirements}
+            (env_dir / ".ready").write_text(json.dumps(marker, indent=2), encoding="utf-8")
+    return env_dir
+
+
+def build_env(project: Path, env_dir: Path, interpreter: str) -> None:
+    from uv import find_uv_bin
+
+    uv = find_uv_bin()
+    environ = clean_environ(UV_PYTHON_DOWNLOADS="never")
+    steps = [
+        [uv, "venv", "--quiet", "--python", interpreter, str(env_dir)],
+        [uv, "pip", "install", "--quiet", "--compile-bytecode", "--python", str(env_dir),
+         "-r", "pyproject.toml", "--extra", "dev"],
+    ]  # fmt: skip
+    for step in steps:
+        done = subprocess.run(
+            step, cwd=project, env=environ, capture_output=True, text=True, check=False
+        )
+        if done.returncode != 0:
+            shutil.rmtree(env_dir, ignore_errors=True)
+            pytest.fail(f"`{' '.join(step)}` failed:\n{done.stdout}{done.stderr}", pytrace=False)
+
+
+class Outcome(NamedTuple):
+    command: str
+    returncode: int
+    output: str
+
+    def report(self, lines: int = 80) -> str:
+        tail = "\n".join(self.output.splitlines()[-lines:])
+        return f"`{self.command}` exited {self.returncode}; last lines:\n{tail}"
+
+    def require_success(self) -> None:
+        if self.returncode != 0:
+            pytest.fail(self.report(), pytrace=False)
+
+
+def run_in_env(
+    env_dir: Path, args: list[str], cwd: Path, timeout: float, **environ: str
+) -> Outcome:
+    bin_dir = env_dir / "bin"
+    command = [str(bin_dir / "python"), *args]
+    shown = " ".join(["python", *args])
+    extra = {"PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}", "VIRTUAL_ENV": str(env_dir)}
+    try:
+        done = subprocess.run(
+            command,
+            cwd=cwd,
+            env=clean_environ(**extra, **environ),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+    except subprocess.TimeoutExpired as expired:
+        output = expired.output.decode() if isinstance(expired.output, bytes) else expired.output
+        return Outcome(shown, -1, f"{output or ''}\n[timed out after {timeout}s]")
+    return Outcome(shown, done.returncode, done.stdout)
+
+
+# --- static checks ------------------------------------------------------------------------------
+
+STATIC_CHECKS: dict[str, list[str]] = {
+    "ruff check": ["-m", "ruff", "check", "."],
+    "ruff format": ["-m", "ruff", "format", "--check", "."],
+    "mypy": ["-m", "mypy", "."],
+}
+
+
+def content_key(project: Path, python_version: str) -> str:
+    """What the static checks' verdict depends on: Python sources, pyproject, interpreter."""
+    digest = hashlib.sha256(python_version.encode())
+    for path in sorted(project.rglob("*")):
+        if path.suffix in {".py", ".pyi"} or path.name == "pyproject.toml":
+            digest.update(path.relative_to(project).as_posix().encode() + b"\0")
+            digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()[:24]
+
+
+def static_checks(
+    project: Path, env_dir: Path, python_version: str, results_dir: Path
+) -> dict[str, Outcome]:
+    """Run ruff and mypy once per distinct content in this session, shared by the workers."""
+    results_dir.mkdir(parents=True, exist_ok=True)
+    result_file = results_dir / f"{content_key(project, python_version)}.json"
+    with FileLock(f"{result_file}.lock"):
+        if not result_file.exists():
+            outcomes = run_static_checks(project, env_dir)
+            result_file.write_text(json.dumps({k: v._asdict() for k, v in outcomes.items()}))
+    stored = json.loads(result_file.read_text())
+    return {name: Outcome(**outcome) for name, outcome in stored.items()}
+
+
+def run_static_checks(project: Path, env_dir: Path) -> dict[str, Outcome]:
+    # One mypy cache per env and worker: mypy's cache is not safe for concurrent writers, and
+    # the baked `app` modules of two combinations would overwrite each other's entries.
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    caches = {"MYPY_CACHE_DIR": str(CACHE_DIR / "mypy" / env_dir.name / worker)}
+    # ruff would otherwise leave a .ruff_cache in the baked project that later checks read.
+    caches["RUFF_NO_CACHE"] = "true"
+    return {
+        name: run_in_env(env_dir, args, project, timeout=600, **caches)
+        for name, args in STATIC_CHECKS.items()
+    }
+
+
+# --- databases ----------------------------------------------------------------------------------
+
+
+class Server(NamedTuple):
+    env_var: str
+    default_port: int
+    drivers: dict[str, str]
+
+
+SERVERS = {
+    "postgresql": Server("TEST_POSTGRES_URL", 5432, {"sync": "psycopg", "async": "asyncpg"}),
+    "mysql": Server("TEST_MYSQL_URL", 3306, {"sync": "pymysql", "async": "aiomysql"}),
+}
+
+
+def database_name(combo: Combo, suffix: str = "") -> str:
+    """One database per combination (and run kind), so concurrent suites never share one."""
+    name = f"meta_{combo.database}_{combo.mode}_auth_{combo.auth}{suffix}"
+    return name.replace("-", "_")
+
+
+def generated_database_url(database: str, mode: str, name: str) -> str | None:
+    """TEST_DATABASE_URL for the generated suite; None means its in-memory SQLite default."""
+    if database not in SERVERS:
+        return None
+    server = SERVERS[database]
+    base = os.environ.get(server.env_var)
+    if not base:
+        pytest.skip(
+            f"!!! {server.env_var} is not set: the {database} suites are NOT tested. "
+            f"Set it, e.g. {server.env_var}={example_url(database)}"
+        )
+    parts = urlsplit(base)
+    host, port = parts.hostname or "127.0.0.1", parts.port or server.default_port
+    require_reachable(server.env_var, host, port)
+    scheme = f"{database}+{server.drivers[mode]}"
+    return urlunsplit((scheme, parts.netloc, f"/{name}", parts.query, ""))
+
+
+def example_url(database: str) -> str:
+    return {
+        "postgresql": "postgresql://postgres@127.0.0.1:5432/postgres",
+        "mysql": "mysql://root@127.0.0.1:3306/",
+    }[database]
+
+
+def require_reachable(env_var: str, host: str, port: int) -> None:
+    try:
+        socket.create_connection((host, port), timeout=5).close()
+    except OSError as error:
+        pytest.fail(
+            f"{env_var} points at {host}:{port}, but nothing accepts connections there "
+            f"({error}). Start that server, or unset {env_var} to skip these tests.",
+            pytrace=False,
+        )
