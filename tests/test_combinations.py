@@ -1,0 +1,90 @@
+"""Every combination of answers bakes into a clean, lint-free, type-checked project."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import harness
+import pytest
+
+COMBOS = harness.all_combos()
+PARAMS = [harness.combo_param(combo, harness.BAKE_AXES) for combo in COMBOS]
+WITHOUT_AUTH = [param for param in PARAMS if param.values[0].auth == "no"]
+
+
+@pytest.fixture(params=PARAMS)
+def combo(request: pytest.FixtureRequest) -> harness.Combo:
+    combo: harness.Combo = request.param
+    return combo
+
+
+@pytest.fixture
+def result(combo: harness.Combo, bake_once: Callable[[harness.Combo], Any]) -> Any:
+    return bake_once(combo)
+
+
+@pytest.fixture
+def project(result: Any) -> Path:
+    return harness.project_path(result)
+
+
+@pytest.fixture
+def context(result: Any) -> dict[str, str]:
+    answers: dict[str, str] = result.context
+    return answers
+
+
+@pytest.fixture
+def checks(
+    project: Path,
+    combo: harness.Combo,
+    static_checks: Callable[[Path, str], dict[str, harness.Outcome]],
+) -> dict[str, harness.Outcome]:
+    return static_checks(project, combo.python_version)
+
+
+def bullet_list(lines: list[str]) -> str:
+    return "\n".join(f"  {line}" for line in lines)
+
+
+def test_bakes_without_error(result: Any) -> None:
+    assert result.exception is None, harness.bake_failure(result)
+    assert result.exit_code == 0, harness.bake_failure(result)
+
+
+def test_renders_every_jinja_tag(project: Path) -> None:
+    leftovers = harness.unrendered_jinja(project)
+    assert not leftovers, "unrendered Jinja:\n" + bullet_list(leftovers)
+
+
+def test_has_the_files_its_answers_ask_for(project: Path, context: dict[str, str]) -> None:
+    problems = harness.file_set_problems(project, context)
+    assert not problems, "file set does not match the answers:\n" + bullet_list(problems)
+
+
+@pytest.mark.parametrize("combo", WITHOUT_AUTH)
+def test_mentions_no_auth_when_auth_is_off(project: Path) -> None:
+    hits = harness.auth_vocabulary(project)
+    assert not hits, "auth vocabulary with auth=no:\n" + bullet_list(hits)
+
+
+def test_imports_only_declared_dependencies(project: Path) -> None:
+    problems = harness.undeclared_imports(project)
+    assert not problems, "imports not provided by pyproject:\n" + bullet_list(problems)
+
+
+@pytest.mark.env
+def test_passes_ruff_check(checks: dict[str, harness.Outcome]) -> None:
+    checks["ruff check"].require_success()
+
+
+@pytest.mark.env
+def test_is_ruff_formatted(checks: dict[str, harness.Outcome]) -> None:
+    checks["ruff format"].require_success()
+
+
+@pytest.mark.env
+def test_passes_mypy_strict(checks: dict[str, harness.Outcome]) -> None:
+    checks["mypy"].require_success()
