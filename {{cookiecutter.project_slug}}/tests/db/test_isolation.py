@@ -54,11 +54,13 @@ COUNT = select(func.count()).select_from({{ cookiecutter.__resource_class }})
     db_session: {{ cookiecutter.__session }},
 ) -> None:
     existing = {{ cookiecutter.__await }}{{ cookiecutter.__resource_class }}Factory(name="taken")
+    # Read before the rollback, which expires every object the session holds.
+    existing_id{% if cookiecutter.auth == "yes" %}, owner_id{% endif %} = existing.id{% if cookiecutter.auth == "yes" %}, existing.owner.id{% endif %}
     duplicate = {{ cookiecutter.__resource_class }}Create(name="taken")
 
     # The service flushes, hits the unique constraint and calls session.rollback().
     with pytest.raises(ConflictError):
-        {{ cookiecutter.__await }}service.create_{{ cookiecutter.resource_name }}(db_session, duplicate{% if cookiecutter.auth == "yes" %}, existing.owner.id{% endif %})
+        {{ cookiecutter.__await }}service.create_{{ cookiecutter.resource_name }}(db_session, duplicate{% if cookiecutter.auth == "yes" %}, owner_id{% endif %})
 
     assert {{ cookiecutter.__await }}db_session.scalar(COUNT) == 1
-    assert {{ cookiecutter.__await }}db_session.get({{ cookiecutter.__resource_class }}, existing.id) is not None
+    assert {{ cookiecutter.__await }}db_session.get({{ cookiecutter.__resource_class }}, existing_id) is not None
