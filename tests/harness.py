@@ -447,9 +447,13 @@ class Outcome(NamedTuple):
     returncode: int
     output: str
 
-    def report(self, lines: int = 80) -> str:
-        tail = "\n".join(self.output.splitlines()[-lines:])
-        return f"`{self.command}` exited {self.returncode}; last lines:\n{tail}"
+    def report(self, lines: int = 60) -> str:
+        output = self.output.splitlines()
+        # pytest prints the cause far above its summary: lift the first distinct ones.
+        causes = list(dict.fromkeys(line for line in output if line.startswith("E   ")))[:15]
+        headline = "first error lines:\n" + "\n".join(causes) + "\n" if causes else ""
+        tail = "\n".join(output[-lines:])
+        return f"`{self.command}` exited {self.returncode}\n{headline}last lines:\n{tail}"
 
     def require_success(self) -> None:
         if self.returncode != 0:
