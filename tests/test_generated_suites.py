@@ -1,0 +1,66 @@
+"""Every database x mode x auth bakes a project whose own test suite passes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import harness
+import pytest
+
+SUITE_ARGS = ["-m", "pytest", "-q", "-p", "no:cacheprovider"]
+SUITE_TIMEOUT = 900
+
+
+def suite_param(combo: harness.Combo) -> Any:
+    marks = [pytest.mark.env]
+    if combo.database in harness.SERVERS:
+        marks.append(pytest.mark.database)
+    return harness.combo_param(combo, harness.CORE_AXES, *marks)
+
+
+SUITE_COMBOS = harness.core_combos(ci="github", docker="yes")
+
+
+def run_suite(project: Path, combo: harness.Combo, database_url: str | None, *args: str) -> None:
+    env_dir = harness.ensure_env(project, combo.python_version)
+    environ = {"TEST_DATABASE_URL": database_url} if database_url else {}
+    outcome = harness.run_in_env(
+        env_dir, [*SUITE_ARGS, *args], project, timeout=SUITE_TIMEOUT, **environ
+    )
+    outcome.require_success()
+
+
+@pytest.mark.parametrize("combo", [suite_param(combo) for combo in SUITE_COMBOS])
+def test_generated_suite_passes(combo: harness.Combo, bake: Callable[..., Any]) -> None:
+    url = harness.generated_database_url(combo.database, combo.mode, harness.database_name(combo))
+    run_suite(harness.project_path(bake(combo.answers())), combo, url)
+
+
+def xdist_cases() -> list[Any]:
+    defaults = harness.default_combo()
+    postgres_sync = next(
+        c for c in SUITE_COMBOS if (c.database, c.mode, c.auth) == ("postgresql", "sync", "yes")
+    )
+    return [
+        # Baked with no answers at all: what someone pressing Enter through the prompts gets.
+        pytest.param(None, defaults, id="defaults", marks=pytest.mark.xdist_group(defaults.core)),
+        pytest.param(
+            postgres_sync.answers(),
+            postgres_sync,
+            id=postgres_sync.id(harness.CORE_AXES),
+            marks=[pytest.mark.database, pytest.mark.xdist_group(postgres_sync.core)],
+        ),
+    ]
+
+
+@pytest.mark.env
+@pytest.mark.parametrize(("answers", "combo"), xdist_cases())
+def test_generated_suite_passes_under_xdist(
+    answers: dict[str, str] | None, combo: harness.Combo, bake: Callable[..., Any]
+) -> None:
+    name = harness.database_name(combo, suffix="_xdist")
+    url = harness.generated_database_url(combo.database, combo.mode, name)
+    project = harness.project_path(bake(answers))
+    run_suite(project, combo, url, "-n", "2")
