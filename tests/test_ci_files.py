@@ -1,0 +1,199 @@
+"""The baked CI file is valid for its provider, runs what the README documents, and brings the
+database the project was baked for."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import harness
+import pytest
+import yaml
+
+CI_FILES = {"github": ".github/workflows/ci.yml", "gitlab": ".gitlab-ci.yml"}
+SCHEMAS = {"github": "vendor.github-workflows", "gitlab": "vendor.gitlab-ci"}
+CHECKED_COMMANDS = ("ruff check .", "ruff format --check .", "mypy .", "pytest")
+AXES = ("ci", "database", "mode")
+
+CI_COMBOS = [
+    replace(core, ci=ci)
+    for ci in CI_FILES
+    for core in harness.core_combos(docker="yes")
+    if core.auth == "yes"
+]
+PARAMS = [harness.combo_param(combo, AXES) for combo in CI_COMBOS]
+GITHUB_PARAMS = [param for param in PARAMS if param.values[0].ci == "github"]
+
+
+@pytest.fixture(params=PARAMS)
+def combo(request: pytest.FixtureRequest) -> harness.Combo:
+    combo: harness.Combo = request.param
+    return combo
+
+
+@pytest.fixture
+def project(combo: harness.Combo, bake_once: Callable[[harness.Combo], Any]) -> Path:
+    return harness.project_path(bake_once(combo))
+
+
+@pytest.fixture
+def ci_file(project: Path, combo: harness.Combo) -> Path:
+    path = project / CI_FILES[combo.ci]
+    assert path.is_file(), f"ci={combo.ci} baked no {CI_FILES[combo.ci]}"
+    return path
+
+
+@pytest.fixture
+def ci_config(ci_file: Path) -> dict[str, Any]:
+    config: dict[str, Any] = yaml.safe_load(ci_file.read_text(encoding="utf-8"))
+    return config
+
+
+# --- commands -----------------------------------------------------------------------------------
+
+
+def normalise(command: str) -> str:
+    """`.venv/bin/python -m ruff check .` and `ruff check .` are the same command."""
+    command = " ".join(command.split())
+    for prefix in (".venv/bin/", "python -m "):
+        command = command.removeprefix(prefix)
+    return command
+
+
+def shell_commands(script: str) -> Iterator[str]:
+    for line in script.replace("\\\n", " ").splitlines():
+        for part in line.split("&&"):
+            part = part.strip()
+            if part and not part.startswith("#"):
+                yield normalise(part)
+
+
+def readme_commands(project: Path) -> set[str]:
+    readme = (project / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"^```sh[ \t]*\n(.*?)^```", readme, flags=re.MULTILINE | re.DOTALL)
+    return {command for block in blocks for command in shell_commands(block)}
+
+
+def flatten(items: Any) -> Iterator[Any]:
+    """GitLab lets script lists nest (YAML anchors); GitHub steps are already flat."""
+    for item in items if isinstance(items, list) else [items]:
+        if isinstance(item, list):
+            yield from flatten(item)
+        elif item is not None:
+            yield item
+
+
+GITLAB_KEYWORDS = frozenset(
+    {"default", "include", "stages", "variables", "workflow", "image", "services", "cache",
+     "before_script", "after_script", "spec"}
+)  # fmt: skip
+
+
+def gitlab_jobs(config: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        job
+        for name, job in config.items()
+        if isinstance(job, dict) and name not in GITLAB_KEYWORDS and not name.startswith(".")
+    ]
+
+
+def gitlab_setting(config: dict[str, Any], job: dict[str, Any], key: str) -> Any:
+    """A job keyword as GitLab resolves it: the job, then what it `extends`, then `default:`."""
+    inherited = inherited_setting(config, job, key)
+    if inherited is not None:
+        return inherited
+    return config.get("default", {}).get(key, config.get(key))
+
+
+def inherited_setting(config: dict[str, Any], job: dict[str, Any], key: str) -> Any:
+    if key in job:
+        return job[key]
+    parents = job.get("extends", [])
+    for parent in reversed([parents] if isinstance(parents, str) else parents):
+        value = inherited_setting(config, config.get(parent, {}), key)
+        if value is not None:
+            return value
+    return None
+
+
+def ci_scripts(provider: str, config: dict[str, Any]) -> list[str]:
+    if provider == "github":
+        jobs = config.get("jobs", {}).values()
+        return [step["run"] for job in jobs for step in job.get("steps", []) if "run" in step]
+    return [
+        line
+        for job in gitlab_jobs(config)
+        for key in ("before_script", "script")
+        for line in flatten(gitlab_setting(config, job, key))
+    ]
+
+
+def ci_commands(provider: str, config: dict[str, Any]) -> set[str]:
+    scripts = ci_scripts(provider, config)
+    return {command for script in scripts for command in shell_commands(script)}
+
+
+# --- services -----------------------------------------------------------------------------------
+
+
+def service_images(provider: str, config: dict[str, Any]) -> list[str]:
+    if provider == "github":
+        jobs = config.get("jobs", {}).values()
+        return [
+            service.get("image", "")
+            for job in jobs
+            for service in (job.get("services") or {}).values()
+        ]
+    return [
+        service["name"] if isinstance(service, dict) else service
+        for job in gitlab_jobs(config)
+        for service in flatten(gitlab_setting(config, job, "services"))
+    ]
+
+
+def database_of(image: str) -> str | None:
+    """`postgres:17`, `docker.io/library/mariadb:11` ... -> the database option it serves."""
+    name = image.partition("@")[0].rsplit("/", 1)[-1].partition(":")[0]
+    if "postgres" in name:
+        return "postgresql"
+    if "mysql" in name or "mariadb" in name:
+        return "mysql"
+    return None
+
+
+# --- tests --------------------------------------------------------------------------------------
+
+
+def test_ci_file_matches_the_provider_schema(ci_file: Path, combo: harness.Combo) -> None:
+    command = [sys.executable, "-m", "check_jsonschema", "--builtin-schema", SCHEMAS[combo.ci]]
+    done = subprocess.run(
+        [*command, str(ci_file)], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_readme_documents_the_checks(project: Path) -> None:
+    missing = set(CHECKED_COMMANDS) - readme_commands(project)
+    assert not missing, f"README.md's ```sh blocks lack {sorted(missing)}"
+
+
+def test_ci_runs_the_readme_checks(combo: harness.Combo, ci_config: dict[str, Any]) -> None:
+    missing = set(CHECKED_COMMANDS) - ci_commands(combo.ci, ci_config)
+    assert not missing, f"{CI_FILES[combo.ci]} does not run README's {sorted(missing)}"
+
+
+def test_ci_brings_the_chosen_database(combo: harness.Combo, ci_config: dict[str, Any]) -> None:
+    images = service_images(combo.ci, ci_config)
+    served = {database_of(image) for image in images} - {None}
+    expected = {combo.database} & set(harness.SERVERS)
+    assert served == expected, f"database services {sorted(images)} for database={combo.database}"
+
+
+@pytest.mark.parametrize("combo", GITHUB_PARAMS)
+def test_github_expressions_survive_rendering(ci_file: Path) -> None:
+    assert "${{" in ci_file.read_text(encoding="utf-8"), "no ${{ ... }} expression left"
