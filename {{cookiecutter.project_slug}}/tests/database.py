@@ -8,7 +8,7 @@ from app.core.db import create_db_engine
 
 DEFAULT_TEST_DATABASE_URL = "{{ cookiecutter.__default_test_database_url }}"
 # The database a server lets anyone connect to, to create the others from.
-_MAINTENANCE_DATABASE = {"postgresql": "postgres", "mysql": None}
+_MAINTENANCE_DATABASE = {"postgresql": "postgres", "mysql": "information_schema"}
 _EXISTS = {
     "postgresql": "SELECT 1 FROM pg_database WHERE datname = :name",
     "mysql": "SELECT 1 FROM information_schema.schemata WHERE schema_name = :name",

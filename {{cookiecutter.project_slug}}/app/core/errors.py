@@ -51,6 +51,7 @@ async def _database_error(_request: Request, exc: Exception) -> JSONResponse:
 def register_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(AppError, _app_error)
     app.add_exception_handler(IntegrityError, _integrity_error)
-    # Connection-level failures only: a ProgrammingError is a bug and stays a 500.
-    app.add_exception_handler(OperationalError, _database_error)
-    app.add_exception_handler(InterfaceError, _database_error)
+    # Connection-level failures only: a ProgrammingError is a bug and stays a 500. Some
+    # async drivers report a refused connection as a bare OSError.
+    for error in (OperationalError, InterfaceError, OSError):
+        app.add_exception_handler(error, _database_error)

@@ -19,6 +19,6 @@ async def live() -> dict[str, str]:
     """The service can do its job: the database answers."""
     try:
         {{ cookiecutter.__await }}session.execute(text("SELECT 1"))
-    except DBAPIError as exc:
+    except (DBAPIError, OSError) as exc:
         raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, DATABASE_UNAVAILABLE) from exc
     return {"status": "ok"}

@@ -8,6 +8,9 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
+{%- if cookiecutter.database == "mysql" %}
+from sqlalchemy.dialects import mysql
+{%- endif %}
 
 revision: str = "0001"
 down_revision: str | None = None
@@ -24,7 +27,7 @@ def upgrade() -> None:
         sa.Column("full_name", sa.String(length=100), nullable=True),
         sa.Column("is_active", sa.Boolean(), nullable=False),
         sa.Column("id", sa.Uuid(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("created_at", {{ "mysql.DATETIME(fsp=6)" if cookiecutter.database == "mysql" else "sa.DateTime(timezone=True)" }}, nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_users")),
         sa.UniqueConstraint("email", name=op.f("uq_users_email")),
     )
@@ -37,7 +40,7 @@ def upgrade() -> None:
         sa.Column("owner_id", sa.Uuid(), nullable=False),
 {%- endif %}
         sa.Column("id", sa.Uuid(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("created_at", {{ "mysql.DATETIME(fsp=6)" if cookiecutter.database == "mysql" else "sa.DateTime(timezone=True)" }}, nullable=False),
 {%- if cookiecutter.auth == "yes" %}
         sa.ForeignKeyConstraint(
             ["owner_id"],

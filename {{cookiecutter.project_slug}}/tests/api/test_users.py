@@ -35,7 +35,7 @@ def _expired_token(user: User) -> str:
 
 
 def _unsigned_token(user: User) -> str:
-    return jwt.encode({"sub": str(user.id)}, key=None, algorithm="none")
+    return jwt.encode({"sub": str(user.id)}, key="", algorithm="none")
 
 
 def _token_for_another_audience(user: User) -> str:
