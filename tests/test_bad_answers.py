@@ -1,0 +1,52 @@
+"""Answers that would bake a broken project are refused: a clear line, nothing on disk."""
+
+import tomllib
+from pathlib import Path
+
+import harness
+import pytest
+from cookiecutter.exceptions import FailedHookException
+from cookiecutter.main import cookiecutter
+
+BAD_ANSWERS = [
+    pytest.param({"project_slug": "Not A Slug"}, "project_slug", id="slug-with-spaces"),
+    pytest.param({"resource_name": "class"}, "resource_name", id="resource-is-a-keyword"),
+    pytest.param({"resource_name": "user"}, "resource_name", id="resource-shadows-users"),
+    pytest.param({"resource_plural": "core"}, "resource_plural", id="plural-shadows-core"),
+    pytest.param({"author_email": "nobody"}, "author_email", id="email-without-at"),
+    pytest.param({"version": "one"}, "version", id="version-not-pep-440"),
+]
+
+
+@pytest.mark.parametrize(("answers", "variable"), BAD_ANSWERS)
+def test_a_bad_answer_fails_the_bake_and_leaves_no_directory(
+    tmp_path: Path,
+    capfd: pytest.CaptureFixture[str],
+    answers: dict[str, str],
+    variable: str,
+) -> None:
+    harness.check_answers(answers, harness.SPEC)
+
+    with pytest.raises(FailedHookException):
+        cookiecutter(
+            str(harness.REPO_ROOT), no_input=True, extra_context=answers, output_dir=str(tmp_path)
+        )
+
+    assert list(tmp_path.iterdir()) == []
+    message = capfd.readouterr().err
+    assert f"{variable}={answers[variable]!r}" in message
+
+
+def test_quotes_and_backslashes_in_answers_reach_the_project_intact(tmp_path: Path) -> None:
+    name = 'Jane "JD" O\'Neil \\ Co'
+
+    cookiecutter(
+        str(harness.REPO_ROOT),
+        no_input=True,
+        extra_context={"author_name": name, "project_name": "Quote Test", "description": 'A "q"'},
+        output_dir=str(tmp_path),
+    )
+
+    project = tomllib.loads((tmp_path / "quote-test" / "pyproject.toml").read_text())["project"]
+    assert project["authors"][0]["name"] == name
+    assert project["description"] == 'A "q"'

@@ -1,0 +1,162 @@
+"""The hooks' logic as plain functions: validation rules, file shaping, import order."""
+
+import importlib.util
+from pathlib import Path
+from types import ModuleType
+
+import harness
+import pytest
+
+
+def load_hook(name: str) -> ModuleType:
+    # The hooks are Jinja templates only where they read the answers; loaded raw, the
+    # ANSWERS string is inert and every function can be called with a dict.
+    path = harness.REPO_ROOT / "hooks" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec
+    assert spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+pre = load_hook("pre_gen_project")
+post = load_hook("post_gen_project")
+
+GOOD = {
+    "project_name": "My Service",
+    "project_slug": "my-service",
+    "author_email": "jane@example.com",
+    "version": "0.1.0",
+    "resource_name": "item",
+    "resource_plural": "items",
+    "auth": "yes",
+}
+
+
+def refusals(**changes: str) -> list[str]:
+    return pre.problems({**GOOD, **changes})
+
+
+def test_good_answers_are_accepted() -> None:
+    assert refusals() == []
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("project_slug", "My Service"),
+        ("project_slug", "-service"),
+        ("project_slug", "service!"),
+        ("project_slug", ""),
+        ("resource_name", "Item"),
+        ("resource_name", "2items"),
+        ("resource_name", "class"),
+        ("resource_name", "match"),
+        ("resource_name", "core"),
+        ("resource_name", "user"),
+        ("resource_plural", "health"),
+        ("resource_plural", "item"),
+        ("author_email", "jane.example.com"),
+        ("author_email", "jane@"),
+        ("version", "1.0-beta"),
+        ("version", "v1"),
+        ("project_name", "   "),
+    ],
+)
+def test_a_bad_answer_is_refused_with_one_line_naming_variable_value_and_rule(
+    key: str, value: str
+) -> None:
+    (line,) = refusals(**{key: value})
+
+    assert line.startswith(f"{key}={value!r} ")
+    assert len(line.split()) > 2  # the rule follows the value
+
+
+def test_auth_names_are_free_when_auth_is_off() -> None:
+    assert refusals(auth="no", resource_name="user", resource_plural="users") == []
+
+
+@pytest.mark.parametrize("version", ["0.1.0", "1.0", "2.0.0rc1", "1.0.post2", "1.0.dev3", "1!2.0"])
+def test_pep_440_versions_are_accepted(version: str) -> None:
+    assert refusals(version=version) == []
+
+
+def test_every_refused_answer_is_reported_at_once() -> None:
+    assert len(refusals(project_slug="Bad Slug", author_email="nope", version="x")) == 3
+
+
+ANSWERS = {"auth": "no", "ci": "gitlab", "docker": "no", "license": "none", "mode": "async"}
+
+
+def test_answers_turning_options_off_remove_their_files() -> None:
+    removed = post.paths_to_remove({**ANSWERS, "resource_plural": "orders"})
+
+    assert {"app/auth", "app/users", "tests/api/test_orders_ownership.py"} <= set(removed)
+    assert {".github", "Dockerfile", "docker-compose.yml", "LICENSE"} <= set(removed)
+    assert ".gitlab-ci.yml" not in removed
+
+
+def test_the_chosen_mode_variant_becomes_the_module(tmp_path: Path) -> None:
+    (tmp_path / "db.sync.py").write_text("sync\n")
+    (tmp_path / "db.async.py").write_text("async\n")
+
+    post.choose_mode_variants(tmp_path, "async")
+
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["db.py"]
+    assert (tmp_path / "db.py").read_text() == "async\n"
+
+
+def test_shaping_leaves_no_empty_directory(tmp_path: Path) -> None:
+    (tmp_path / "app" / "users").mkdir(parents=True)
+    (tmp_path / "app" / "users" / "models.py").write_text("")
+    (tmp_path / "app" / "main.py").write_text("")
+
+    post.shape(tmp_path, {**ANSWERS, "resource_plural": "items"})
+
+    assert [p.relative_to(tmp_path).as_posix() for p in sorted(tmp_path.rglob("*"))] == [
+        "app",
+        "app/main.py",
+    ]
+
+
+def test_first_party_imports_are_put_in_isort_order() -> None:
+    source = (
+        "import uuid\n\n"
+        "from fastapi import status\n\n"
+        "from app.main import app\n"
+        "from app.categories.service import (\n"
+        "    CATEGORY_NOT_FOUND,\n"
+        "    CATEGORY_ALREADY_EXISTS,\n"
+        ")\n"
+        "from tests.factories import UserFactory, CategoryFactory, TEST_PASSWORD\n"
+        "\n\nX = 1\n"
+    )
+
+    assert post.sort_first_party_imports(source) == (
+        "import uuid\n\n"
+        "from fastapi import status\n\n"
+        "from app.categories.service import (\n"
+        "    CATEGORY_ALREADY_EXISTS,\n"
+        "    CATEGORY_NOT_FOUND,\n"
+        ")\n"
+        "from app.main import app\n"
+        "from tests.factories import TEST_PASSWORD, CategoryFactory, UserFactory\n"
+        "\n\nX = 1\n"
+    )
+
+
+def test_a_sorted_import_that_grows_too_long_is_wrapped() -> None:
+    members = ", ".join(f"Name{n}" for n in range(20))
+
+    lines = post.sort_first_party_imports(f"from app.x import {members}\n").splitlines()
+
+    assert lines[0] == "from app.x import ("
+    assert lines[-1] == ")"
+    assert all(len(line) <= post.LINE_LENGTH for line in lines)
+
+
+def test_other_code_is_left_byte_for_byte() -> None:
+    source = "from fastapi import b, a\nimport os\n\n\ndef f() -> None:\n    from app.z import y\n"
+
+    assert post.sort_first_party_imports(source) == source
