@@ -518,16 +518,19 @@ def static_checks(
 
 
 def run_static_checks(project: Path, env_dir: Path) -> dict[str, Outcome]:
-    # One mypy cache per env and worker: mypy's cache is not safe for concurrent writers, and
-    # the baked `app` modules of two combinations would overwrite each other's entries.
+    # One mypy cache per env and worker, locked in case another run uses the same worker id:
+    # mypy's cache is not safe for concurrent writers, and the baked `app` modules of two
+    # combinations would overwrite each other's entries.
     worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
-    caches = {"MYPY_CACHE_DIR": str(CACHE_DIR / "mypy" / env_dir.name / worker)}
+    mypy_cache = CACHE_DIR / "mypy" / env_dir.name / worker
+    mypy_cache.parent.mkdir(parents=True, exist_ok=True)
     # ruff would otherwise leave a .ruff_cache in the baked project that later checks read.
-    caches["RUFF_NO_CACHE"] = "true"
-    return {
-        name: run_in_env(env_dir, args, project, timeout=600, **caches)
-        for name, args in STATIC_CHECKS.items()
-    }
+    caches = {"MYPY_CACHE_DIR": str(mypy_cache), "RUFF_NO_CACHE": "true"}
+    with FileLock(f"{mypy_cache}.lock"):
+        return {
+            name: run_in_env(env_dir, args, project, timeout=600, **caches)
+            for name, args in STATIC_CHECKS.items()
+        }
 
 
 # --- databases ----------------------------------------------------------------------------------
