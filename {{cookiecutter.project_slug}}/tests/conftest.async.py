@@ -5,6 +5,7 @@ one another's data and the schema is built once per run, not once per test.
 """
 
 from collections.abc import AsyncIterator{% if cookiecutter.auth == "yes" %}, Iterator{% endif %}
+from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
@@ -25,6 +26,13 @@ from app.users.models import User
 from tests import factories
 from tests.database import create_database_if_missing, database_url_for_tests, is_in_memory
 
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    # The contract tests import schemathesis, which costs more than the rest of the
+    # suite runs: they are collected only when asked for, with `-m contract`.
+    if collection_path.name == "contract" and "contract" not in config.option.markexpr:
+        return True
+    return None
 {%- if cookiecutter.auth == "yes" %}
 
 

@@ -6,6 +6,7 @@ from fastapi.security import OAuth2PasswordRequestForm
 from app.auth.dependencies import unauthorized
 from app.core.config import get_settings
 from app.core.db import SessionDep
+from app.core.errors import documented
 from app.core.security import create_access_token
 from app.users import service
 from app.users.models import User
@@ -13,15 +14,20 @@ from app.users.schemas import Token, UserCreate, UserRead
 
 INCORRECT_CREDENTIALS = "Incorrect email or password"
 
-router = APIRouter(prefix="/auth", tags=["auth"])
+router = APIRouter(prefix="/auth", tags=["auth"], responses=documented(400, 503))
 
 
-@router.post("/register", response_model=UserRead, status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/register",
+    response_model=UserRead,
+    status_code=status.HTTP_201_CREATED,
+    responses=documented(409),
+)
 {{ cookiecutter.__async }}def register(session: SessionDep, data: UserCreate) -> User:
     return {{ cookiecutter.__await }}service.register_user(session, data)
 
 
-@router.post("/login", response_model=Token)
+@router.post("/login", response_model=Token, responses=documented(401))
 {{ cookiecutter.__async }}def login(
     session: SessionDep,
     form: Annotated[OAuth2PasswordRequestForm, Depends()],

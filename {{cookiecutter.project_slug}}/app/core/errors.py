@@ -1,13 +1,31 @@
 import logging
+from http import HTTPStatus
+from typing import Any
 
 from fastapi import FastAPI, Request, status
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 
 logger = logging.getLogger(__name__)
 
 ALREADY_EXISTS = "Resource already exists"
 DATABASE_UNAVAILABLE = "Database unavailable, try again shortly"
+
+
+class ErrorResponse(BaseModel):
+    detail: str
+
+
+def documented(*status_codes: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI entries for the error answers a route can give, all in one shape.
+
+    400 is what the framework answers for a body it cannot even decode.
+    """
+    return {
+        code: {"model": ErrorResponse, "description": HTTPStatus(code).phrase}
+        for code in status_codes
+    }
 
 
 class AppError(Exception):

@@ -3,7 +3,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from app.core.db import SessionDep
-from app.core.errors import DATABASE_UNAVAILABLE
+from app.core.errors import DATABASE_UNAVAILABLE, documented
 
 router = APIRouter(prefix="/health", tags=["health"])
 
@@ -14,7 +14,7 @@ async def live() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/ready", responses={503: {"description": DATABASE_UNAVAILABLE}})
+@router.get("/ready", responses=documented(503))
 {{ cookiecutter.__async }}def ready(session: SessionDep) -> dict[str, str]:
     """The service can do its job: the database answers."""
     try:

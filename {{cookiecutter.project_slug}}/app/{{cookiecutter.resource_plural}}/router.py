@@ -6,6 +6,7 @@ from fastapi import APIRouter, Query, status
 from app.auth.dependencies import CurrentUser
 {% endif -%}
 from app.core.db import SessionDep
+from app.core.errors import documented
 from app.{{ cookiecutter.resource_plural }} import service
 from app.{{ cookiecutter.resource_plural }}.dependencies import {{ cookiecutter.__resource_class }}Dep
 from app.{{ cookiecutter.resource_plural }}.models import {{ cookiecutter.__resource_class }}
@@ -21,6 +22,7 @@ MAX_PAGE_SIZE = 100
 router = APIRouter(
     prefix="/{{ cookiecutter.resource_plural }}",
     tags=["{{ cookiecutter.resource_plural }}"],
+    responses=documented(400, {% if cookiecutter.auth == "yes" %}401, {% endif %}503),
 )
 
 
@@ -53,6 +55,7 @@ router = APIRouter(
     "",
     response_model={{ cookiecutter.__resource_class }}Read,
     status_code=status.HTTP_201_CREATED,
+    responses=documented(409),
 )
 {{ cookiecutter.__async }}def create_{{ cookiecutter.resource_name }}(
     session: SessionDep,
@@ -73,6 +76,7 @@ router = APIRouter(
 @router.get(
     "/{{ cookiecutter.__id_path }}",
     response_model={{ cookiecutter.__resource_class }}Read,
+    responses=documented(404),
 )
 {{ cookiecutter.__async }}def read_{{ cookiecutter.resource_name }}(
     {{ cookiecutter.resource_name }}: {{ cookiecutter.__resource_class }}Dep,
@@ -83,6 +87,7 @@ router = APIRouter(
 @router.patch(
     "/{{ cookiecutter.__id_path }}",
     response_model={{ cookiecutter.__resource_class }}Read,
+    responses=documented(404, 409),
 )
 {{ cookiecutter.__async }}def update_{{ cookiecutter.resource_name }}(
     session: SessionDep,
@@ -95,6 +100,7 @@ router = APIRouter(
 @router.delete(
     "/{{ cookiecutter.__id_path }}",
     status_code=status.HTTP_204_NO_CONTENT,
+    responses=documented(404),
 )
 {{ cookiecutter.__async }}def delete_{{ cookiecutter.resource_name }}(
     session: SessionDep,

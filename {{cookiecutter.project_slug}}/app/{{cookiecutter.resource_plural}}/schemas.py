@@ -5,11 +5,14 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from app.{{ cookiecutter.resource_plural }}.models import DESCRIPTION_MAX_LENGTH, NAME_MAX_LENGTH
 
+# Names are stripped of surrounding whitespace; the schema says a blank one is refused.
+NOT_BLANK = r"\S"
+
 
 class {{ cookiecutter.__resource_class }}Create(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    name: str = Field(min_length=1, max_length=NAME_MAX_LENGTH)
+    name: str = Field(min_length=1, max_length=NAME_MAX_LENGTH, pattern=NOT_BLANK)
     description: str | None = Field(default=None, max_length=DESCRIPTION_MAX_LENGTH)
 
 
@@ -18,7 +21,12 @@ class {{ cookiecutter.__resource_class }}Update(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    name: str | None = Field(default=None, min_length=1, max_length=NAME_MAX_LENGTH)
+    name: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=NAME_MAX_LENGTH,
+        pattern=NOT_BLANK,
+    )
     description: str | None = Field(default=None, max_length=DESCRIPTION_MAX_LENGTH)
 
     @field_validator("name")

@@ -1,0 +1,65 @@
+"""The API keeps the promises of its own OpenAPI schema, for inputs nobody thought of.
+
+schemathesis generates requests for every operation from the schema the app publishes,
+boundary values and wrong methods included; each response must be documented, match its
+declared shape, and never be a 5xx. It takes seconds rather than milliseconds, so it
+runs as its own step: `pytest -m contract` (CI always runs it).
+"""
+
+from typing import Any
+
+import pytest
+import schemathesis
+{{ cookiecutter.__client_import }}
+from hypothesis import HealthCheck, settings
+
+from app.main import app
+
+schema = schemathesis.openapi.from_dict(app.openapi())
+# Starlette answers a wrong method with the Allow header of the first route matching the
+# path (GET for a collection that also takes POST); the status code is still checked.
+schema.config.checks.update(excluded_check_names=["allow_header_conformance"])
+
+pytestmark = pytest.mark.contract
+
+# The fixtures' session is shared by every example of one test; a few derandomized
+# examples per operation keep the run short and its failures reproducible.
+CONTRACT = settings(
+    max_examples=8,
+    derandomize=True,
+    database=None,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+
+def as_request(case: schemathesis.Case[Any]) -> dict[str, Any]:
+    request = case.as_transport_kwargs()
+    request.pop("cookies", None)  # the API reads no cookies
+    if isinstance(request.get("data"), bytes | str):
+        request["content"] = request.pop("data")  # raw bodies, in httpx's spelling
+    return request
+
+
+@schema.parametrize()
+@CONTRACT
+{{ cookiecutter.__async }}def test_anonymous_requests_keep_the_contract(
+    case: schemathesis.Case[Any],
+    client: {{ cookiecutter.__client }},
+) -> None:
+    response = {{ cookiecutter.__await }}client.request(**as_request(case))
+
+    case.validate_response(response)
+{%- if cookiecutter.auth == "yes" %}
+
+
+@schema.parametrize()
+@CONTRACT
+{{ cookiecutter.__async }}def test_authenticated_requests_keep_the_contract(
+    case: schemathesis.Case[Any],
+    authorized_client: {{ cookiecutter.__client }},
+) -> None:
+    response = {{ cookiecutter.__await }}authorized_client.request(**as_request(case))
+
+    case.validate_response(response)
+{%- endif %}
