@@ -309,6 +309,7 @@ IMPORT_NAMES: dict[str, tuple[str, ...]] = {
 API_OF: dict[str, tuple[str, ...]] = {
     "fastapi": ("starlette", "pydantic"),
     "pydantic-settings": ("pydantic",),
+    "schemathesis": ("hypothesis",),
     "sqlmodel": ("sqlalchemy", "pydantic"),
 }
 
