@@ -2,7 +2,7 @@
 
 import os
 
-from sqlalchemy import URL, make_url, text
+from sqlalchemy import URL, Connection, MetaData, make_url, text
 
 from app.core.db import create_db_engine
 
@@ -45,6 +45,25 @@ def is_in_memory(url: URL) -> bool:
                 {{ cookiecutter.__await }}connection.execute(text(f"CREATE DATABASE {quoted}"))
     finally:
         {{ cookiecutter.__await }}server.dispose()
+
+
+{{ cookiecutter.__async }}def create_empty_database(url: URL) -> None:
+    """The database at `url`, created if missing and stripped of every table."""
+    {{ cookiecutter.__await }}create_database_if_missing(url)
+    engine = create_db_engine(url)
+    {{ cookiecutter.__async }}with engine.begin() as connection:
+{%- if cookiecutter.mode == "async" %}
+        await connection.run_sync(_drop_every_table)
+{%- else %}
+        _drop_every_table(connection)
+{%- endif %}
+    {{ cookiecutter.__await }}engine.dispose()
+
+
+def _drop_every_table(connection: Connection) -> None:
+    tables = MetaData()
+    tables.reflect(connection)
+    tables.drop_all(connection)
 
 
 def unreachable_database_url() -> URL:

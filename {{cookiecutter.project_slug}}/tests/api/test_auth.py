@@ -1,3 +1,4 @@
+import logging
 from typing import Any
 
 import pytest
@@ -95,3 +96,23 @@ LOGIN = app.url_path_for("login")
     response = {{ cookiecutter.__await }}client.post(LOGIN, json={"username": "a", "password": "b"})
 
     assert response.status_code == status.HTTP_422_UNPROCESSABLE_CONTENT
+
+
+{{ cookiecutter.__async }}def test_passwords_and_tokens_never_reach_the_logs(
+    client: {{ cookiecutter.__client }},
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    password = "a-very-secret-password"
+    credentials = {"email": "quiet@example.com", "password": password}
+
+    with caplog.at_level(logging.DEBUG):
+        {{ cookiecutter.__await }}client.post(REGISTER, json=credentials)
+        form = {"username": credentials["email"], "password": password}
+        token = ({{ cookiecutter.__await }}client.post(LOGIN, data=form)).json()["access_token"]
+        headers = {"Authorization": f"Bearer {token}"}
+        {{ cookiecutter.__await }}client.get(app.url_path_for("read_current_user"), headers=headers)
+
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert caplog.records
+    assert password not in logged
+    assert token not in logged

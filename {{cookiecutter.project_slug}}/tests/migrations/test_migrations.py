@@ -10,7 +10,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import URL
 
-from tests.database import create_database_if_missing, database_url_for_tests
+from tests.database import create_empty_database, database_url_for_tests
 
 PROJECT_ROOT = Path(__file__).parents[2]
 
@@ -19,9 +19,8 @@ PROJECT_ROOT = Path(__file__).parents[2]
 def migration_database(tmp_path: Path) -> URL:
     url = database_url_for_tests("migrations")
     if url.get_backend_name() == "sqlite":
-        url = url.set(database=str(tmp_path / "migrations.db"))
-    else:
-        {{ "asyncio.run(create_database_if_missing(url))" if cookiecutter.mode == "async" else "create_database_if_missing(url)" }}
+        return url.set(database=str(tmp_path / "migrations.db"))
+    {{ "asyncio.run(create_empty_database(url))" if cookiecutter.mode == "async" else "create_empty_database(url)" }}
     return url
 
 
@@ -34,7 +33,6 @@ def alembic_config(url: URL) -> Config:
 
 def test_upgrade_head_builds_the_schema_of_the_models(migration_database: URL) -> None:
     config = alembic_config(migration_database)
-    command.downgrade(config, "base")  # a previous run may have left it at head
 
     command.upgrade(config, "head")
 

@@ -12,6 +12,7 @@ from app.{{ cookiecutter.resource_plural }}.schemas import (
     {{ cookiecutter.__resource_class }}Update,
 )
 {%- if cookiecutter.auth == "yes" %}
+from app.core import security
 from app.users import service as users
 from app.users.models import User
 from app.users.schemas import UserCreate
@@ -93,6 +94,28 @@ from tests.factories import {{ cookiecutter.__resource_class }}Factory
     user: User,
 ) -> None:
     assert {{ cookiecutter.__await }}users.authenticate(db_session, user.email, TEST_PASSWORD) is user
+
+
+@pytest.mark.parametrize("email_exists", [True, False], ids=["known-email", "unknown-email"])
+{{ cookiecutter.__async }}def test_authenticating_does_one_hash_check_whether_or_not_the_email_exists(
+    db_session: {{ cookiecutter.__session }},
+    user: User,
+    monkeypatch: pytest.MonkeyPatch,
+    email_exists: bool,
+) -> None:
+    checks: list[str] = []
+    verify = security.password_hash.verify
+
+    def counting_verify(password: str, hashed: str) -> bool:
+        checks.append(hashed)
+        return verify(password, hashed)
+
+    monkeypatch.setattr(security.password_hash, "verify", counting_verify)
+    email = user.email if email_exists else "nobody@example.com"
+
+    {{ cookiecutter.__await }}users.authenticate(db_session, email, "wrong-password")
+
+    assert len(checks) == 1
 
 
 {{ cookiecutter.__async }}def test_authenticating_with_a_wrong_password_returns_nobody(
