@@ -202,7 +202,10 @@ FILES_BY_ANSWER: dict[tuple[str, str], Presence] = {
     ("license", "none"): Presence(absent=("LICENSE",)),
 }
 
-AUTH_WORDS = ("jwt", "password", "secret_key", "token")
+AUTH_WORDS = re.compile("jwt|password|secret_key|token", re.IGNORECASE)
+# The official database images cannot start without one of these variables, so naming them
+# is not auth: e.g. MYSQL_ROOT_PASSWORD, MARIADB_ALLOW_EMPTY_ROOT_PASSWORD, POSTGRES_PASSWORD.
+DATABASE_IMAGE_CREDENTIALS = re.compile(r"\b(?:POSTGRES|MYSQL|MARIADB)_[A-Z_]*PASSWORD\b")
 
 
 def expected_presence(context: Mapping[str, str]) -> Presence:
@@ -269,11 +272,11 @@ def unrendered_jinja(root: Path) -> list[str]:
 
 
 def auth_vocabulary(root: Path) -> list[str]:
-    pattern = re.compile("|".join(AUTH_WORDS), re.IGNORECASE)
     hits = []
     for path in baked_files(root):
         if path.name != "LICENSE":
-            hits += located_matches(root, path, read_text(path), pattern)
+            text = DATABASE_IMAGE_CREDENTIALS.sub("", read_text(path))
+            hits += located_matches(root, path, text, AUTH_WORDS)
     return hits
 
 
