@@ -587,8 +587,11 @@ def require_reachable(env_var: str, host: str, port: int) -> None:
     try:
         socket.create_connection((host, port), timeout=5).close()
     except OSError as error:
-        pytest.fail(
-            f"{env_var} points at {host}:{port}, but nothing accepts connections there "
-            f"({error}). Start that server, or unset {env_var} to skip these tests.",
-            pytrace=False,
-        )
+        refusal = str(error)
+    else:
+        return
+    pytest.fail(
+        f"{env_var} points at {host}:{port}, but nothing accepts connections there "
+        f"({refusal}). Start that server, or unset {env_var} to skip these tests.",
+        pytrace=False,
+    )
