@@ -27,6 +27,13 @@ def create_db_engine(url: str | URL, **kwargs: Any) -> AsyncEngine:
 {%- if cookiecutter.database == "sqlite" %}
 
 
+SQLITE_PRAGMAS = (
+    "PRAGMA foreign_keys=ON",  # SQLite ignores foreign keys (and ON DELETE) unless asked
+    "PRAGMA journal_mode=WAL",  # readers no longer wait for the writer
+    "PRAGMA busy_timeout=10000",  # a locked database is waited for, up to 10 s
+)
+
+
 def _use_real_sqlite_transactions(engine: AsyncEngine) -> None:
     # The sqlite3 driver (under aiosqlite too) starts transactions lazily and commits on
     # its own before DDL, which breaks SAVEPOINT. Taking over BEGIN makes nested
@@ -36,12 +43,16 @@ def _use_real_sqlite_transactions(engine: AsyncEngine) -> None:
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA foreign_keys=ON")
+        for pragma in SQLITE_PRAGMAS:
+            cursor.execute(pragma)
         cursor.close()
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Connection) -> None:
-        connection.exec_driver_sql("BEGIN")
+        # IMMEDIATE takes the write lock up front: concurrent requests then wait their
+        # turn (busy_timeout) instead of failing with "database is locked" when a
+        # transaction that has read tries to write.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 {%- endif %}
 
 

@@ -22,6 +22,13 @@ def create_db_engine(url: str | URL, **kwargs: Any) -> Engine:
 {%- if cookiecutter.database == "sqlite" %}
 
 
+SQLITE_PRAGMAS = (
+    "PRAGMA foreign_keys=ON",  # SQLite ignores foreign keys (and ON DELETE) unless asked
+    "PRAGMA journal_mode=WAL",  # readers no longer wait for the writer
+    "PRAGMA busy_timeout=10000",  # a locked database is waited for, up to 10 s
+)
+
+
 def _use_real_sqlite_transactions(engine: Engine) -> None:
     # The sqlite3 driver starts transactions lazily and commits on its own before DDL,
     # which breaks SAVEPOINT. Taking over BEGIN makes nested transactions (and the test
@@ -29,11 +36,15 @@ def _use_real_sqlite_transactions(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None
-        dbapi_connection.execute("PRAGMA foreign_keys=ON")
+        for pragma in SQLITE_PRAGMAS:
+            dbapi_connection.execute(pragma)
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:
-        connection.exec_driver_sql("BEGIN")
+        # IMMEDIATE takes the write lock up front: concurrent requests then wait their
+        # turn (busy_timeout) instead of failing with "database is locked" when a
+        # transaction that has read tries to write.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 {%- endif %}
 
 
