@@ -41,9 +41,6 @@ def choices(option: str) -> tuple[str, ...]:
     return tuple(SPEC[option])
 
 
-# --- answers ------------------------------------------------------------------------------------
-
-
 def check_answers(extra_context: Mapping[str, str], spec: Mapping[str, Any]) -> None:
     """Refuse answers cookiecutter would not understand, before pytest-cookies ignores them."""
     unknown = sorted(set(extra_context) - set(spec))
@@ -134,9 +131,6 @@ def bake_failure(result: Any) -> str:
     cause = getattr(exception, "error", None)
     detail = f" ({cause})" if cause is not None else ""
     return f"exit code {result.exit_code}, {type(exception).__name__}: {message}{detail}"
-
-
-# --- expected files -----------------------------------------------------------------------------
 
 
 class Presence(NamedTuple):
@@ -245,8 +239,6 @@ def file_set_problems(root: Path, context: Mapping[str, str]) -> list[str]:
     return problems
 
 
-# --- text scans ---------------------------------------------------------------------------------
-
 JINJA_MARKERS = re.compile(r"\{\{|\{%|\{#")
 CI_FILE_PATTERNS = (".github/workflows/*.yml", ".github/workflows/*.yaml", ".gitlab-ci.yml")
 
@@ -288,8 +280,6 @@ def located_matches(root: Path, path: Path, text: str, pattern: re.Pattern[str])
         if pattern.search(line)
     ]
 
-
-# --- declared dependencies ----------------------------------------------------------------------
 
 # Only distributions whose import name is not their own name with "-" turned into "_".
 IMPORT_NAMES: dict[str, tuple[str, ...]] = {
@@ -372,9 +362,6 @@ def top_level_imports(tree: ast.AST) -> Iterator[tuple[int, str]]:
                 yield node.lineno, alias.name.partition(".")[0]
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
             yield node.lineno, node.module.partition(".")[0]
-
-
-# --- environments -------------------------------------------------------------------------------
 
 
 def clean_environ(**extra: str) -> dict[str, str]:
@@ -488,8 +475,6 @@ def run_in_env(
     return Outcome(shown, done.returncode, done.stdout)
 
 
-# --- static checks ------------------------------------------------------------------------------
-
 STATIC_CHECKS: dict[str, list[str]] = {
     "ruff check": ["-m", "ruff", "check", "."],
     "ruff format": ["-m", "ruff", "format", "--check", "."],
@@ -535,9 +520,6 @@ def run_static_checks(project: Path, env_dir: Path) -> dict[str, Outcome]:
             name: run_in_env(env_dir, args, project, timeout=600, **caches)
             for name, args in STATIC_CHECKS.items()
         }
-
-
-# --- databases ----------------------------------------------------------------------------------
 
 
 class Server(NamedTuple):

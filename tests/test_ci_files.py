@@ -54,9 +54,6 @@ def ci_config(ci_file: Path) -> dict[str, Any]:
     return config
 
 
-# --- commands -----------------------------------------------------------------------------------
-
-
 def normalise(command: str) -> str:
     """`.venv/bin/python -m ruff check .` and `ruff check .` are the same command."""
     command = " ".join(command.split())
@@ -138,9 +135,6 @@ def ci_commands(provider: str, config: dict[str, Any]) -> set[str]:
     return {command for script in scripts for command in shell_commands(script)}
 
 
-# --- services -----------------------------------------------------------------------------------
-
-
 def service_images(provider: str, config: dict[str, Any]) -> list[str]:
     if provider == "github":
         jobs = config.get("jobs", {}).values()
@@ -164,9 +158,6 @@ def database_of(image: str) -> str | None:
     if "mysql" in name or "mariadb" in name:
         return "mysql"
     return None
-
-
-# --- tests --------------------------------------------------------------------------------------
 
 
 def test_ci_file_matches_the_provider_schema(ci_file: Path, combo: harness.Combo) -> None:
