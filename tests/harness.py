@@ -530,7 +530,7 @@ class Server(NamedTuple):
 
 SERVERS = {
     "postgresql": Server("TEST_POSTGRES_URL", 5432, {"sync": "psycopg", "async": "asyncpg"}),
-    "mysql": Server("TEST_MYSQL_URL", 3306, {"sync": "pymysql", "async": "aiomysql"}),
+    "mysql": Server("TEST_MYSQL_URL", 3306, {"sync": "pymysql", "async": "asyncmy"}),
 }
 
 

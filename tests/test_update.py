@@ -35,11 +35,11 @@ from test_replay import (
 
 SLUG_DIR = "{{cookiecutter.project_slug}}"
 
-# cruft imports `example` from the optional `examples` package, for its docs. aiomysql's wheels
-# (0.3.x) install an unrelated top-level `examples` package, whose modules connect to a MySQL
-# server when imported, and with both installed every `cruft` command dies with "TypeError:
-# 'module' object is not callable". Blocking that import makes cruft use its own no-op
-# fallback; otherwise cruft runs exactly as its console script does.
+# cruft imports `example` from the optional `examples` package, for its docs. Some wheels
+# (aiomysql 0.3.x) install an unrelated top-level `examples` package, and with one installed
+# beside cruft every `cruft` command dies with "TypeError: 'module' object is not callable".
+# Blocking that import makes cruft use its own no-op fallback, whatever else the environment
+# running the meta-tests holds; otherwise cruft runs exactly as its console script does.
 CRUFT = [
     sys.executable,
     "-c",
