@@ -196,7 +196,13 @@ FILES_BY_ANSWER: dict[tuple[str, str], Presence] = {
     ("license", "none"): Presence(absent=("LICENSE",)),
 }
 
-AUTH_WORDS = re.compile("jwt|password|secret_key|token", re.IGNORECASE)
+# What only accounts and sign-in bring. Generic words stay allowed: log redaction keeps
+# passwords out of every service's logs, and contextvars hands out a "token".
+AUTH_WORDS = re.compile(
+    r"jwt|secret_key|access_token|pwdlib|argon2|password_hash|hashed_password|"
+    r"get_current_user|CurrentUser|auth_headers|oauth2|app\.users|app\.auth|/users/me",
+    re.IGNORECASE,
+)
 # The official database images cannot start without one of these variables, so naming them
 # is not auth: e.g. MYSQL_ROOT_PASSWORD, MARIADB_ALLOW_EMPTY_ROOT_PASSWORD, POSTGRES_PASSWORD.
 DATABASE_IMAGE_CREDENTIALS = re.compile(r"\b(?:POSTGRES|MYSQL|MARIADB)_[A-Z_]*PASSWORD\b")
