@@ -206,13 +206,16 @@ class OutageProxy:
 # --- the tests ----------------------------------------------------------------------------------
 
 
-def prepare_database(project: Path, env_dir: Path, combo: harness.Combo, tmp_path: Path) -> str:
-    """An empty database for the service; the generated tests' own helper creates it."""
+def prepare_database(
+    project: Path, env_dir: Path, combo: harness.Combo, tmp_path: Path, suffix: str
+) -> str:
+    """An empty database of the test's own (tests may run at once); the generated tests'
+    helper creates it."""
     if combo.database == "sqlite":
         driver = "sqlite+aiosqlite" if combo.mode == "async" else "sqlite"
         return f"{driver}:///{tmp_path / 'live.db'}"
     url = harness.generated_database_url(
-        combo.database, combo.mode, harness.database_name(combo, "_live")
+        combo.database, combo.mode, harness.database_name(combo, suffix)
     )
     assert url is not None
     call_it = (
@@ -235,7 +238,7 @@ def test_the_running_service_serves_a_journey_and_a_burst_of_writes(
 ) -> None:
     project = harness.project_path(bake(combo.answers()))
     env_dir = harness.ensure_env(project, combo.python_version)
-    database_url = prepare_database(project, env_dir, combo, tmp_path)
+    database_url = prepare_database(project, env_dir, combo, tmp_path, "_live")
     log = tmp_path / "service.log"
 
     with running_service(project, env_dir, database_url, log) as base_url:
@@ -290,7 +293,7 @@ def test_readiness_reports_a_database_outage_and_recovers_without_a_restart(
 ) -> None:
     project = harness.project_path(bake(combo.answers()))
     env_dir = harness.ensure_env(project, combo.python_version)
-    direct_url = prepare_database(project, env_dir, combo, tmp_path)
+    direct_url = prepare_database(project, env_dir, combo, tmp_path, "_outage")
     parts = urllib.parse.urlsplit(direct_url)
     proxy = OutageProxy((parts.hostname or "127.0.0.1", parts.port or 5432))
     proxy.restore()

@@ -23,7 +23,7 @@ SECURITY_HEADERS = {
     "Cross-Origin-Opener-Policy": "same-origin",
 }
 _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
-# Bearer tokens, JWTs and password fields never reach a log line, whoever logs them.
+# Bearer tokens, signed tokens and password fields never reach a log line, whoever logs them.
 _SECRETS = re.compile(
     r"(bearer\s+)\S+|eyJ[\w-]+\.[\w-]+\.[\w-]*|(password\"?\s*[:=]\s*\"?)[^\s\",&]+",
     re.IGNORECASE,
