@@ -38,6 +38,14 @@ def test_generated_suite_passes(combo: harness.Combo, bake: Callable[..., Any]) 
     run_suite(harness.project_path(bake(combo.answers())), combo, url)
 
 
+@pytest.mark.parametrize("combo", [suite_param(combo) for combo in SUITE_COMBOS])
+def test_generated_api_contract_holds(combo: harness.Combo, bake: Callable[..., Any]) -> None:
+    """The schemathesis step CI runs after the suite: `pytest -m contract --no-cov`."""
+    name = harness.database_name(combo, "_contract")
+    url = harness.generated_database_url(combo.database, combo.mode, name)
+    run_suite(harness.project_path(bake(combo.answers())), combo, url, "-m", "contract", "--no-cov")
+
+
 def xdist_cases() -> list[Any]:
     defaults = harness.default_combo()
     postgres_sync = next(

@@ -93,6 +93,9 @@ def running_service(project: Path, env_dir: Path, database_url: str, log: Path) 
     try:
         wait_for(lambda: call("GET", f"{base_url}/health/live")[0] == 200, server, log)
         yield base_url
+    except BaseException:
+        print(f"--- the service's output ---\n{log.read_text()[-4000:]}")
+        raise
     finally:
         server.terminate()
         try:
