@@ -1,7 +1,7 @@
 from collections.abc import AsyncGenerator
 from typing import Annotated, Any
 
-from fastapi import Depends
+from fastapi import Depends{% if cookiecutter.database == "sqlite" %}, Request{% endif %}
 from sqlalchemy import URL{% if cookiecutter.database == "sqlite" %}, Connection, event{% endif %}
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -17,16 +17,23 @@ __all__ = ["Base", "SessionDep", "create_db_engine", "get_session"]
 
 
 def create_db_engine(url: str | URL, **kwargs: Any) -> AsyncEngine:
+{%- if cookiecutter.database == "sqlite" %}
+    if "poolclass" not in kwargs:
+        # One connection per process: SQLite has one writer at a time anyway, and waiting
+        # in the pool's queue is fairer and faster than the busy handler's sleep-and-retry.
+        kwargs.update(pool_size=1, max_overflow=0)
+    engine = create_async_engine(url, **kwargs)
+    _use_real_sqlite_transactions(engine)
+{%- else %}
     # pre_ping replaces connections that died while pooled (a database restart), so
     # readiness recovers without restarting the service.
     engine = create_async_engine(url, pool_pre_ping=True, **kwargs)
-{%- if cookiecutter.database == "sqlite" %}
-    _use_real_sqlite_transactions(engine)
 {%- endif %}
     return engine
 {%- if cookiecutter.database == "sqlite" %}
 
 
+READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 SQLITE_PRAGMAS = (
     "PRAGMA foreign_keys=ON",  # SQLite ignores foreign keys (and ON DELETE) unless asked
     "PRAGMA journal_mode=WAL",  # readers no longer wait for the writer
@@ -49,10 +56,11 @@ def _use_real_sqlite_transactions(engine: AsyncEngine) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Connection) -> None:
-        # IMMEDIATE takes the write lock up front: concurrent requests then wait their
-        # turn (busy_timeout) instead of failing with "database is locked" when a
-        # transaction that has read tries to write.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # A transaction that will write takes the write lock up front (IMMEDIATE): writers
+        # then queue (busy_timeout) instead of failing with "database is locked" when one
+        # that has read tries to write. Readers never wait, thanks to WAL.
+        writes = connection.get_execution_options().get("sqlite_writes", False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
 {%- endif %}
 
 
@@ -60,9 +68,13 @@ engine = create_db_engine(get_settings().database_url)
 SessionFactory = async_sessionmaker(engine, expire_on_commit=False)
 
 
-async def get_session() -> AsyncGenerator[AsyncSession]:
+async def get_session({% if cookiecutter.database == "sqlite" %}request: Request{% endif %}) -> AsyncGenerator[AsyncSession]:
     """One session per request: committed when the handler succeeds, rolled back if not."""
     async with SessionFactory() as session:
+{%- if cookiecutter.database == "sqlite" %}
+        if request.method not in READ_ONLY_METHODS:
+            await session.connection(execution_options={"sqlite_writes": True})
+{%- endif %}
         try:
             yield session
             await session.commit()

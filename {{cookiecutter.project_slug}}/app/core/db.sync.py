@@ -1,7 +1,7 @@
 from collections.abc import Generator
 from typing import Annotated, Any
 
-from fastapi import Depends
+from fastapi import Depends{% if cookiecutter.database == "sqlite" %}, Request{% endif %}
 from sqlalchemy import URL, {% if cookiecutter.database == "sqlite" %}Connection, {% endif %}Engine, create_engine{% if cookiecutter.database == "sqlite" %}, event{% endif %}
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -12,16 +12,23 @@ __all__ = ["Base", "SessionDep", "create_db_engine", "get_session"]
 
 
 def create_db_engine(url: str | URL, **kwargs: Any) -> Engine:
+{%- if cookiecutter.database == "sqlite" %}
+    if "poolclass" not in kwargs:
+        # One connection per process: SQLite has one writer at a time anyway, and waiting
+        # in the pool's queue is fairer and faster than the busy handler's sleep-and-retry.
+        kwargs.update(pool_size=1, max_overflow=0)
+    engine = create_engine(url, **kwargs)
+    _use_real_sqlite_transactions(engine)
+{%- else %}
     # pre_ping replaces connections that died while pooled (a database restart), so
     # readiness recovers without restarting the service.
     engine = create_engine(url, pool_pre_ping=True, **kwargs)
-{%- if cookiecutter.database == "sqlite" %}
-    _use_real_sqlite_transactions(engine)
 {%- endif %}
     return engine
 {%- if cookiecutter.database == "sqlite" %}
 
 
+READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 SQLITE_PRAGMAS = (
     "PRAGMA foreign_keys=ON",  # SQLite ignores foreign keys (and ON DELETE) unless asked
     "PRAGMA journal_mode=WAL",  # readers no longer wait for the writer
@@ -41,10 +48,11 @@ def _use_real_sqlite_transactions(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:
-        # IMMEDIATE takes the write lock up front: concurrent requests then wait their
-        # turn (busy_timeout) instead of failing with "database is locked" when a
-        # transaction that has read tries to write.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # A transaction that will write takes the write lock up front (IMMEDIATE): writers
+        # then queue (busy_timeout) instead of failing with "database is locked" when one
+        # that has read tries to write. Readers never wait, thanks to WAL.
+        writes = connection.get_execution_options().get("sqlite_writes", False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
 {%- endif %}
 
 
@@ -52,9 +60,13 @@ engine = create_db_engine(get_settings().database_url)
 SessionFactory = sessionmaker(engine, expire_on_commit=False)
 
 
-def get_session() -> Generator[Session]:
+def get_session({% if cookiecutter.database == "sqlite" %}request: Request{% endif %}) -> Generator[Session]:
     """One session per request: committed when the handler succeeds, rolled back if not."""
     with SessionFactory() as session:
+{%- if cookiecutter.database == "sqlite" %}
+        if request.method not in READ_ONLY_METHODS:
+            session.connection(execution_options={"sqlite_writes": True})
+{%- endif %}
         try:
             yield session
             session.commit()

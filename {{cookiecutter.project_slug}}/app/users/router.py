@@ -9,5 +9,5 @@ router = APIRouter(prefix="/users", tags=["users"], responses=documented(401, 50
 
 
 @router.get("/me", response_model=UserRead)
-{{ cookiecutter.__async }}def read_current_user(user: CurrentUser) -> User:
+async def read_current_user(user: CurrentUser) -> User:
     return user

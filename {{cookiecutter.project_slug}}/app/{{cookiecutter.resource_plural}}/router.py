@@ -73,12 +73,13 @@ router = APIRouter(
     )
 
 
+# async: it only returns what its dependency loaded, so it needs no worker thread.
 @router.get(
     "/{{ cookiecutter.__id_path }}",
     response_model={{ cookiecutter.__resource_class }}Read,
     responses=documented(404),
 )
-{{ cookiecutter.__async }}def read_{{ cookiecutter.resource_name }}(
+async def read_{{ cookiecutter.resource_name }}(
     {{ cookiecutter.resource_name }}: {{ cookiecutter.__resource_class }}Dep,
 ) -> {{ cookiecutter.__resource_class }}:
     return {{ cookiecutter.resource_name }}

@@ -1,7 +1,16 @@
 """The production session dependency keeps its promise: commit on success, roll back on error."""
 
+{% if cookiecutter.database == "sqlite" -%}
+from pathlib import Path
+
+{% endif -%}
 import pytest
+{%- if cookiecutter.database == "sqlite" %}
+from fastapi import Request
+from sqlalchemy import event, select
+{%- else %}
 from sqlalchemy import select
+{%- endif %}
 {%- if cookiecutter.mode == "async" %}
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 {%- else %}
@@ -9,9 +18,18 @@ from sqlalchemy.orm import Session, sessionmaker
 {%- endif %}
 
 from app.core import db
+{%- if cookiecutter.database == "sqlite" %}
+from app.core.db import create_db_engine
+{%- endif %}
 from app.{{ cookiecutter.resource_plural }}.models import {{ cookiecutter.__resource_class }}
 {%- if cookiecutter.auth == "yes" %}
 from app.users.models import User
+{%- endif %}
+{%- if cookiecutter.database == "sqlite" %}
+
+
+def request(method: str) -> Request:
+    return Request({"type": "http", "method": method, "headers": []})
 {%- endif %}
 
 
@@ -27,13 +45,13 @@ from app.users.models import User
     factory = {{ "async_sessionmaker" if cookiecutter.mode == "async" else "sessionmaker" }}(bind=connection, join_transaction_mode="create_savepoint")
     monkeypatch.setattr(db, "SessionFactory", factory)
 
-    succeeding = db.get_session()
+    succeeding = db.get_session({% if cookiecutter.database == "sqlite" %}request("POST"){% endif %})
     session = {{ cookiecutter.__await }}{{ "anext" if cookiecutter.mode == "async" else "next" }}(succeeding)
     session.add({{ cookiecutter.__resource_class }}(name="kept"{% if cookiecutter.auth == "yes" %}, owner_id=user.id{% endif %}))
     with pytest.raises({{ "StopAsyncIteration" if cookiecutter.mode == "async" else "StopIteration" }}):
         {{ cookiecutter.__await }}{{ "anext" if cookiecutter.mode == "async" else "next" }}(succeeding)
 
-    failing = db.get_session()
+    failing = db.get_session({% if cookiecutter.database == "sqlite" %}request("POST"){% endif %})
     session = {{ cookiecutter.__await }}{{ "anext" if cookiecutter.mode == "async" else "next" }}(failing)
     session.add({{ cookiecutter.__resource_class }}(name="dropped"{% if cookiecutter.auth == "yes" %}, owner_id=user.id{% endif %}))
     with pytest.raises(RuntimeError):
@@ -41,3 +59,31 @@ from app.users.models import User
 
     names = {{ cookiecutter.__await }}db_session.scalars(select({{ cookiecutter.__resource_class }}.name))
     assert list(names) == ["kept"]
+{%- if cookiecutter.database == "sqlite" %}
+
+
+@pytest.mark.parametrize(("method", "begin"), [("GET", "BEGIN"), ("POST", "BEGIN IMMEDIATE")])
+{{ cookiecutter.__async }}def test_only_requests_that_write_take_sqlites_write_lock_up_front(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    method: str,
+    begin: str,
+) -> None:
+    engine = create_db_engine(f"{{ cookiecutter.__driver }}:///{tmp_path / 'locks.db'}")
+    statements: list[str] = []
+    event.listen(
+        engine{{ ".sync_engine" if cookiecutter.mode == "async" else "" }},
+        "before_cursor_execute",
+        lambda _conn, _cursor, statement, *_: statements.append(statement),
+    )
+    monkeypatch.setattr(db, "SessionFactory", {{ "async_sessionmaker" if cookiecutter.mode == "async" else "sessionmaker" }}(engine))
+
+    requests = db.get_session(request(method))
+    session = {{ cookiecutter.__await }}{{ "anext" if cookiecutter.mode == "async" else "next" }}(requests)
+    {{ cookiecutter.__await }}session.execute(select(1))
+    with pytest.raises({{ "StopAsyncIteration" if cookiecutter.mode == "async" else "StopIteration" }}):
+        {{ cookiecutter.__await }}{{ "anext" if cookiecutter.mode == "async" else "next" }}(requests)
+    {{ cookiecutter.__await }}engine.dispose()
+
+    assert begin in statements
+{%- endif %}
