@@ -24,6 +24,8 @@ REMOVED_WHEN = {
         "tests/api/test_{resource_plural}_ownership.py",
         "tests/unit/test_security.py",
     ],
+    ("database", "postgresql"): ["app/core/sqlite.py"],
+    ("database", "mysql"): ["app/core/sqlite.py"],
     ("ci", "github"): [".gitlab-ci.yml"],
     ("ci", "gitlab"): [".github"],
     ("ci", "none"): [".github", ".gitlab-ci.yml"],

@@ -86,7 +86,14 @@ def test_every_refused_answer_is_reported_at_once() -> None:
     assert len(refusals(project_slug="Bad Slug", author_email="nope", version="x")) == 3
 
 
-ANSWERS = {"auth": "no", "ci": "gitlab", "docker": "no", "license": "none", "mode": "async"}
+ANSWERS = {
+    "auth": "no",
+    "ci": "gitlab",
+    "database": "mysql",
+    "docker": "no",
+    "license": "none",
+    "mode": "async",
+}
 
 
 def test_answers_turning_options_off_remove_their_files() -> None:
@@ -94,6 +101,7 @@ def test_answers_turning_options_off_remove_their_files() -> None:
 
     assert {"app/auth", "app/users", "tests/api/test_orders_ownership.py"} <= set(removed)
     assert {".github", "Dockerfile", "docker-compose.yml", "LICENSE"} <= set(removed)
+    assert "app/core/sqlite.py" in removed
     assert ".gitlab-ci.yml" not in removed
 
 
