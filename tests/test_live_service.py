@@ -35,13 +35,14 @@ def live_combos() -> list[Any]:
     combos = [
         c for c in harness.core_combos() if (c.database, c.mode) in wanted and c.auth == "yes"
     ]
+    return [harness.combo_param(c, harness.CORE_AXES, *marks_for(c)) for c in combos]
+
+
+def marks_for(combo: harness.Combo) -> list[pytest.MarkDecorator]:
     marks = [pytest.mark.env]
-    return [
-        harness.combo_param(
-            c, harness.CORE_AXES, *marks, *([pytest.mark.database] * (c.database != "sqlite"))
-        )
-        for c in combos
-    ]
+    if combo.database in harness.SERVERS:
+        marks.append(pytest.mark.database)
+    return marks
 
 
 # --- the README's run command -------------------------------------------------------------------
