@@ -2,6 +2,7 @@
 
 import tomllib
 from pathlib import Path
+from typing import Any
 
 import harness
 import pytest
@@ -50,3 +51,25 @@ def test_quotes_and_backslashes_in_answers_reach_the_project_intact(tmp_path: Pa
     project = tomllib.loads((tmp_path / "quote-test" / "pyproject.toml").read_text())["project"]
     assert project["authors"][0]["name"] == name
     assert project["description"] == 'A "q"'
+
+
+@pytest.mark.parametrize(
+    ("answers", "complaint"),
+    [
+        pytest.param({"databse": "mysql"}, "not in cookiecutter.json", id="misspelled-key"),
+        pytest.param({"database": "oracle"}, "is not one of", id="unknown-choice"),
+    ],
+)
+def test_the_bake_fixture_refuses_answers_pytest_cookies_would_silently_drop(
+    answers: dict[str, str], complaint: str
+) -> None:
+    with pytest.raises(AssertionError, match=complaint):
+        harness.check_answers(answers, harness.SPEC)
+
+
+def test_pytest_cookies_really_drops_a_misspelled_answer(cookies: Any) -> None:
+    # Why the guard above exists: the typo bakes the default database without a word.
+    result = cookies.bake(extra_context={"databse": "mysql"}, template=str(harness.REPO_ROOT))
+
+    assert result.exit_code == 0
+    assert "sqlite" in (Path(result.project_path) / ".env.example").read_text()
