@@ -276,6 +276,16 @@ def test_the_running_service_serves_a_journey_and_a_burst_of_writes(
         assert page["total"] == len(created_ids)
         assert {row["id"] for row in page["items"]} == created_ids
 
+        # The load script the project ships, pointed at it as its README says.
+        load = harness.run_in_env(
+            env_dir,
+            ["scripts/load.py", "--url", base_url, "--requests", "200", "--concurrency", "8"],
+            project,
+            timeout=120,
+        )
+        load.require_success()
+        assert "200 requests in" in load.output, load.output
+
     output = log.read_text()
     assert PASSWORD not in output
     assert token not in output
