@@ -210,6 +210,12 @@ class OutageProxy:
 # --- the tests ----------------------------------------------------------------------------------
 
 
+def baked_project(combo: harness.Combo, bake: Callable[..., Any]) -> tuple[Path, Path]:
+    """The baked project and the shared environment holding its dependencies."""
+    project = harness.project_path(bake(combo.answers()))
+    return project, harness.ensure_env(project, combo.python_version)
+
+
 def prepare_database(
     project: Path, env_dir: Path, combo: harness.Combo, tmp_path: Path, suffix: str
 ) -> str:
@@ -240,8 +246,7 @@ def prepare_database(
 def test_the_running_service_serves_a_journey_and_a_burst_of_writes(
     combo: harness.Combo, bake: Callable[..., Any], tmp_path: Path
 ) -> None:
-    project = harness.project_path(bake(combo.answers()))
-    env_dir = harness.ensure_env(project, combo.python_version)
+    project, env_dir = baked_project(combo, bake)
     database_url = prepare_database(project, env_dir, combo, tmp_path, "_live")
     log = tmp_path / "service.log"
 
@@ -296,8 +301,7 @@ def test_the_running_service_serves_a_journey_and_a_burst_of_writes(
     )
 
 
-@pytest.mark.env
-@pytest.mark.database
+# The params carry their env and database marks (see live_combos).
 @pytest.mark.parametrize(
     "combo",
     [c for c in live_combos() if c.values[0].database == "postgresql"],
@@ -305,8 +309,7 @@ def test_the_running_service_serves_a_journey_and_a_burst_of_writes(
 def test_readiness_reports_a_database_outage_and_recovers_without_a_restart(
     combo: harness.Combo, bake: Callable[..., Any], tmp_path: Path
 ) -> None:
-    project = harness.project_path(bake(combo.answers()))
-    env_dir = harness.ensure_env(project, combo.python_version)
+    project, env_dir = baked_project(combo, bake)
     direct_url = prepare_database(project, env_dir, combo, tmp_path, "_outage")
     parts = urllib.parse.urlsplit(direct_url)
     proxy = OutageProxy((parts.hostname or "127.0.0.1", parts.port or 5432))
