@@ -4,7 +4,7 @@ Each test runs inside a transaction that is rolled back at its end, so tests nev
 one another's data and the schema is built once per run, not once per test.
 """
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import StaticPool
+from starlette.concurrency import run_in_threadpool
 
 {% if cookiecutter.auth == "yes" -%}
 from app.auth.dependencies import get_current_user
@@ -95,14 +96,14 @@ def app() -> FastAPI:
 
 @pytest.fixture
 def client(app: FastAPI, db_session: Session) -> Iterator[TestClient]:
-    def session_for_request() -> Iterator[Session]:
+    async def session_for_request() -> AsyncIterator[Session]:
         # The same contract as the real get_session: commit on success, roll back on error.
         try:
             yield db_session
-            db_session.commit()
         except Exception:
-            db_session.rollback()
+            await run_in_threadpool(db_session.rollback)
             raise
+        await run_in_threadpool(db_session.commit)
 
     app.dependency_overrides[get_session] = session_for_request
     yield TestClient(app)

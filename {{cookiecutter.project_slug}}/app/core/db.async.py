@@ -35,14 +35,21 @@ def create_db_engine(url: str | URL, **kwargs: Any) -> AsyncEngine:
 
 engine = create_db_engine(get_settings().database_url)
 SessionFactory = async_sessionmaker(engine, expire_on_commit=False)
+{%- if cookiecutter.database == "sqlite" %}
+# For requests that write: their transaction takes SQLite's write lock when it begins.
+WritingSessionFactory = async_sessionmaker(
+    engine.execution_options(**sqlite.WRITES), expire_on_commit=False
+)
+{%- endif %}
 
 
 async def get_session({% if cookiecutter.database == "sqlite" %}request: Request{% endif %}) -> AsyncGenerator[AsyncSession]:
     """One session per request: committed when the handler succeeds, rolled back if not."""
-    async with SessionFactory() as session:
 {%- if cookiecutter.database == "sqlite" %}
-        if request.method not in sqlite.READ_ONLY_METHODS:
-            await session.connection(execution_options=sqlite.WRITES)
+    writes = request.method not in sqlite.READ_ONLY_METHODS
+    async with (WritingSessionFactory if writes else SessionFactory)() as session:
+{%- else %}
+    async with SessionFactory() as session:
 {%- endif %}
         try:
             yield session

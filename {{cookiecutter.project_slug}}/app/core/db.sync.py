@@ -1,9 +1,10 @@
-from collections.abc import Generator
+from collections.abc import AsyncGenerator
 from typing import Annotated, Any
 
 from fastapi import Depends{% if cookiecutter.database == "sqlite" %}, Request{% endif %}
 from sqlalchemy import URL, Engine, create_engine
 from sqlalchemy.orm import Session, sessionmaker
+from starlette.concurrency import run_in_threadpool
 
 {% if cookiecutter.database == "sqlite" -%}
 from app.core import sqlite
@@ -30,21 +31,39 @@ def create_db_engine(url: str | URL, **kwargs: Any) -> Engine:
 
 engine = create_db_engine(get_settings().database_url)
 SessionFactory = sessionmaker(engine, expire_on_commit=False)
-
-
-def get_session({% if cookiecutter.database == "sqlite" %}request: Request{% endif %}) -> Generator[Session]:
-    """One session per request: committed when the handler succeeds, rolled back if not."""
-    with SessionFactory() as session:
 {%- if cookiecutter.database == "sqlite" %}
-        if request.method not in sqlite.READ_ONLY_METHODS:
-            session.connection(execution_options=sqlite.WRITES)
+# For requests that write: their transaction takes SQLite's write lock when it begins.
+WritingSessionFactory = sessionmaker(
+    engine.execution_options(**sqlite.WRITES), expire_on_commit=False
+)
 {%- endif %}
-        try:
-            yield session
+
+
+async def get_session({% if cookiecutter.database == "sqlite" %}request: Request{% endif %}) -> AsyncGenerator[Session]:
+    """One session per request: committed when the handler succeeds, rolled back if not.
+
+    A coroutine around a blocking session, to save a trip to the threadpool: opening a
+    session does no I/O (it connects when first used, in a dependency's or the handler's
+    worker thread), so only ending it is handed to a thread.
+    """
+{%- if cookiecutter.database == "sqlite" %}
+    writes = request.method not in sqlite.READ_ONLY_METHODS
+    session = (WritingSessionFactory if writes else SessionFactory)()
+{%- else %}
+    session = SessionFactory()
+{%- endif %}
+    try:
+        yield session
+    except Exception:
+        await run_in_threadpool(end_session, session, commit=False)
+        raise
+    await run_in_threadpool(end_session, session, commit=True)
+
+
+def end_session(session: Session, *, commit: bool) -> None:
+    with session:  # closes it, which returns its connection to the pool
+        if commit:
             session.commit()
-        except Exception:
-            session.rollback()
-            raise
 
 
 # scope="function" commits before the response is sent, so a client that reads right
