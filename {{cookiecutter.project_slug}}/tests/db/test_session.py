@@ -25,6 +25,16 @@ from app.{{ cookiecutter.resource_plural }}.models import {{ cookiecutter.__reso
 {%- if cookiecutter.auth == "yes" %}
 from app.users.models import User
 {%- endif %}
+{%- if cookiecutter.mode == "sync" %}
+
+# get_session is a coroutine in both modes (see app.core.db): anyio's plugin runs these tests.
+pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"  # what uvicorn runs the service on
+{%- endif %}
 {%- if cookiecutter.database == "sqlite" %}
 
 
@@ -33,10 +43,6 @@ def request(method: str) -> Request:
 {%- endif %}
 
 
-{% if cookiecutter.mode == "sync" -%}
-# get_session is a coroutine in both modes (see app.core.db); anyio's plugin runs the test.
-@pytest.mark.anyio
-{% endif -%}
 async def test_get_session_commits_after_success_and_rolls_back_after_an_error(
     db_session: {{ cookiecutter.__session }},
 {%- if cookiecutter.auth == "yes" %}
@@ -69,9 +75,6 @@ async def test_get_session_commits_after_success_and_rolls_back_after_an_error(
 {%- if cookiecutter.database == "sqlite" %}
 
 
-{% if cookiecutter.mode == "sync" -%}
-@pytest.mark.anyio
-{% endif -%}
 @pytest.mark.parametrize(("method", "begin"), [("GET", "BEGIN"), ("POST", "BEGIN IMMEDIATE")])
 async def test_only_requests_that_write_take_sqlites_write_lock_up_front(
     tmp_path: Path,
