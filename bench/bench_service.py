@@ -5,15 +5,21 @@ side by side, each as a single uvicorn worker on 127.0.0.1 with the same flags a
 same virtualenv. The same load tool (wrk if installed, else bench/loadgen.py) then drives,
 in turn and for several rounds: the hello-world route, the app's own /health/live, a read
 of one item by id, and creates of new items. Requests/s is the median over the rounds.
+
+With `--against REV`, a project baked from the template at git revision REV serves beside
+them, and its read and create join the same rounds: the fairest before/after comparison
+this machine allows, since one run's figures move by 10% with the machine's load.
 """
 
 import argparse
 import contextlib
+import io
 import json
 import os
 import re
 import shutil
 import subprocess
+import tarfile
 import tempfile
 import time
 import urllib.parse
@@ -107,6 +113,46 @@ def uvicorn(
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+def template_at(revision: str, directory: Path) -> Path:
+    """This repository's template as it was at `revision`, exported into `directory`."""
+    archive = subprocess.run(
+        ["git", "-C", str(benchlib.REPO), "archive", "--format=tar", revision],
+        capture_output=True,
+        check=True,
+    ).stdout
+    directory.mkdir(parents=True)
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(directory, filter="data")
+    return directory
+
+
+@dataclass
+class Service:
+    python: Path  # of the project's virtualenv
+    port: int
+    auth: dict[str, str]  # the Authorization header of a signed-in user; empty without auth
+    item_id: str  # an item that user owns
+
+
+@contextlib.contextmanager
+def service(
+    root: Path, name: str, answers: dict[str, str], template: Path = benchlib.REPO
+) -> Iterator[Service]:
+    """A baked project served by one uvicorn worker on a migrated SQLite file of its own."""
+    project = benchlib.bake(root / f"{name}-out", answers, template)
+    python = benchlib.env_python(benchlib.project_env(project))
+    url = f"{benchlib.database_driver(project)}:///{root}/{name}.db"
+    environ = benchlib.clean_environ(DATABASE_URL=url, ENVIRONMENT="development")
+    benchlib.run([python, "-m", "alembic", "upgrade", "head"], cwd=project, env=environ)
+    port = benchlib.free_port()
+    with uvicorn(python, "app.main:app", port, "/health/live", root / f"{name}.log",
+                 cwd=project, env=environ):  # fmt: skip
+        auth = sign_in(port) if answers.get("auth", "yes") == "yes" else {}
+        created = call(port, "/api/v1/items", b'{"name": "read me"}',
+                       **auth, **{"Content-Type": "application/json"})  # fmt: skip
+        yield Service(python, port, auth, created["id"])
 
 
 def sign_in(port: int) -> dict[str, str]:
@@ -219,6 +265,11 @@ def main() -> None:
     args_parser.add_argument("--seconds", type=int, default=5)
     args_parser.add_argument("--rounds", type=int, default=3)
     args_parser.add_argument("--connections", type=int, default=16)
+    args_parser.add_argument(
+        "--against",
+        metavar="REV",
+        help="also serve the template at this git revision, read and create in the same rounds",
+    )
     args = args_parser.parse_args()
     answers = benchlib.parse_answers(args.set)
     if answers.get("database", "sqlite") != "sqlite":
@@ -230,31 +281,33 @@ def main() -> None:
     tool = f"wrk -t1 -c{args.connections}" if wrk else f"loadgen.py, {args.connections} conns"
     benchlib.say(f"load tool: {tool}; {args.rounds} rounds of {args.seconds:g} s per endpoint")
 
-    with tempfile.TemporaryDirectory(prefix="bench-service-") as tmp:
+    with (
+        tempfile.TemporaryDirectory(prefix="bench-service-") as tmp,
+        contextlib.ExitStack() as stack,
+    ):
         root = Path(tmp)
-        project = benchlib.bake(root / "out", answers)
-        python = benchlib.env_python(benchlib.project_env(project))
+        app = stack.enter_context(service(root, "app", answers))
+        # Hello-world runs from the same virtualenv: the same uvicorn, uvloop and httptools.
         (root / "hello.py").write_text(HELLO_APP, encoding="utf-8")
-        url = f"{benchlib.database_driver(project)}:///{root}/service.db"
-        environ = benchlib.clean_environ(DATABASE_URL=url, ENVIRONMENT="development")
-        benchlib.run([python, "-m", "alembic", "upgrade", "head"], cwd=project, env=environ)
-        hello_port, app_port = benchlib.free_port(), benchlib.free_port()
-        hello_server = uvicorn(python, "hello:app", hello_port, "/hello", root / "hello.log",
-                               "--app-dir", str(root), env=environ)  # fmt: skip
-        app_server = uvicorn(python, "app.main:app", app_port, "/health/live", root / "app.log",
-                             cwd=project, env=environ)  # fmt: skip
-        with hello_server, app_server:
-            auth = sign_in(app_port) if answers.get("auth", "yes") == "yes" else {}
-            created = call(app_port, "/api/v1/items", b'{"name": "read me"}',
-                           **auth, **{"Content-Type": "application/json"})  # fmt: skip
-            endpoints = [
-                Endpoint("hello", hello_port, "/hello"),
-                Endpoint("hello-sync", hello_port, "/hello-sync"),
-                Endpoint("health-live", app_port, "/health/live"),
-                Endpoint("read", app_port, f"/api/v1/items/{created['id']}", auth),
-                Endpoint("create", app_port, "/api/v1/items", auth, creates=True),
+        hello_port = benchlib.free_port()
+        stack.enter_context(uvicorn(app.python, "hello:app", hello_port, "/hello",
+                                    root / "hello.log", "--app-dir", str(root)))  # fmt: skip
+        endpoints = [
+            Endpoint("hello", hello_port, "/hello"),
+            Endpoint("hello-sync", hello_port, "/hello-sync"),
+            Endpoint("health-live", app.port, "/health/live"),
+            Endpoint("read", app.port, f"/api/v1/items/{app.item_id}", app.auth),
+            Endpoint("create", app.port, "/api/v1/items", app.auth, creates=True),
+        ]
+        if args.against:
+            template = template_at(args.against, root / "against-template")
+            before = stack.enter_context(service(root, "against", answers, template))
+            read_path = f"/api/v1/items/{before.item_id}"
+            endpoints += [
+                Endpoint("read-against", before.port, read_path, before.auth),
+                Endpoint("create-against", before.port, "/api/v1/items", before.auth, True),
             ]
-            results = measure(endpoints, wrk, args, root)
+        results = measure(endpoints, wrk, args, root)
 
     best = {name: median_result(runs) for name, runs in results.items()}
     hello = best["hello"].ok_per_second
@@ -277,6 +330,20 @@ def main() -> None:
         figure("Service: read one item by id (auth + session)", "read", 0.5),
         figure("Service: create an item", "create", 0.3),
     ]
+    if args.against:
+        for key, what in (("read", "read one item by id"), ("create", "create an item")):
+            current, earlier = best[key], best[f"{key}-against"]
+            latency = f"p50 {earlier.p50_ms:.2f} ms, p99 {earlier.p99_ms:.2f} ms"
+            figures.append(
+                Figure(
+                    f"Service: {what}, this revision against {args.against}",
+                    current.ok_per_second,
+                    "req/s",
+                    earlier.ok_per_second,
+                    f"at {args.against}: {latency}",
+                    at_most=False,
+                )
+            )
     benchlib.report(figures, args.json)
 
 

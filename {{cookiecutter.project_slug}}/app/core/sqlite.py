@@ -15,8 +15,8 @@ PRAGMAS = (
     "PRAGMA foreign_keys=ON",  # SQLite ignores foreign keys (and ON DELETE) unless asked
     "PRAGMA journal_mode=WAL",  # readers no longer wait for the writer
     "PRAGMA busy_timeout=10000",  # a locked database is waited for, up to 10 s
-    # With WAL, commits no longer wait for the disk (fsync at checkpoints instead). A commit
-    # survives the service crashing, not the machine losing power; the file stays intact.
+    # With WAL, commits no longer wait for the disk (checkpoints do). A commit survives the
+    # service crashing; a power loss or an OS crash can lose the last ones, never the file.
     "PRAGMA synchronous=NORMAL",
 )
 # One connection per process: SQLite has one writer at a time anyway, and waiting in the
