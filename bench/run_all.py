@@ -2,6 +2,7 @@
 
     python3 bench/run_all.py              # bake, import, suite, service: about 5 minutes
     python3 bench/run_all.py --with-meta  # plus the whole meta-test matrix: minutes more
+    python3 bench/run_all.py --replot     # redraw both from docs/benchmarks.json, measuring nothing
 
 Each script is run as its own process and hands its figures back as JSON; one that fails
 is listed as such in the table instead of stopping the others.
@@ -32,6 +33,8 @@ QUICK = {
     "bench_service.py": ["--seconds", "2", "--rounds", "1"],
 }
 DOCS = benchlib.REPO / "docs"
+# Everything the table and chart are drawn from, so that --replot can redraw them.
+RECORD = DOCS / "benchmarks.json"
 MAX_SCORE = 100.0  # how far right the chart draws a target missed by 100x or more
 COLUMNS = ("Figure", "Measured", "Baseline (same run)", "Ratio", "Target", "Met?")
 
@@ -99,12 +102,19 @@ def target_score(row: dict) -> float:
 
 
 def plot_targets(axes: Any, rows: list[dict]) -> None:
+    from matplotlib import ticker
+
     judged = [row for row in rows if row["met"] is not None]
     scores = [min(target_score(row), MAX_SCORE) for row in judged]
     labels = [textwrap.shorten(row["name"], 60) for row in judged]
     axes.barh(labels, scores, color=["tab:green" if r["met"] else "tab:red" for r in judged])
     axes.axvline(1, color="black", linestyle="--", linewidth=1)
     axes.set_xscale("log")
+    # Plain labels at powers of two; matplotlib's default labels the minor ticks too, and
+    # between 0.3 and 6 they run into one another.
+    axes.xaxis.set_major_locator(ticker.LogLocator(base=2))
+    axes.xaxis.set_major_formatter(ticker.FuncFormatter(lambda value, _: f"{value:g}"))
+    axes.xaxis.set_minor_formatter(ticker.NullFormatter())
     axes.invert_yaxis()
     axes.set_xlabel("measured / target, log scale (inverted for 'at least' targets): < 1 is met")
     axes.set_title("Targets: green met, red not met")
@@ -155,7 +165,16 @@ def main() -> None:
     args_parser = benchlib.parser(__doc__)
     args_parser.add_argument("--with-meta", action="store_true", help="also run bench_meta.py")
     args_parser.add_argument("--quick", action="store_true", help="a smoke test: few repetitions")
+    args_parser.add_argument(
+        "--replot",
+        action="store_true",
+        help=f"measure nothing: rewrite the table and chart from {RECORD.name}",
+    )
     args = args_parser.parse_args()
+    if args.replot:
+        record = json.loads(RECORD.read_text(encoding="utf-8"))
+        write(record["rows"], record["failed"], record["context"])
+        return
 
     started, loads = time.time(), {}
     with tempfile.TemporaryDirectory(prefix="bench-all-") as tmp:
@@ -176,11 +195,17 @@ def main() -> None:
         "Total time": f"{(time.time() - started) / 60:.1f} min",
     }
     DOCS.mkdir(exist_ok=True)
+    record = {"context": context, "rows": rows, "failed": failed}
+    RECORD.write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
+    write(rows, failed, context)
+    if failed:
+        sys.exit(f"failed: {', '.join(failed)}")
+
+
+def write(rows: list[dict], failed: list[str], context: dict[str, str]) -> None:
     (DOCS / "benchmarks.md").write_text(markdown(rows, failed, context), encoding="utf-8")
     chart(rows, DOCS / "benchmarks.png")
     benchlib.say(f"\nwrote {DOCS / 'benchmarks.md'} and {DOCS / 'benchmarks.png'}")
-    if failed:
-        sys.exit(f"failed: {', '.join(failed)}")
 
 
 if __name__ == "__main__":
