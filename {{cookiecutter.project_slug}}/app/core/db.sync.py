@@ -55,12 +55,12 @@ async def get_session({% if cookiecutter.database == "sqlite" %}request: Request
     try:
         yield session
     except Exception:
-        await run_in_threadpool(end_session, session, commit=False)
+        await run_in_threadpool(_end_session, session, commit=False)
         raise
-    await run_in_threadpool(end_session, session, commit=True)
+    await run_in_threadpool(_end_session, session, commit=True)
 
 
-def end_session(session: Session, *, commit: bool) -> None:
+def _end_session(session: Session, *, commit: bool) -> None:
     with session:  # closes it, which returns its connection to the pool
         if commit:
             session.commit()
