@@ -194,6 +194,9 @@ FILES_BY_ANSWER: dict[tuple[str, str], Presence] = {
     ("license", "Apache-2.0"): Presence(present=("LICENSE",)),
     ("license", "BSD-3-Clause"): Presence(present=("LICENSE",)),
     ("license", "none"): Presence(absent=("LICENSE",)),
+    # The sync suite's client runs the app on the test's thread; async tests await it.
+    ("mode", "sync"): Presence(present=("tests/transport.py",)),
+    ("mode", "async"): Presence(absent=("tests/transport.py",)),
 }
 
 # What only accounts and sign-in bring. Generic words stay allowed: log redaction keeps

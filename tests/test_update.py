@@ -122,10 +122,10 @@ async def ping() -> dict[str, str]:
 PING_TEST_FILE = "tests/api/test_ping.py"
 PING_TEST = """\
 from fastapi import status
-from fastapi.testclient import TestClient
+from httpx2 import Client
 
 
-def test_ping_answers_pong(client: TestClient) -> None:
+def test_ping_answers_pong(client: Client) -> None:
     response = client.get("/health/ping")
 
     assert response.status_code == status.HTTP_200_OK
@@ -151,7 +151,7 @@ def edit_common(project: Path) -> None:
 
 def edit_with_endpoint(project: Path) -> None:
     """Also a new endpoint in a file the change does not touch, and the owners' own test.
-    (The test uses the sync TestClient: for projects baked with mode=sync.)"""
+    (The test uses the sync client: for projects baked with mode=sync.)"""
     edit_common(project)
     append(project / "app/health/router.py", PING_ENDPOINT)
     (project / PING_TEST_FILE).write_text(PING_TEST, encoding="utf-8")

@@ -27,10 +27,21 @@ from tests import factories
 from tests.database import create_database_if_missing, database_url_for_tests, is_in_memory
 
 
+def runs_contract_tests(config: pytest.Config) -> bool:
+    return "contract" in config.option.markexpr
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # schemathesis' pytest plugin takes half a second to import, which every run would
+    # pay: addopts keeps it out (-p no:schemathesis) and a contract run brings it in.
+    if runs_contract_tests(config):
+        config.pluginmanager.import_plugin("schemathesis.pytest.plugin")
+
+
 def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
     # The contract tests import schemathesis, which costs more than the rest of the
     # suite runs: they are collected only when asked for, with `-m contract`.
-    if collection_path.name == "contract" and "contract" not in config.option.markexpr:
+    if collection_path.name == "contract" and not runs_contract_tests(config):
         return True
     return None
 {%- if cookiecutter.auth == "yes" %}

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
-from fastapi.testclient import TestClient
+from httpx2 import Client
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import StaticPool
@@ -27,12 +27,24 @@ from app.users.models import User
 {% endif -%}
 from tests import factories
 from tests.database import create_database_if_missing, database_url_for_tests, is_in_memory
+from tests.transport import SameThreadASGITransport
+
+
+def runs_contract_tests(config: pytest.Config) -> bool:
+    return "contract" in config.option.markexpr
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # schemathesis' pytest plugin takes half a second to import, which every run would
+    # pay: addopts keeps it out (-p no:schemathesis) and a contract run brings it in.
+    if runs_contract_tests(config):
+        config.pluginmanager.import_plugin("schemathesis.pytest.plugin")
 
 
 def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
     # The contract tests import schemathesis, which costs more than the rest of the
     # suite runs: they are collected only when asked for, with `-m contract`.
-    if collection_path.name == "contract" and "contract" not in config.option.markexpr:
+    if collection_path.name == "contract" and not runs_contract_tests(config):
         return True
     return None
 {%- if cookiecutter.auth == "yes" %}
@@ -54,7 +66,7 @@ def engine() -> Iterator[Engine]:
     url = database_url_for_tests()
     if is_in_memory(url):
         # One shared connection, or every checkout would open a new, empty database;
-        # TestClient runs sync endpoints on worker threads, hence check_same_thread.
+        # FastAPI runs sync endpoints on worker threads, hence check_same_thread.
         engine = create_db_engine(
             url,
             poolclass=StaticPool,
@@ -94,8 +106,17 @@ def app() -> FastAPI:
     return service_app
 
 
+def app_client(app: FastAPI, headers: dict[str, str] | None = None) -> Client:
+    # An httpx client like TestClient, on a transport that skips its thread hand-offs.
+    return Client(
+        transport=SameThreadASGITransport(app),
+        base_url="http://testserver",
+        headers=headers,
+    )
+
+
 @pytest.fixture
-def client(app: FastAPI, db_session: Session) -> Iterator[TestClient]:
+def client(app: FastAPI, db_session: Session) -> Iterator[Client]:
     async def session_for_request() -> AsyncIterator[Session]:
         # The same contract as the real get_session: commit on success, roll back on error.
         try:
@@ -106,7 +127,8 @@ def client(app: FastAPI, db_session: Session) -> Iterator[TestClient]:
         await run_in_threadpool(db_session.commit)
 
     app.dependency_overrides[get_session] = session_for_request
-    yield TestClient(app)
+    with app_client(app) as client:
+        yield client
     del app.dependency_overrides[get_session]
 {%- if cookiecutter.auth == "yes" %}
 
@@ -125,14 +147,15 @@ def auth_headers(user: User) -> dict[str, str]:
 @pytest.fixture
 def authorized_client(
     app: FastAPI,
-    client: TestClient,  # installs the session override both clients share
+    client: Client,  # installs the session override both clients share
     auth_headers: dict[str, str],
-) -> TestClient:
-    return TestClient(app, headers=auth_headers)
+) -> Iterator[Client]:
+    with app_client(app, headers=auth_headers) as authorized:
+        yield authorized
 
 
 @pytest.fixture
-def signed_in_client(app: FastAPI, client: TestClient, user: User) -> Iterator[TestClient]:
+def signed_in_client(app: FastAPI, client: Client, user: User) -> Iterator[Client]:
     """A client whose every request is made as `user`, with no token at all.
 
     For tests about what a signed-in user can do rather than how they signed in:
