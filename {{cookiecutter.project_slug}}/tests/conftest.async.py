@@ -34,8 +34,9 @@ def runs_contract_tests(config: pytest.Config) -> bool:
 def pytest_configure(config: pytest.Config) -> None:
     # schemathesis' pytest plugin takes half a second to import, which every run would
     # pay: addopts keeps it out (-p no:schemathesis) and a contract run brings it in.
-    if runs_contract_tests(config):
-        config.pluginmanager.import_plugin("schemathesis.pytest.plugin")
+    plugins = config.pluginmanager
+    if runs_contract_tests(config) and not plugins.has_plugin("schemathesis"):
+        plugins.import_plugin("schemathesis.pytest.plugin")
 
 
 def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:

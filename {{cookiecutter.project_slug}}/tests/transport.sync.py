@@ -9,9 +9,9 @@ class SameThreadASGITransport(BaseTransport):
     """Serves a synchronous httpx client from the ASGI app, on the test's own thread.
 
     Starlette's TestClient runs the app on an event loop in a second thread and crosses
-    over to it about eight times a request; across the API tests those waits add up to a
-    tenth of the suite. This transport runs each request to completion on an event loop
-    of its own instead. Sync endpoints and dependencies still go to worker threads, as
+    over to it about eight times a request; across the API tests those waits add up to
+    about a fifth of the suite's time. This transport runs each request to completion on
+    an event loop of its own instead. Sync endpoints and dependencies still go to worker threads, as
     they do in production, and an exception the app raises still fails the test.
     """
 
