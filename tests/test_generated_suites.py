@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -72,3 +73,44 @@ def test_generated_suite_passes_under_xdist(
     url = harness.generated_database_url(combo.database, combo.mode, name)
     project = harness.project_path(bake(answers))
     run_suite(project, combo, url, "-n", "2")
+
+
+def git(project: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    identity = ["-c", "user.name=Meta Test", "-c", "user.email=meta@example.com"]
+    return subprocess.run(
+        ["git", *identity, *args], cwd=project, capture_output=True, text=True, check=check
+    )
+
+
+# What a user runs in a fresh project before its first commit: each writes something.
+FIRST_DAY_COMMANDS = (
+    ["-m", "pytest", "-q"],
+    ["-m", "pytest", "-q", "-m", "contract", "--no-cov"],
+    ["-m", "alembic", "upgrade", "head"],
+)
+
+
+@pytest.mark.env
+def test_running_the_project_leaves_nothing_for_git_to_pick_up(
+    bake: Callable[..., Any],
+) -> None:
+    """Coverage data, pytest's and hypothesis' caches and the SQLite database stay out of
+    `git status`, and so do the files SQLite keeps beside the database in WAL mode."""
+    combo = harness.default_combo()
+    project = harness.project_path(bake(combo.answers()))
+    git(project, "init", "-q")
+    git(project, "add", "-A")
+    git(project, "commit", "-q", "-m", "Baked")
+    env_dir = harness.ensure_env(project, combo.python_version)
+
+    for args in FIRST_DAY_COMMANDS:
+        harness.run_in_env(env_dir, args, project, timeout=SUITE_TIMEOUT).require_success()
+
+    untracked = git(project, "status", "--porcelain", "--untracked-files=all").stdout
+    assert untracked == "", f"left for git to pick up:\n{untracked}"
+    databases = [path.name for path in project.glob("*.db")]
+    assert len(databases) == 1, f"the migration made {databases}, not one SQLite file"
+    # Present while the database is open, and after a crash.
+    for beside in (f"{databases[0]}-wal", f"{databases[0]}-shm"):
+        ignored = git(project, "check-ignore", "--quiet", beside, check=False)
+        assert ignored.returncode == 0, f"{beside} is not in .gitignore"
