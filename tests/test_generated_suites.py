@@ -47,6 +47,16 @@ def test_generated_api_contract_holds(combo: harness.Combo, bake: Callable[..., 
     run_suite(harness.project_path(bake(combo.answers())), combo, url, "-m", "contract", "--no-cov")
 
 
+@pytest.mark.env
+def test_generated_contract_tests_also_run_when_named_by_path(bake: Callable[..., Any]) -> None:
+    """`pytest tests/contract`, without `-m contract`: schemathesis' plugin, which addopts
+    keeps out of other runs, is loaded for it too."""
+    combo = harness.default_combo()
+    run_suite(
+        harness.project_path(bake(combo.answers())), combo, None, "tests/contract", "--no-cov"
+    )
+
+
 def xdist_cases() -> list[Any]:
     defaults = harness.default_combo()
     postgres_sync = next(

@@ -28,7 +28,9 @@ from tests.database import create_database_if_missing, database_url_for_tests, i
 
 
 def runs_contract_tests(config: pytest.Config) -> bool:
-    return "contract" in config.option.markexpr
+    # Selected with `-m contract`, or named: `pytest tests/contract`.
+    named = any("contract" in Path(arg.split("::")[0]).parts for arg in config.args)
+    return named or "contract" in config.option.markexpr
 
 
 def pytest_configure(config: pytest.Config) -> None:

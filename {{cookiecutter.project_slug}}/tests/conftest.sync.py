@@ -31,7 +31,9 @@ from tests.transport import SameThreadASGITransport
 
 
 def runs_contract_tests(config: pytest.Config) -> bool:
-    return "contract" in config.option.markexpr
+    # Selected with `-m contract`, or named: `pytest tests/contract`.
+    named = any("contract" in Path(arg.split("::")[0]).parts for arg in config.args)
+    return named or "contract" in config.option.markexpr
 
 
 def pytest_configure(config: pytest.Config) -> None:
