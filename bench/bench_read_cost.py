@@ -26,7 +26,7 @@ from benchlib import Figure
 
 # Run inside the baked project's virtualenv, from its directory.
 PROBE = r"""
-import asyncio, gc, json, sys, time, uuid
+import asyncio, gc, json, logging, sys, time, uuid
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.security import OAuth2PasswordBearer
@@ -166,7 +166,6 @@ async def measure():
             results[name].append((time.process_time() - started) / PER_ROUND)
     return results
 
-import logging
 logging.disable(logging.CRITICAL)
 print(json.dumps(asyncio.run(measure())))
 """

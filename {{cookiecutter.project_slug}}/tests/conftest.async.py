@@ -5,7 +5,6 @@ one another's data and the schema is built once per run, not once per test.
 """
 
 from collections.abc import AsyncIterator{% if cookiecutter.auth == "yes" %}, Iterator{% endif %}
-from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
@@ -26,27 +25,7 @@ from app.users.models import User
 from tests import factories
 from tests.database import create_database_if_missing, database_url_for_tests, is_in_memory
 
-
-def runs_contract_tests(config: pytest.Config) -> bool:
-    # Selected with `-m contract`, or named: `pytest tests/contract`.
-    named = any("contract" in Path(arg.split("::")[0]).parts for arg in config.args)
-    return named or "contract" in config.option.markexpr
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    # schemathesis' pytest plugin takes half a second to import, which every run would
-    # pay: addopts keeps it out (-p no:schemathesis) and a contract run brings it in.
-    plugins = config.pluginmanager
-    if runs_contract_tests(config) and not plugins.has_plugin("schemathesis"):
-        plugins.import_plugin("schemathesis.pytest.plugin")
-
-
-def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
-    # The contract tests import schemathesis, which costs more than the rest of the
-    # suite runs: they are collected only when asked for, with `-m contract`.
-    if collection_path.name == "contract" and not runs_contract_tests(config):
-        return True
-    return None
+pytest_plugins = ["tests.contract_selection"]
 {%- if cookiecutter.auth == "yes" %}
 
 
