@@ -17,7 +17,13 @@ import yaml
 
 CI_FILES = {"github": ".github/workflows/ci.yml", "gitlab": ".gitlab-ci.yml"}
 SCHEMAS = {"github": "vendor.github-workflows", "gitlab": "vendor.gitlab-ci"}
-CHECKED_COMMANDS = ("ruff check .", "ruff format --check .", "mypy .", "pytest")
+CHECKED_COMMANDS = (
+    "ruff check .",
+    "ruff format --check .",
+    "mypy .",
+    "pytest --cov",
+    "pytest -m contract",
+)
 AXES = ("ci", "database", "mode")
 
 CI_COMBOS = [

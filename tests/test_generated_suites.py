@@ -35,16 +35,17 @@ def run_suite(project: Path, combo: harness.Combo, database_url: str | None, *ar
 
 @pytest.mark.parametrize("combo", [suite_param(combo) for combo in SUITE_COMBOS])
 def test_generated_suite_passes(combo: harness.Combo, bake: Callable[..., Any]) -> None:
+    """As CI runs it: with the coverage gate."""
     url = harness.generated_database_url(combo.database, combo.mode, harness.database_name(combo))
-    run_suite(harness.project_path(bake(combo.answers())), combo, url)
+    run_suite(harness.project_path(bake(combo.answers())), combo, url, "--cov")
 
 
 @pytest.mark.parametrize("combo", [suite_param(combo) for combo in SUITE_COMBOS])
 def test_generated_api_contract_holds(combo: harness.Combo, bake: Callable[..., Any]) -> None:
-    """The schemathesis step CI runs after the suite: `pytest -m contract --no-cov`."""
+    """The schemathesis step CI runs after the suite: `pytest -m contract`."""
     name = harness.database_name(combo, "_contract")
     url = harness.generated_database_url(combo.database, combo.mode, name)
-    run_suite(harness.project_path(bake(combo.answers())), combo, url, "-m", "contract", "--no-cov")
+    run_suite(harness.project_path(bake(combo.answers())), combo, url, "-m", "contract")
 
 
 @pytest.mark.env
@@ -52,9 +53,40 @@ def test_generated_contract_tests_also_run_when_named_by_path(bake: Callable[...
     """`pytest tests/contract`, without `-m contract`: schemathesis' plugin, which addopts
     keeps out of other runs, is loaded for it too."""
     combo = harness.default_combo()
-    run_suite(
-        harness.project_path(bake(combo.answers())), combo, None, "tests/contract", "--no-cov"
-    )
+    run_suite(harness.project_path(bake(combo.answers())), combo, None, "tests/contract")
+
+
+# A module no test imports: coverage counts each of its statements as missed.
+UNTESTED_MODULE = (
+    "def untested() -> int:\n"
+    + "".join(f"    value_{n} = {n}\n" for n in range(60))
+    + "    return value_0\n"
+)
+
+
+@pytest.mark.env
+def test_the_coverage_gate_fails_the_whole_suite_and_never_a_subset(
+    bake: Callable[..., Any],
+) -> None:
+    """`pytest --cov` (CI's command) fails when the app's coverage drops below the gate;
+    plain `pytest` and a run of one file pass on their tests alone."""
+    combo = harness.default_combo()
+    project = harness.project_path(bake(combo.answers()))
+    env_dir = harness.ensure_env(project, combo.python_version)
+
+    def pytest_run(*args: str) -> harness.Outcome:
+        return harness.run_in_env(env_dir, [*SUITE_ARGS, *args], project, timeout=SUITE_TIMEOUT)
+
+    one_file = pytest_run("tests/unit/test_config.py")
+    one_file.require_success()
+    assert "coverage" not in one_file.output.lower(), one_file.report()
+
+    (project / "app" / "untested.py").write_text(UNTESTED_MODULE, encoding="utf-8")
+    gated = pytest_run("--cov")
+    assert gated.returncode != 0, gated.report()
+    assert "Required test coverage of 95" in gated.output, gated.report()
+    assert "app/untested.py" in gated.output, gated.report()
+    pytest_run().require_success()
 
 
 def xdist_cases() -> list[Any]:
@@ -82,7 +114,7 @@ def test_generated_suite_passes_under_xdist(
     name = harness.database_name(combo, suffix="_xdist")
     url = harness.generated_database_url(combo.database, combo.mode, name)
     project = harness.project_path(bake(answers))
-    run_suite(project, combo, url, "-n", "2")
+    run_suite(project, combo, url, "-n", "2", "--cov")
 
 
 def git(project: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
@@ -95,7 +127,8 @@ def git(project: Path, *args: str, check: bool = True) -> subprocess.CompletedPr
 # What a user runs in a fresh project before its first commit: each writes something.
 FIRST_DAY_COMMANDS = (
     ["-m", "pytest", "-q"],
-    ["-m", "pytest", "-q", "-m", "contract", "--no-cov"],
+    ["-m", "pytest", "-q", "--cov"],
+    ["-m", "pytest", "-q", "-m", "contract"],
     ["-m", "alembic", "upgrade", "head"],
 )
 

@@ -47,7 +47,7 @@ CRUFT = [
     "runpy.run_module('cruft', run_name='__main__', alter_sys=True)",
 ]
 
-SUITE_ARGS = ["-m", "pytest", "-q", "-p", "no:cacheprovider", "-rA"]
+SUITE_ARGS = ["-m", "pytest", "-q", "-p", "no:cacheprovider", "-rA", "--cov"]
 SUITE_TIMEOUT = 900
 
 
