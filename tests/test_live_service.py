@@ -281,15 +281,16 @@ def test_the_running_service_serves_a_journey_and_a_burst_of_writes(
         assert page["total"] == len(created_ids)
         assert {row["id"] for row in page["items"]} == created_ids
 
-        # The load script the project ships, pointed at it as its README says.
+        # The load script the project ships, pointed at it as its README says, with more
+        # requests at once than the server has worker threads (40) or pooled connections.
         load = harness.run_in_env(
             env_dir,
-            ["scripts/load.py", "--url", base_url, "--requests", "200", "--concurrency", "8"],
+            ["scripts/load.py", "--url", base_url, "--requests", "400", "--concurrency", "64"],
             project,
             timeout=120,
         )
         load.require_success()
-        assert "200 requests in" in load.output, load.output
+        assert "400 requests in" in load.output, load.output
 
     output = log.read_text()
     assert PASSWORD not in output

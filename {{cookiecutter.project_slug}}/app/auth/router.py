@@ -1,6 +1,6 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, status
+from fastapi import APIRouter, Depends, Response, status
 from fastapi.security import OAuth2PasswordRequestForm
 
 from app.auth.dependencies import unauthorized
@@ -31,8 +31,12 @@ router = APIRouter(prefix="/auth", tags=["auth"], responses=documented(400, 503)
 {{ cookiecutter.__async }}def login(
     session: SessionDep,
     form: Annotated[OAuth2PasswordRequestForm, Depends()],
+    response: Response,
 ) -> Token:
     user = {{ cookiecutter.__await }}service.authenticate(session, form.username, form.password)
     if user is None:
         raise unauthorized(INCORRECT_CREDENTIALS)
+    # A token is a credential: no cache, shared or private, may keep it (RFC 6749, 5.1).
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Pragma"] = "no-cache"
     return Token(access_token=create_access_token(user.id, get_settings()))

@@ -1,6 +1,8 @@
 from collections.abc import AsyncGenerator
 from typing import Annotated, Any
 
+import anyio
+from anyio.lowlevel import RunVar
 from fastapi import Depends{% if cookiecutter.database == "sqlite" %}, Request{% endif %}
 from sqlalchemy import URL, Engine, create_engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -13,6 +15,10 @@ from app.core.config import get_settings
 from app.core.models import Base
 
 __all__ = ["Base", "SessionDep", "create_db_engine", "get_session"]
+
+# Sessions open at once, per process: fewer than the 40 worker threads of anyio's default
+# threadpool, which runs every `def` dependency and handler (see session_slots).
+SESSIONS_AT_ONCE = 32
 
 
 def create_db_engine(url: str | URL, **kwargs: Any) -> Engine:
@@ -46,18 +52,41 @@ async def get_session({% if cookiecutter.database == "sqlite" %}request: Request
     session does no I/O (it connects when first used, in a dependency's or the handler's
     worker thread), so only ending it is handed to a thread.
     """
+    async with session_slots():
 {%- if cookiecutter.database == "sqlite" %}
-    writes = request.method not in sqlite.READ_ONLY_METHODS
-    session = (WritingSessionFactory if writes else SessionFactory)()
+        writes = request.method not in sqlite.READ_ONLY_METHODS
+        session = (WritingSessionFactory if writes else SessionFactory)()
 {%- else %}
-    session = SessionFactory()
+        session = SessionFactory()
 {%- endif %}
+        try:
+            yield session
+        except Exception:
+            await run_in_threadpool(_end_session, session, commit=False)
+            raise
+        await run_in_threadpool(_end_session, session, commit=True)
+
+
+_session_slots: RunVar[anyio.Semaphore] = RunVar("session_slots")
+
+
+def session_slots() -> anyio.Semaphore:
+    """The gate a request passes, on the event loop, before it gets a session.
+
+    A session's work runs in worker threads, one at a time, and it keeps its connection
+    from the first of them to the last. Requests past the pool's size wait for a
+    connection inside a worker thread. Without the gate, enough of them would fill the
+    threadpool, and the requests holding the connections could not get a thread to finish
+    on: every request would stall until the pool gave up after 30 s. With at most
+    SESSIONS_AT_ONCE sessions, some threads are always left for them. One gate per event
+    loop, as anyio keeps its threadpool's limiter.
+    """
     try:
-        yield session
-    except Exception:
-        await run_in_threadpool(_end_session, session, commit=False)
-        raise
-    await run_in_threadpool(_end_session, session, commit=True)
+        return _session_slots.get()
+    except LookupError:
+        slots = anyio.Semaphore(SESSIONS_AT_ONCE)
+        _session_slots.set(slots)
+        return slots
 
 
 def _end_session(session: Session, *, commit: bool) -> None:

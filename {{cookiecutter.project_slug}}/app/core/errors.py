@@ -6,6 +6,7 @@ from fastapi import FastAPI, Request, status
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
 logger = logging.getLogger(__name__)
 
@@ -70,6 +71,7 @@ def register_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(AppError, _app_error)
     app.add_exception_handler(IntegrityError, _integrity_error)
     # Connection-level failures only: a ProgrammingError is a bug and stays a 500. Some
-    # async drivers report a refused connection as a bare OSError.
-    for error in (OperationalError, InterfaceError, OSError):
+    # async drivers report a refused connection as a bare OSError. PoolTimeoutError: no
+    # pooled connection came free in time, an overload the client may retry.
+    for error in (OperationalError, InterfaceError, OSError, PoolTimeoutError):
         app.add_exception_handler(error, _database_error)

@@ -4,6 +4,9 @@
 from pathlib import Path
 
 {% endif -%}
+{% if cookiecutter.mode == "sync" -%}
+import anyio
+{% endif -%}
 import pytest
 {%- if cookiecutter.database == "sqlite" %}
 from fastapi import Request
@@ -107,4 +110,33 @@ def test_the_services_writing_sessions_take_the_write_lock() -> None:
     options = db.WritingSessionFactory.kw["bind"].get_execution_options()
 
     assert options.items() >= sqlite.WRITES.items()
+{%- endif %}
+{%- if cookiecutter.mode == "sync" %}
+
+
+async def test_requests_past_the_session_limit_wait_on_the_event_loop_not_in_a_thread() -> None:
+    # A request waiting for a connection in a worker thread holds that thread; enough of
+    # them would fill the threadpool and stall the requests that hold the connections.
+    opened = [db.get_session({% if cookiecutter.database == "sqlite" %}request("GET"){% endif %}) for _ in range(db.SESSIONS_AT_ONCE)]
+    for requests in opened:
+        await anext(requests)
+    one_too_many = db.get_session({% if cookiecutter.database == "sqlite" %}request("GET"){% endif %})
+    got_a_session = anyio.Event()
+
+    async def ask_for_one_more() -> None:
+        await anext(one_too_many)
+        got_a_session.set()
+
+    async with anyio.create_task_group() as tasks:
+        tasks.start_soon(ask_for_one_more)
+        await anyio.sleep(0.05)
+        assert not got_a_session.is_set(), "a session past the limit did not wait"
+
+        for requests in opened:  # the requests end: their slots come free
+            with pytest.raises(StopAsyncIteration):
+                await anext(requests)
+        with anyio.fail_after(5):
+            await got_a_session.wait()
+    with pytest.raises(StopAsyncIteration):
+        await anext(one_too_many)
 {%- endif %}
