@@ -151,6 +151,7 @@ ALWAYS_PRESENT = (
     "app/core/config.py",
     "app/core/db.py",
     "app/core/errors.py",
+    "app/core/schemas.py",
     "app/health/router.py",
     "app/{plural}/__init__.py",
     "app/{plural}/models.py",

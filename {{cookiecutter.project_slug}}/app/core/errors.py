@@ -1,8 +1,11 @@
+import json
 import logging
 from http import HTTPStatus
 from typing import Any
 
 from fastapi import FastAPI, Request, status
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
@@ -47,6 +50,24 @@ class ConflictError(AppError):
     status_code = status.HTTP_409_CONFLICT
 
 
+class AsciiJSONResponse(JSONResponse):
+    """JSON with every non-ASCII character escaped: any Python string can be sent."""
+
+    def render(self, content: Any) -> bytes:
+        return json.dumps(content, allow_nan=False, separators=(",", ":")).encode()
+
+
+async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
+    # FastAPI's own 422 answer, sent as ASCII. It echoes the rejected input, which may hold
+    # a lone surrogate (JSON allows "\ud800", UTF-8 cannot encode it): rendered as UTF-8,
+    # the answer to a bad request would itself fail with a 500.
+    errors = exc.errors() if isinstance(exc, RequestValidationError) else []
+    return AsciiJSONResponse(
+        {"detail": jsonable_encoder(errors)},
+        status_code=status.HTTP_422_UNPROCESSABLE_CONTENT,
+    )
+
+
 async def _app_error(_request: Request, exc: Exception) -> JSONResponse:
     error = exc if isinstance(exc, AppError) else AppError(str(exc))
     return JSONResponse({"detail": error.detail}, status_code=error.status_code)
@@ -68,6 +89,7 @@ async def _database_error(_request: Request, exc: Exception) -> JSONResponse:
 
 
 def register_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(AppError, _app_error)
     app.add_exception_handler(IntegrityError, _integrity_error)
     # Connection-level failures only: a ProgrammingError is a bug and stays a 500. Some

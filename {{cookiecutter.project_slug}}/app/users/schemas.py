@@ -3,6 +3,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
+from app.core.schemas import Text
 from app.users.models import FULL_NAME_MAX_LENGTH
 
 PASSWORD_MIN_LENGTH = 8
@@ -14,7 +15,7 @@ class UserCreate(BaseModel):
 
     email: EmailStr
     password: str = Field(min_length=PASSWORD_MIN_LENGTH, max_length=PASSWORD_MAX_LENGTH)
-    full_name: str | None = Field(default=None, max_length=FULL_NAME_MAX_LENGTH)
+    full_name: Text | None = Field(default=None, max_length=FULL_NAME_MAX_LENGTH)
 
 
 class UserRead(BaseModel):

@@ -8,6 +8,7 @@ from sqlalchemy.exc import IntegrityError
 {{ cookiecutter.__session_import }}
 
 from app.core.errors import ConflictError
+from app.core.schemas import is_storable
 from app.core.security import hash_password, verify_password
 from app.users.models import User
 from app.users.schemas import UserCreate
@@ -20,6 +21,8 @@ EMAIL_ALREADY_EXISTS = "A user with this email already exists"
 
 
 {{ cookiecutter.__async }}def get_user_by_email(session: {{ cookiecutter.__session }}, email: str) -> User | None:
+    if not is_storable(email):  # a login form's username arrives unvalidated
+        return None
     statement = select(User).where(User.email == email.lower())
     return ({{ cookiecutter.__await }}session.scalars(statement)).first()
 

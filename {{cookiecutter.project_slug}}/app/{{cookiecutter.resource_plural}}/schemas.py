@@ -3,6 +3,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from app.core.schemas import Text
 from app.{{ cookiecutter.resource_plural }}.models import DESCRIPTION_MAX_LENGTH, NAME_MAX_LENGTH
 
 # Names are stripped of surrounding whitespace; the schema says a blank one is refused.
@@ -12,8 +13,8 @@ NOT_BLANK = r"\S"
 class {{ cookiecutter.__resource_class }}Create(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    name: str = Field(min_length=1, max_length=NAME_MAX_LENGTH, pattern=NOT_BLANK)
-    description: str | None = Field(default=None, max_length=DESCRIPTION_MAX_LENGTH)
+    name: Text = Field(min_length=1, max_length=NAME_MAX_LENGTH, pattern=NOT_BLANK)
+    description: Text | None = Field(default=None, max_length=DESCRIPTION_MAX_LENGTH)
 
 
 class {{ cookiecutter.__resource_class }}Update(BaseModel):
@@ -21,13 +22,13 @@ class {{ cookiecutter.__resource_class }}Update(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    name: str | None = Field(
+    name: Text | None = Field(
         default=None,
         min_length=1,
         max_length=NAME_MAX_LENGTH,
         pattern=NOT_BLANK,
     )
-    description: str | None = Field(default=None, max_length=DESCRIPTION_MAX_LENGTH)
+    description: Text | None = Field(default=None, max_length=DESCRIPTION_MAX_LENGTH)
 
     @field_validator("name")
     @classmethod

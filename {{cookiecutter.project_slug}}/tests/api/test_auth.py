@@ -54,6 +54,10 @@ LOGIN = app.url_path_for("login")
         pytest.param({"email": "not-an-email", "password": "a-long-password"}, id="bad-email"),
         pytest.param({"email": "ada@example.com"}, id="missing-password"),
         pytest.param({"password": "a-long-password"}, id="missing-email"),
+        pytest.param(
+            {"email": "ada@example.com", "password": "a-long-password", "full_name": "A\x00"},
+            id="nul-in-full-name",
+        ),
     ],
 )
 {{ cookiecutter.__async }}def test_registering_with_an_invalid_body_returns_422(
@@ -90,6 +94,18 @@ LOGIN = app.url_path_for("login")
 
     assert response.status_code == status.HTTP_401_UNAUTHORIZED
     assert response.headers["WWW-Authenticate"] == "Bearer"
+    assert response.json() == {"detail": INCORRECT_CREDENTIALS}
+
+
+{{ cookiecutter.__async }}def test_a_username_no_database_could_store_gets_the_same_401(
+    client: {{ cookiecutter.__client }},
+) -> None:
+    # The form's username is looked up as it comes; PostgreSQL would fail on U+0000.
+    form = {"username": "ada\x00@example.com", "password": "a-long-password"}
+
+    response = {{ cookiecutter.__await }}client.post(LOGIN, data=form)
+
+    assert response.status_code == status.HTTP_401_UNAUTHORIZED
     assert response.json() == {"detail": INCORRECT_CREDENTIALS}
 
 

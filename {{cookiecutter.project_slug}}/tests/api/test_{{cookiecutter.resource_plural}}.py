@@ -71,6 +71,9 @@ def one(id_: object) -> str:
         pytest.param({"name": 42}, id="name-not-a-string"),
         pytest.param({"name": "ok", "colour": "red"}, id="unknown-field"),
         pytest.param({"name": "ok", "description": "x" * 1001}, id="description-too-long"),
+        # PostgreSQL cannot store U+0000: refused for every database alike.
+        pytest.param({"name": "a\x00b"}, id="nul-in-name"),
+        pytest.param({"name": "ok", "description": "a\x00b"}, id="nul-in-description"),
     ],
 )
 {{ cookiecutter.__async }}def test_creating_with_an_invalid_body_returns_422(
@@ -80,6 +83,20 @@ def one(id_: object) -> str:
     response = {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.post(COLLECTION, json=body)
 
     assert response.status_code == status.HTTP_422_UNPROCESSABLE_CONTENT
+
+
+{{ cookiecutter.__async }}def test_a_name_holding_a_lone_surrogate_returns_422_not_500(
+    {{ cookiecutter.__api_client }}: {{ cookiecutter.__client }},
+) -> None:
+    # Valid JSON that is not valid Unicode; the 422 echoes the input, so it must be escaped.
+    response = {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.post(
+        COLLECTION,
+        content=b'{"name": "a\\ud800b"}',
+        headers={"Content-Type": "application/json"},
+    )
+
+    assert response.status_code == status.HTTP_422_UNPROCESSABLE_CONTENT
+    assert response.json()["detail"][0]["loc"] == ["body", "name"]
 
 
 {{ cookiecutter.__async }}def test_creating_with_a_body_that_is_not_json_returns_422(
@@ -190,6 +207,7 @@ def one(id_: object) -> str:
     [
         pytest.param({"name": None}, id="null-name"),
         pytest.param({"name": ""}, id="empty-name"),
+        pytest.param({"name": "a\x00b"}, id="nul-in-name"),
         pytest.param({"owner_id": str(uuid.UUID(int=1))}, id="read-only-field"),
     ],
 )

@@ -1,6 +1,7 @@
 import pytest
 from pydantic import ValidationError
 
+from app.core.schemas import is_storable
 from app.{{ cookiecutter.resource_plural }}.models import NAME_MAX_LENGTH
 from app.{{ cookiecutter.resource_plural }}.schemas import (
     {{ cookiecutter.__resource_class }}Create,
@@ -9,6 +10,19 @@ from app.{{ cookiecutter.resource_plural }}.schemas import (
 {%- if cookiecutter.auth == "yes" %}
 from app.users.schemas import PASSWORD_MIN_LENGTH, UserCreate
 {%- endif %}
+
+
+@pytest.mark.parametrize(
+    ("text", "storable"),
+    [
+        pytest.param("plain", True, id="plain"),
+        pytest.param("caf\u00e9 \u2603 \U0001f600", True, id="beyond-ascii"),
+        pytest.param("a\x00b", False, id="nul"),
+        pytest.param("a\ud800b", False, id="lone-surrogate"),
+    ],
+)
+def test_only_text_every_database_can_store_is_storable(text: str, storable: bool) -> None:
+    assert is_storable(text) is storable
 
 
 def test_names_are_stripped_of_surrounding_whitespace() -> None:
