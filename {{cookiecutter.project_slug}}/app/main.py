@@ -1,3 +1,6 @@
+{% if cookiecutter.auth == "yes" -%}
+import logging
+{% endif -%}
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -7,7 +10,7 @@ from fastapi.middleware.cors import CORSMiddleware
 {% if cookiecutter.auth == "yes" -%}
 from app.auth.router import router as auth_router
 {% endif -%}
-from app.core.config import Settings, get_settings
+from app.core.config import {% if cookiecutter.auth == "yes" %}DEFAULT_SECRET_KEY, {% endif %}Settings, get_settings
 from app.core.db import engine
 from app.core.errors import register_error_handlers
 from app.core.logging import RequestContextMiddleware, configure_logging
@@ -18,6 +21,12 @@ from app.users.router import router as users_router
 {%- endif %}
 
 API_PREFIX = "/api/v1"
+{%- if cookiecutter.auth == "yes" %}
+DEVELOPMENT_KEY_WARNING = (
+    "SECRET_KEY is the published development key: anyone can sign tokens for this service. "
+    "Deploy it with ENVIRONMENT=production and a SECRET_KEY of your own."
+)
+{%- endif %}
 
 
 @asynccontextmanager
@@ -29,6 +38,10 @@ async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     configure_logging(json_lines=settings.environment == "production")
+{%- if cookiecutter.auth == "yes" %}
+    if settings.secret_key == DEFAULT_SECRET_KEY:  # refused in production (app.core.config)
+        logging.getLogger("app").warning(DEVELOPMENT_KEY_WARNING)
+{%- endif %}
     app = FastAPI(title=settings.project_name, version="{{ cookiecutter.version }}", lifespan=lifespan)
     if settings.cors_origins:
         app.add_middleware(

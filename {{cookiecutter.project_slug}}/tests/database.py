@@ -2,6 +2,7 @@
 
 import os
 
+from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy import URL, Connection, MetaData, make_url, text
 
 from app.core.db import create_db_engine
@@ -15,9 +16,17 @@ _EXISTS = {
 }
 
 
+class DatabaseSettingsForTests(BaseSettings):
+    """TEST_DATABASE_URL from the environment or `.env`, as the service reads its settings."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    test_database_url: str = DEFAULT_TEST_DATABASE_URL
+
+
 def database_url_for_tests(suffix: str = "") -> URL:
     """The test database, one per pytest-xdist worker so parallel runs never meet."""
-    url = make_url(os.environ.get("TEST_DATABASE_URL", DEFAULT_TEST_DATABASE_URL))
+    url = make_url(DatabaseSettingsForTests().test_database_url)
     worker = os.environ.get("PYTEST_XDIST_WORKER")
     if url.get_backend_name() == "sqlite" or not (suffix or worker):
         return url

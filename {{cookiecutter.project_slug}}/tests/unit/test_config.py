@@ -1,7 +1,26 @@
+{% if cookiecutter.auth == "yes" -%}
+import logging
+{% endif -%}
+from pathlib import Path
+
 import pytest
 from pydantic import ValidationError
 
+{% if cookiecutter.auth == "yes" -%}
+from app import main
+from app.core.config import DEFAULT_SECRET_KEY, Settings
+{% else -%}
 from app.core.config import Settings
+{% endif -%}
+from tests.database import database_url_for_tests
+
+
+@pytest.fixture(autouse=True)
+def no_settings_from_outside(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Each test sees the settings it gives: not the developer's `.env`, nor their shell's."""
+    monkeypatch.chdir(tmp_path)  # `.env` is read from the working directory
+    for name in Settings.model_fields:
+        monkeypatch.delenv(name.upper(), raising=False)
 
 
 def test_development_accepts_the_defaults() -> None:
@@ -23,6 +42,27 @@ def test_production_refuses_an_insecure_secret_key(overrides: dict[str, str]) ->
         Settings.model_validate({"environment": "production", **overrides})
 
 
+@pytest.mark.parametrize(
+    ("secret_key", "warned"),
+    [
+        pytest.param(DEFAULT_SECRET_KEY, True, id="development-key"),
+        pytest.param("s" * 64, False, id="own-key"),
+    ],
+)
+def test_starting_with_the_development_key_says_so(
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    secret_key: str,
+    warned: bool,
+) -> None:
+    # Outside production the development key is accepted, and must not go unnoticed.
+    monkeypatch.setattr(main, "configure_logging", lambda **_: None)  # keeps caplog's handler
+    with caplog.at_level(logging.WARNING, logger="app"):
+        main.create_app(Settings(secret_key=secret_key))
+
+    assert (main.DEVELOPMENT_KEY_WARNING in caplog.messages) is warned
+
+
 {%- endif %}
 
 
@@ -36,3 +76,16 @@ def test_settings_are_read_from_the_environment(monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setenv("CORS_ORIGINS", '["https://example.com"]')
 
     assert Settings().cors_origins == ["https://example.com"]
+
+
+def test_settings_are_read_from_a_dotenv_file_too() -> None:
+    Path(".env").write_text('CORS_ORIGINS=["https://example.com"]\n', encoding="utf-8")
+
+    assert Settings().cors_origins == ["https://example.com"]
+
+
+def test_the_test_database_is_read_from_a_dotenv_file_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("TEST_DATABASE_URL", raising=False)
+    Path(".env").write_text("TEST_DATABASE_URL=sqlite:///from-dotenv.db\n", encoding="utf-8")
+
+    assert database_url_for_tests().render_as_string() == "sqlite:///from-dotenv.db"
