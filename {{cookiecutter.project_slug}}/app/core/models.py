@@ -46,6 +46,14 @@ class UTCDateTime(TypeDecorator[datetime]):
             return value  # type: ignore[no-any-return]
         return value.replace(tzinfo=UTC)  # type: ignore[no-any-return]
 
+{%- if cookiecutter.database == "mysql" %}
+
+
+# For the columns that must be unique: compared exactly, as PostgreSQL and SQLite compare.
+# Under MySQL's default collations "Groceries" equals "groceries" and "café" equals "cafe".
+EXACT = "utf8mb4_bin"
+{%- endif %}
+
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)

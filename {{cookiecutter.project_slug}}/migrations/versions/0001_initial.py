@@ -22,7 +22,7 @@ def upgrade() -> None:
 {%- if cookiecutter.auth == "yes" %}
     op.create_table(
         "users",
-        sa.Column("email", sa.String(length=320), nullable=False),
+        sa.Column("email", sa.String(length=320{% if cookiecutter.database == "mysql" %}, collation="utf8mb4_bin"{% endif %}), nullable=False),
         sa.Column("hashed_password", sa.String(length=255), nullable=False),
         sa.Column("full_name", sa.String(length=100), nullable=True),
         sa.Column("is_active", sa.Boolean(), nullable=False),
@@ -34,7 +34,7 @@ def upgrade() -> None:
 {%- endif %}
     op.create_table(
         "{{ cookiecutter.resource_plural }}",
-        sa.Column("name", sa.String(length=100), nullable=False),
+        sa.Column("name", sa.String(length=100{% if cookiecutter.database == "mysql" %}, collation="utf8mb4_bin"{% endif %}), nullable=False),
         sa.Column("description", sa.String(length=1000), nullable=True),
 {%- if cookiecutter.auth == "yes" %}
         sa.Column("owner_id", sa.Uuid(), nullable=False),

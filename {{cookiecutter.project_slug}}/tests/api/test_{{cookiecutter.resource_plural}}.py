@@ -62,6 +62,24 @@ def one(id_: object) -> str:
 
 
 @pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        pytest.param("groceries", "Groceries", id="case"),
+        pytest.param("cafe", "caf\u00e9", id="accent"),
+    ],
+)
+{{ cookiecutter.__async }}def test_names_that_differ_in_case_or_accent_are_different_names(
+    {{ cookiecutter.__api_client }}: {{ cookiecutter.__client }},
+    first: str,
+    second: str,
+) -> None:
+    # The same answer on every database: MySQL's default collations would call them equal.
+    for name in (first, second):
+        response = {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.post(COLLECTION, json={"name": name})
+        assert response.status_code == status.HTTP_201_CREATED, name
+
+
+@pytest.mark.parametrize(
     "body",
     [
         pytest.param({}, id="missing-name"),

@@ -5,8 +5,11 @@ import uuid
 import pytest
 from fastapi import status
 {{ cookiecutter.__client_import }}
+from sqlalchemy import select
+{{ cookiecutter.__session_import }}
 
 from app.main import app
+from app.{{ cookiecutter.resource_plural }}.models import {{ cookiecutter.__resource_class }}
 from app.users.models import User
 from tests.factories import {{ cookiecutter.__resource_class }}Factory, UserFactory
 
@@ -45,6 +48,7 @@ ONE = app.url_path_for("read_{{ cookiecutter.resource_name }}", {{ cookiecutter.
 @pytest.mark.parametrize("method", ["GET", "PATCH", "DELETE"])
 {{ cookiecutter.__async }}def test_another_users_{{ cookiecutter.resource_name }}_answers_404_and_stays_unchanged(
     authorized_client: {{ cookiecutter.__client }},
+    db_session: {{ cookiecutter.__session }},
     method: str,
 ) -> None:
     theirs = {{ cookiecutter.__await }}{{ cookiecutter.__resource_class }}Factory(name="theirs")
@@ -53,7 +57,9 @@ ONE = app.url_path_for("read_{{ cookiecutter.resource_name }}", {{ cookiecutter.
     response = {{ cookiecutter.__await }}authorized_client.request(method, url, json={"name": "mine now"})
 
     assert response.status_code == status.HTTP_404_NOT_FOUND
-    assert theirs.name == "theirs"
+    # From the database, not from the object in memory: a deleted row reads as None.
+    stored = select({{ cookiecutter.__resource_class }}.name).where({{ cookiecutter.__resource_class }}.id == theirs.id)
+    assert {{ cookiecutter.__await }}db_session.scalar(stored) == "theirs"
 
 
 {{ cookiecutter.__async }}def test_two_users_may_use_the_same_name(
