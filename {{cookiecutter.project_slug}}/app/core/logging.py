@@ -65,6 +65,10 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, default=str)
 
 
+# uvicorn's own loggers: their start-up, shutdown and error lines.
+SERVER_LOGGERS = ("uvicorn", "uvicorn.error", "uvicorn.access")
+
+
 def configure_logging(*, json_lines: bool, level: str = "INFO") -> None:
     handler = logging.StreamHandler()
     handler.addFilter(RequestContextFilter())
@@ -77,6 +81,12 @@ def configure_logging(*, json_lines: bool, level: str = "INFO") -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
+    # uvicorn gives its loggers handlers of their own, in plain text. Handed over to the
+    # root's, its lines get the same format (JSON in production) and the same redaction.
+    for name in SERVER_LOGGERS:
+        server_logger = logging.getLogger(name)
+        server_logger.handlers.clear()
+        server_logger.propagate = True
 
 
 class RequestContextMiddleware:

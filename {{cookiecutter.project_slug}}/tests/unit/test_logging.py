@@ -75,6 +75,17 @@ def test_production_logs_json_lines(root_logger: logging.Logger) -> None:
     assert isinstance(handler.formatter, JsonFormatter)
 
 
+def test_the_servers_own_lines_take_the_same_format(root_logger: logging.Logger) -> None:
+    server = logging.getLogger("uvicorn.error")
+    server.addHandler(logging.NullHandler())  # as uvicorn's own logging set-up leaves it
+    server.propagate = False
+
+    configure_logging(json_lines=True)
+
+    assert not server.handlers
+    assert server.propagate
+
+
 def test_records_with_non_text_messages_pass_through() -> None:
     record = logging.LogRecord("app", logging.INFO, __file__, 1, {"event": "x"}, (), None)
 
