@@ -30,7 +30,11 @@ DEVELOPMENT_KEY_WARNING = (
 
 
 @asynccontextmanager
-async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+{%- if cookiecutter.auth == "yes" %}
+    if app.state.settings.secret_key == DEFAULT_SECRET_KEY:  # refused in production
+        logging.getLogger("app").warning(DEVELOPMENT_KEY_WARNING)
+{%- endif %}
     yield
     {{ cookiecutter.__await }}engine.dispose()
 
@@ -38,11 +42,8 @@ async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     configure_logging(json_lines=settings.environment == "production")
-{%- if cookiecutter.auth == "yes" %}
-    if settings.secret_key == DEFAULT_SECRET_KEY:  # refused in production (app.core.config)
-        logging.getLogger("app").warning(DEVELOPMENT_KEY_WARNING)
-{%- endif %}
     app = FastAPI(title=settings.project_name, version="{{ cookiecutter.version }}", lifespan=lifespan)
+    app.state.settings = settings
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

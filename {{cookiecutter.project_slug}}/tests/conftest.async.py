@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator{% if cookiecutter.auth == "yes" %}, It
 import pytest
 from fastapi import FastAPI
 from httpx2 import ASGITransport, AsyncClient
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 from sqlalchemy.pool import StaticPool
 
 {% if cookiecutter.auth == "yes" -%}
@@ -57,23 +57,31 @@ async def engine() -> AsyncIterator[AsyncEngine]:
 
 
 @pytest.fixture
-async def db_session(engine: AsyncEngine) -> AsyncIterator[AsyncSession]:
-    # The test's connection opens an outer transaction that is always rolled back. The
-    # session joins it through a SAVEPOINT ("create_savepoint"): a commit() or rollback()
-    # in the code under test ends that savepoint and starts the next one, never the
-    # outer transaction, so whatever the test wrote is gone when it ends.
+async def connection(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
+    """The test's connection, inside an outer transaction that is always rolled back."""
     async with engine.connect() as connection:
         transaction = await connection.begin()
-        session = AsyncSession(
-            bind=connection,
-            join_transaction_mode="create_savepoint",
-            expire_on_commit=False,
-        )
-        factories.bind(session)
-        yield session
-        factories.bind(None)
-        await session.close()
+        yield connection
         await transaction.rollback()
+
+
+def joined_session(connection: AsyncConnection) -> AsyncSession:
+    # The session joins the test's transaction through a SAVEPOINT ("create_savepoint"):
+    # a commit() or rollback() in the code under test ends that savepoint and starts the
+    # next one, never the outer transaction, so whatever the test wrote is gone at its end.
+    return AsyncSession(
+        bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+    )
+
+
+@pytest.fixture
+async def db_session(connection: AsyncConnection) -> AsyncIterator[AsyncSession]:
+    """The test's own session: the factories write through it, assertions read through it."""
+    session = joined_session(connection)
+    factories.bind(session)
+    yield session
+    factories.bind(None)
+    await session.close()
 
 
 @pytest.fixture(scope="session")
@@ -82,15 +90,23 @@ def app() -> FastAPI:
 
 
 @pytest.fixture
-async def client(app: FastAPI, db_session: AsyncSession) -> AsyncIterator[AsyncClient]:
+async def client(
+    app: FastAPI,
+    connection: AsyncConnection,
+    db_session: AsyncSession,  # binds the factories, so tests can make rows for the requests
+) -> AsyncIterator[AsyncClient]:
     async def session_for_request() -> AsyncIterator[AsyncSession]:
-        # The same contract as the real get_session: commit on success, roll back on error.
-        try:
-            yield db_session
-            await db_session.commit()
-        except Exception:
-            await db_session.rollback()
-            raise
+        # As in production, every request gets a session of its own: nothing it loads is
+        # shared with the test's db_session or the next request, so a stale object shows
+        # up here as it would in the service. The same contract as the real get_session:
+        # commit on success, roll back on error.
+        async with joined_session(connection) as session:
+            try:
+                yield session
+                await session.commit()
+            except Exception:
+                await session.rollback()
+                raise
 
     app.dependency_overrides[get_session] = session_for_request
     async with AsyncClient(transport=ASGITransport(app=app), base_url="http://test") as client:

@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator, Iterator
 import pytest
 from fastapi import FastAPI
 from httpx2 import Client
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import StaticPool
 from starlette.concurrency import run_in_threadpool
@@ -64,23 +64,31 @@ def engine() -> Iterator[Engine]:
 
 
 @pytest.fixture
-def db_session(engine: Engine) -> Iterator[Session]:
-    # The test's connection opens an outer transaction that is always rolled back. The
-    # session joins it through a SAVEPOINT ("create_savepoint"): a commit() or rollback()
-    # in the code under test ends that savepoint and starts the next one, never the
-    # outer transaction, so whatever the test wrote is gone when it ends.
+def connection(engine: Engine) -> Iterator[Connection]:
+    """The test's connection, inside an outer transaction that is always rolled back."""
     with engine.connect() as connection:
         transaction = connection.begin()
-        session = Session(
-            bind=connection,
-            join_transaction_mode="create_savepoint",
-            expire_on_commit=False,
-        )
-        factories.bind(session)
-        yield session
-        factories.bind(None)
-        session.close()
+        yield connection
         transaction.rollback()
+
+
+def joined_session(connection: Connection) -> Session:
+    # The session joins the test's transaction through a SAVEPOINT ("create_savepoint"):
+    # a commit() or rollback() in the code under test ends that savepoint and starts the
+    # next one, never the outer transaction, so whatever the test wrote is gone at its end.
+    return Session(
+        bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+    )
+
+
+@pytest.fixture
+def db_session(connection: Connection) -> Iterator[Session]:
+    """The test's own session: the factories write through it, assertions read through it."""
+    session = joined_session(connection)
+    factories.bind(session)
+    yield session
+    factories.bind(None)
+    session.close()
 
 
 @pytest.fixture(scope="session")
@@ -97,16 +105,30 @@ def app_client(app: FastAPI, headers: dict[str, str] | None = None) -> Client:
     )
 
 
+def end_session(session: Session, *, commit: bool) -> None:
+    with session:
+        if commit:
+            session.commit()
+
+
 @pytest.fixture
-def client(app: FastAPI, db_session: Session) -> Iterator[Client]:
+def client(
+    app: FastAPI,
+    connection: Connection,
+    db_session: Session,  # binds the factories, so tests can make rows for the requests
+) -> Iterator[Client]:
     async def session_for_request() -> AsyncIterator[Session]:
-        # The same contract as the real get_session: commit on success, roll back on error.
+        # As in production, every request gets a session of its own: nothing it loads is
+        # shared with the test's db_session or the next request, so a stale object shows
+        # up here as it would in the service. The same contract as the real get_session:
+        # commit on success, roll back on error.
+        session = joined_session(connection)
         try:
-            yield db_session
+            yield session
         except Exception:
-            await run_in_threadpool(db_session.rollback)
+            await run_in_threadpool(end_session, session, commit=False)
             raise
-        await run_in_threadpool(db_session.commit)
+        await run_in_threadpool(end_session, session, commit=True)
 
     app.dependency_overrides[get_session] = session_for_request
     with app_client(app) as client:

@@ -4,6 +4,9 @@ import logging
 from pathlib import Path
 
 import pytest
+{%- if cookiecutter.auth == "yes" %}
+from fastapi.testclient import TestClient
+{%- endif %}
 from pydantic import ValidationError
 
 {% if cookiecutter.auth == "yes" -%}
@@ -57,8 +60,9 @@ def test_starting_with_the_development_key_says_so(
 ) -> None:
     # Outside production the development key is accepted, and must not go unnoticed.
     monkeypatch.setattr(main, "configure_logging", lambda **_: None)  # keeps caplog's handler
-    with caplog.at_level(logging.WARNING, logger="app"):
-        main.create_app(Settings(secret_key=secret_key))
+    app = main.create_app(Settings(secret_key=secret_key))
+    with caplog.at_level(logging.WARNING, logger="app"), TestClient(app):  # starts, stops
+        pass
 
     assert (main.DEVELOPMENT_KEY_WARNING in caplog.messages) is warned
 
