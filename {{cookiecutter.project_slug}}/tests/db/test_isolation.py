@@ -7,6 +7,8 @@ transaction around each test (see conftest) must absorb both.
 from collections.abc import {{ cookiecutter.__iterator }}
 
 import pytest
+from fastapi import status
+{{ cookiecutter.__client_import }}
 from sqlalchemy import func, select
 {%- if cookiecutter.mode == "async" %}
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
@@ -16,6 +18,7 @@ from sqlalchemy.orm import Session
 {%- endif %}
 
 from app.core.errors import ConflictError
+from app.main import app
 from app.{{ cookiecutter.resource_plural }} import service
 from app.{{ cookiecutter.resource_plural }}.models import {{ cookiecutter.__resource_class }}
 from app.{{ cookiecutter.resource_plural }}.schemas import {{ cookiecutter.__resource_class }}Create
@@ -64,3 +67,17 @@ COUNT = select(func.count()).select_from({{ cookiecutter.__resource_class }})
 
     assert {{ cookiecutter.__await }}db_session.scalar(COUNT) == 1
     assert {{ cookiecutter.__await }}db_session.get({{ cookiecutter.__resource_class }}, existing_id) is not None
+
+
+{{ cookiecutter.__async }}def test_what_a_request_commits_the_test_sees_and_the_next_test_does_not(
+    nothing_left_behind: None,
+    {{ cookiecutter.__api_client }}: {{ cookiecutter.__client }},
+    db_session: {{ cookiecutter.__session }},
+) -> None:
+    # The request's own session commits its savepoint on the test's connection: visible
+    # to the test's session, and rolled back with everything else when the test ends.
+    url = app.url_path_for("list_{{ cookiecutter.resource_plural }}")
+    response = {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.post(url, json={"name": "from a request"})
+
+    assert response.status_code == status.HTTP_201_CREATED
+    assert {{ cookiecutter.__await }}db_session.scalar(COUNT) == 1
