@@ -19,7 +19,7 @@ _EXISTS = {
 class DatabaseSettingsForTests(BaseSettings):
     """TEST_DATABASE_URL from the environment or `.env`, as the service reads its settings."""
 
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+    model_config = SettingsConfigDict(env_file=".env", env_ignore_empty=True, extra="ignore")
 
     test_database_url: str = DEFAULT_TEST_DATABASE_URL
 

@@ -11,9 +11,12 @@ DEFAULT_SECRET_KEY = "insecure-development-key-change-me-in-production"  # noqa:
 
 
 class Settings(BaseSettings):
-    """Everything the service reads from the environment (or a `.env` file)."""
+    """Everything the service reads from the environment (or a `.env` file).
 
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+    A variable set to the empty string counts as unset: its default applies.
+    """
+
+    model_config = SettingsConfigDict(env_file=".env", env_ignore_empty=True, extra="ignore")
 
     project_name: str = {{ cookiecutter.project_name | tojson }}
     environment: Literal["development", "test", "production"] = "development"

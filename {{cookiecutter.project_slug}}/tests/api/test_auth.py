@@ -78,6 +78,18 @@ LOGIN = app.url_path_for("login")
     assert response.json()["token_type"] == "bearer"
     assert response.json()["access_token"]
     assert response.headers["Cache-Control"] == "no-store"
+    assert response.headers["Pragma"] == "no-cache"
+
+
+{{ cookiecutter.__async }}def test_the_email_to_log_in_with_is_not_case_sensitive(
+    client: {{ cookiecutter.__client }},
+    user: User,
+) -> None:
+    form = {"username": user.email.upper(), "password": TEST_PASSWORD}
+
+    response = {{ cookiecutter.__await }}client.post(LOGIN, data=form)
+
+    assert response.status_code == status.HTTP_200_OK
 
 
 @pytest.mark.parametrize("known_email", [True, False], ids=["wrong-password", "unknown-email"])

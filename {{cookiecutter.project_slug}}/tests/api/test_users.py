@@ -43,6 +43,12 @@ def _token_for_another_audience(user: User) -> str:
     return create_access_token(user.id, settings)
 
 
+def _token_from_another_issuer(user: User) -> str:
+    # Same key and audience: another service sharing the key must not sign in here.
+    settings = get_settings().model_copy(update={"jwt_issuer": "another-service"})
+    return create_access_token(user.id, settings)
+
+
 @pytest.mark.parametrize(
     "make_headers",
     [
@@ -62,6 +68,10 @@ def _token_for_another_audience(user: User) -> str:
         pytest.param(
             lambda user: {"Authorization": f"Bearer {_token_for_another_audience(user)}"},
             id="another-audience",
+        ),
+        pytest.param(
+            lambda user: {"Authorization": f"Bearer {_token_from_another_issuer(user)}"},
+            id="another-issuer",
         ),
     ],
 )

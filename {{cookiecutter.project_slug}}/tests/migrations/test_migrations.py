@@ -8,20 +8,31 @@ from pathlib import Path
 import pytest
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import URL
+from sqlalchemy import URL, Connection, inspect
 
+from app.core.db import Base, create_db_engine
 from tests.database import create_empty_database, database_url_for_tests
 
 PROJECT_ROOT = Path(__file__).parents[2]
 
 
-@pytest.fixture
-def migration_database(tmp_path: Path) -> URL:
-    url = database_url_for_tests("migrations")
+def empty_database(name: str, tmp_path: Path) -> URL:
+    url = database_url_for_tests(name)
     if url.get_backend_name() == "sqlite":
-        return url.set(database=str(tmp_path / "migrations.db"))
+        return url.set(database=str(tmp_path / f"{name}.db"))
     {{ "asyncio.run(create_empty_database(url))" if cookiecutter.mode == "async" else "create_empty_database(url)" }}
     return url
+
+
+@pytest.fixture
+def migration_database(tmp_path: Path) -> URL:
+    return empty_database("migrations", tmp_path)
+
+
+@pytest.fixture
+def models_database(tmp_path: Path) -> URL:
+    """A second empty database, for the schema `create_all` builds from the models."""
+    return empty_database("models", tmp_path)
 
 
 def alembic_config(url: URL) -> Config:
@@ -42,3 +53,60 @@ def test_the_migrations_build_the_models_schema_and_can_be_undone(
     command.downgrade(config, "base")
     command.upgrade(config, "head")
     command.check(config)
+
+
+ColumnShapes = dict[str, list[tuple[str, str, bool]]]
+
+
+def column_shapes(connection: Connection) -> ColumnShapes:
+    """Every column as the database reports it: name, type in full, nullability."""
+    inspector = inspect(connection)
+    return {
+        table: sorted(
+            (column["name"], repr(column["type"]), column["nullable"])
+            for column in inspector.get_columns(table)
+        )
+        for table in inspector.get_table_names()
+        if table != "alembic_version"
+    }
+{%- if cookiecutter.mode == "async" %}
+
+
+async def columns_in(url: URL, *, create_all: bool = False) -> ColumnShapes:
+    engine = create_db_engine(url)
+    async with engine.begin() as connection:
+        if create_all:
+            await connection.run_sync(Base.metadata.create_all)
+        shapes = await connection.run_sync(column_shapes)
+    await engine.dispose()
+    return shapes
+{%- else %}
+
+
+def columns_in(url: URL, *, create_all: bool = False) -> ColumnShapes:
+    engine = create_db_engine(url)
+    with engine.begin() as connection:
+        if create_all:
+            Base.metadata.create_all(connection)
+        shapes = column_shapes(connection)
+    engine.dispose()
+    return shapes
+{%- endif %}
+
+
+def test_the_migrations_build_the_columns_the_models_build(
+    migration_database: URL,
+    models_database: URL,
+) -> None:
+    # What `alembic check` does not compare, a collation or a timestamp's precision among
+    # them: the tests run on tables from the models, production on tables from migrations.
+    command.upgrade(alembic_config(migration_database), "head")
+{%- if cookiecutter.mode == "async" %}
+    migrated = asyncio.run(columns_in(migration_database))
+    modelled = asyncio.run(columns_in(models_database, create_all=True))
+{%- else %}
+    migrated = columns_in(migration_database)
+    modelled = columns_in(models_database, create_all=True)
+{%- endif %}
+
+    assert migrated == modelled

@@ -82,6 +82,14 @@ def test_settings_are_read_from_the_environment(monkeypatch: pytest.MonkeyPatch)
     assert Settings().cors_origins == ["https://example.com"]
 
 
+def test_an_empty_variable_counts_as_unset(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", "")
+    monkeypatch.setenv("TEST_DATABASE_URL", "")
+
+    assert Settings().database_url == Settings.model_fields["database_url"].default
+    assert database_url_for_tests().get_backend_name() == "{{ cookiecutter.database }}"
+
+
 def test_settings_are_read_from_a_dotenv_file_too() -> None:
     Path(".env").write_text('CORS_ORIGINS=["https://example.com"]\n', encoding="utf-8")
 
