@@ -10,20 +10,22 @@ import anyio
 import pytest
 {%- if cookiecutter.database == "sqlite" %}
 from fastapi import Request
-from sqlalchemy import event, select
-{%- else %}
-from sqlalchemy import select
 {%- endif %}
 {%- if cookiecutter.mode == "async" %}
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy import event, select
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
+from sqlalchemy.orm import Session
 {%- else %}
+from sqlalchemy import Connection, event, select
 from sqlalchemy.orm import Session, sessionmaker
 {%- endif %}
+from starlette.types import Message
 
 from app.core import db{% if cookiecutter.database == "sqlite" %}, sqlite{% endif %}
 {%- if cookiecutter.database == "sqlite" %}
 from app.core.db import create_db_engine
 {%- endif %}
+from app.main import app
 from app.{{ cookiecutter.resource_plural }}.models import {{ cookiecutter.__resource_class }}
 {%- if cookiecutter.auth == "yes" %}
 from app.users.models import User
@@ -140,3 +142,58 @@ async def test_requests_past_the_session_limit_wait_on_the_event_loop_not_in_a_t
     with pytest.raises(StopAsyncIteration):
         await anext(one_too_many)
 {%- endif %}
+
+
+async def test_the_session_commits_before_the_response_is_sent(
+    connection: {{ "AsyncConnection" if cookiecutter.mode == "async" else "Connection" }},
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # SessionDep's scope="function": a client that reads right after a 201 finds the row.
+    # With the default scope the commit would come after the response had gone out.
+    happened: list[str] = []
+
+    class RecordingSession(Session):
+        pass
+
+    event.listen(RecordingSession, "after_commit", lambda _session: happened.append("commit"))
+{%- if cookiecutter.mode == "async" %}
+    factory = async_sessionmaker(
+        bind=connection,
+        join_transaction_mode="create_savepoint",
+        sync_session_class=RecordingSession,
+    )
+{%- else %}
+    factory = sessionmaker(
+        bind=connection, join_transaction_mode="create_savepoint", class_=RecordingSession
+    )
+{%- endif %}
+    monkeypatch.setattr(db, "SessionFactory", factory)
+{%- if cookiecutter.database == "sqlite" %}
+    monkeypatch.setattr(db, "WritingSessionFactory", factory)
+{%- endif %}
+
+    async def receive() -> Message:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            happened.append(f"response {message['status']}")
+
+    path = app.url_path_for("ready")
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "root_path": "",
+        "query_string": b"",
+        "headers": [],
+        "client": ("127.0.0.1", 50000),
+        "server": ("testserver", 80),
+    }
+    await app(scope, receive, send)
+
+    assert happened == ["commit", "response 200"]
