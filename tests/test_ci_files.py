@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+import urllib.parse
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -192,5 +193,68 @@ def test_ci_brings_the_chosen_database(combo: harness.Combo, ci_config: dict[str
 
 
 @pytest.mark.parametrize("combo", GITHUB_PARAMS)
-def test_github_expressions_survive_rendering(ci_file: Path) -> None:
-    assert "${{" in ci_file.read_text(encoding="utf-8"), "no ${{ ... }} expression left"
+def test_github_expressions_survive_rendering(ci_file: Path, template_dir: Path) -> None:
+    """Each `{% raw %}` block of the template (GitHub's `${{ }}`, which Jinja would
+    otherwise evaluate) reaches the baked file word for word."""
+    source = (template_dir / "{{cookiecutter.project_slug}}" / CI_FILES["github"]).read_text(
+        encoding="utf-8"
+    )
+    raw_blocks = re.findall(r"{%-? raw -?%}(.*?){%-? endraw -?%}", source, flags=re.DOTALL)
+    assert raw_blocks, "the template's workflow has no {% raw %} block to check"
+    rendered = ci_file.read_text(encoding="utf-8")
+    missing = [block for block in raw_blocks if block not in rendered]
+    assert not missing, f"expressions lost in rendering: {missing}"
+    assert rendered.count("${{") == sum(block.count("${{") for block in raw_blocks)
+
+
+# The image's defaults: the port it listens on and the user the URL signs in as.
+SERVICE_DEFAULTS = {"postgresql": (5432, "postgres"), "mysql": (3306, "root")}
+PASSWORD_VARIABLES = {"postgresql": "POSTGRES_PASSWORD", "mysql": "MYSQL_ROOT_PASSWORD"}
+
+
+def database_service(
+    combo: harness.Combo, config: dict[str, Any]
+) -> tuple[set[str], int, str, str]:
+    """Where the CI file's database service answers, as its job sees it: the host names that
+    reach it, port, user, password."""
+    port, user = SERVICE_DEFAULTS[combo.database]
+    if combo.ci == "github":
+        (job,) = config["jobs"].values()
+        (service,) = (job.get("services") or {}).values()
+        environment = service.get("env", {})
+        published = {
+            int(container): int(host)
+            for host, _, container in (str(p).partition(":") for p in service.get("ports", []))
+        }
+        assert port in published, f"the service does not publish port {port}: {service}"
+        hosts, port = {"localhost", "127.0.0.1"}, published[port]
+    else:
+        (job,) = gitlab_jobs(config)
+        (service,) = flatten(gitlab_setting(config, job, "services"))
+        environment = {**config.get("variables", {}), **job.get("variables", {})}
+        image = service["name"] if isinstance(service, dict) else service
+        # GitLab names the service's host by its alias, else after its image.
+        host = service.get("alias") if isinstance(service, dict) else None
+        hosts = {host or image.partition(":")[0].replace("/", "__")}
+    return hosts, port, user, str(environment.get(PASSWORD_VARIABLES[combo.database], ""))
+
+
+def test_ci_points_the_tests_at_its_database_service(
+    combo: harness.Combo, ci_config: dict[str, Any]
+) -> None:
+    if combo.ci == "github":
+        (job,) = ci_config["jobs"].values()
+        variables = {**ci_config.get("env", {}), **job.get("env", {})}
+    else:
+        (job,) = gitlab_jobs(ci_config)
+        variables = {**ci_config.get("variables", {}), **job.get("variables", {})}
+    url = variables.get("TEST_DATABASE_URL")
+    if combo.database not in harness.SERVERS:
+        assert url is None or url.startswith("sqlite"), url
+        return
+    assert url, f"{CI_FILES[combo.ci]} sets no TEST_DATABASE_URL"
+    parts = urllib.parse.urlsplit(url)
+    hosts, port, user, password = database_service(combo, ci_config)
+    assert parts.hostname in hosts, url
+    assert (parts.port, parts.username, parts.password or "") == (port, user, password), url
+    assert parts.scheme.partition("+")[0] == combo.database, url
