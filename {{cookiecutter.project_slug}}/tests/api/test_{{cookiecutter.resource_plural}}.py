@@ -1,4 +1,5 @@
 import uuid
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -144,6 +145,23 @@ def one(id_: object) -> str:
     page = response.json()
     assert [row["name"] for row in page["items"]] == ["{{ cookiecutter.resource_name }} 1", "{{ cookiecutter.resource_name }} 2"]
     assert (page["total"], page["limit"], page["offset"]) == (5, 2, 1)
+
+
+{{ cookiecutter.__async }}def test_listing_is_in_order_of_creation_not_of_storage(
+    {{ cookiecutter.__api_client }}: {{ cookiecutter.__client }},
+{%- if cookiecutter.auth == "yes" %}
+    user: User,
+{%- endif %}
+) -> None:
+    # Stored out of order: without its ORDER BY, a database may list them as stored.
+    now = datetime.now(UTC)
+    for name, age in (("newest", 0), ("oldest", 2), ("middle", 1)):
+        created_at = now - timedelta(days=age)
+        {{ cookiecutter.__await }}{{ cookiecutter.__resource_class }}Factory(name=name, created_at=created_at{% if cookiecutter.auth == "yes" %}, owner=user{% endif %})
+
+    response = {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.get(COLLECTION)
+
+    assert [row["name"] for row in response.json()["items"]] == ["oldest", "middle", "newest"]
 
 
 {{ cookiecutter.__async }}def test_listing_with_nothing_stored_returns_an_empty_page(

@@ -17,6 +17,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 {%- endif %}
 
+from app.core.db import Base
 from app.core.errors import ConflictError
 from app.main import app
 from app.{{ cookiecutter.resource_plural }} import service
@@ -29,10 +30,12 @@ COUNT = select(func.count()).select_from({{ cookiecutter.__resource_class }})
 
 @pytest.fixture
 {{ cookiecutter.__async }}def nothing_left_behind(engine: {{ cookiecutter.__engine }}) -> {{ cookiecutter.__iterator }}[None]:
-    """Fails the test if any {{ cookiecutter.resource_name }} is still in the database after its session ended."""
+    """Fails the test if any row, in any table, is still in the database after it ended."""
     yield
     {{ cookiecutter.__async }}with engine.connect() as connection:
-        assert {{ cookiecutter.__await }}connection.scalar(COUNT) == 0
+        for table in Base.metadata.sorted_tables:
+            rows = {{ cookiecutter.__await }}connection.scalar(select(func.count()).select_from(table))
+            assert rows == 0, f"{rows} rows left in {table.name}"
 
 
 # nothing_left_behind is listed first so it is torn down last, after db_session.
