@@ -19,7 +19,7 @@ from app.auth.dependencies import get_current_user
 from app.core import security
 from app.core.config import get_settings
 {% endif -%}
-from app.core.db import Base, create_db_engine, get_session
+from app.core.db import Base, create_db_engine, end_session, get_session
 from app.main import app as service_app
 {% if cookiecutter.auth == "yes" -%}
 from app.users.models import User
@@ -103,12 +103,6 @@ def app_client(app: FastAPI, headers: dict[str, str] | None = None) -> Client:
         base_url="http://testserver",
         headers=headers,
     )
-
-
-def end_session(session: Session, *, commit: bool) -> None:
-    with session:
-        if commit:
-            session.commit()
 
 
 @pytest.fixture

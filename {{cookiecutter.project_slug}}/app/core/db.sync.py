@@ -14,7 +14,7 @@ from app.core import sqlite
 from app.core.config import get_settings
 from app.core.models import Base
 
-__all__ = ["Base", "SessionDep", "create_db_engine", "get_session"]
+__all__ = ["Base", "SessionDep", "create_db_engine", "end_session", "get_session"]
 
 # Sessions open at once, per process: fewer than the 40 worker threads of anyio's default
 # threadpool, which runs every `def` dependency and handler (see session_slots).
@@ -62,9 +62,9 @@ async def get_session({% if cookiecutter.database == "sqlite" %}request: Request
         try:
             yield session
         except Exception:
-            await run_in_threadpool(_end_session, session, commit=False)
+            await run_in_threadpool(end_session, session, commit=False)
             raise
-        await run_in_threadpool(_end_session, session, commit=True)
+        await run_in_threadpool(end_session, session, commit=True)
 
 
 _session_slots: RunVar[anyio.Semaphore] = RunVar("session_slots")
@@ -89,7 +89,7 @@ def session_slots() -> anyio.Semaphore:
         return slots
 
 
-def _end_session(session: Session, *, commit: bool) -> None:
+def end_session(session: Session, *, commit: bool) -> None:
     with session:  # closes it, which returns its connection to the pool
         if commit:
             session.commit()
