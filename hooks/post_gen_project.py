@@ -23,7 +23,10 @@ REMOVED_WHEN = {
         "tests/api/test_users.py",
         "tests/api/test_{resource_plural}_ownership.py",
         "tests/unit/test_security.py",
+        "tests/api/test_login_and_the_event_loop.py",
     ],
+    # In sync mode the login handler runs in a worker thread by construction.
+    ("mode", "sync"): ["tests/api/test_login_and_the_event_loop.py"],
     ("database", "postgresql"): ["app/core/sqlite.py"],
     ("database", "mysql"): ["app/core/sqlite.py"],
     ("ci", "github"): [".gitlab-ci.yml"],

@@ -184,6 +184,7 @@ FILES_BY_ANSWER: dict[tuple[str, str], Presence] = {
             "app/users/",
             "tests/api/test_auth.py",
             "tests/api/test_users.py",
+            "tests/api/test_login_and_the_event_loop.py",
         )
     ),
     ("ci", "github"): Presence(present=(".github/workflows/ci.yml",), absent=(".gitlab-ci.yml",)),
@@ -196,7 +197,10 @@ FILES_BY_ANSWER: dict[tuple[str, str], Presence] = {
     ("license", "BSD-3-Clause"): Presence(present=("LICENSE",)),
     ("license", "none"): Presence(absent=("LICENSE",)),
     # The sync suite's client runs the app on the test's thread; async tests await it.
-    ("mode", "sync"): Presence(present=("tests/transport.py",)),
+    ("mode", "sync"): Presence(
+        present=("tests/transport.py",),
+        absent=("tests/api/test_login_and_the_event_loop.py",),
+    ),
     ("mode", "async"): Presence(absent=("tests/transport.py",)),
 }
 

@@ -1,6 +1,3 @@
-{% if cookiecutter.auth == "yes" -%}
-import logging
-{% endif -%}
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -9,8 +6,9 @@ from fastapi.middleware.cors import CORSMiddleware
 
 {% if cookiecutter.auth == "yes" -%}
 from app.auth.router import router as auth_router
+from app.core.security import warn_about_the_development_key
 {% endif -%}
-from app.core.config import {% if cookiecutter.auth == "yes" %}DEFAULT_SECRET_KEY, {% endif %}Settings, get_settings
+from app.core.config import Settings, get_settings
 from app.core.db import engine
 from app.core.errors import register_error_handlers
 from app.core.logging import RequestContextMiddleware, configure_logging
@@ -21,19 +19,12 @@ from app.users.router import router as users_router
 {%- endif %}
 
 API_PREFIX = "/api/v1"
-{%- if cookiecutter.auth == "yes" %}
-DEVELOPMENT_KEY_WARNING = (
-    "SECRET_KEY is the published development key: anyone can sign tokens for this service. "
-    "Deploy it with ENVIRONMENT=production and a SECRET_KEY of your own."
-)
-{%- endif %}
 
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 {%- if cookiecutter.auth == "yes" %}
-    if app.state.settings.secret_key == DEFAULT_SECRET_KEY:  # refused in production
-        logging.getLogger("app").warning(DEVELOPMENT_KEY_WARNING)
+    warn_about_the_development_key(app.state.settings)
 {%- endif %}
     yield
     {{ cookiecutter.__await }}engine.dispose()

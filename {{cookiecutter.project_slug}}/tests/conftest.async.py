@@ -17,7 +17,7 @@ from app.auth.dependencies import get_current_user
 from app.core import security
 from app.core.config import get_settings
 {% endif -%}
-from app.core.db import Base, create_db_engine, get_session
+from app.core.db import Base, committing, create_db_engine, get_session
 from app.main import app as service_app
 {% if cookiecutter.auth == "yes" -%}
 from app.users.models import User
@@ -98,15 +98,10 @@ async def client(
     async def session_for_request() -> AsyncIterator[AsyncSession]:
         # As in production, every request gets a session of its own: nothing it loads is
         # shared with the test's db_session or the next request, so a stale object shows
-        # up here as it would in the service. The same contract as the real get_session:
-        # commit on success, roll back on error.
-        async with joined_session(connection) as session:
-            try:
-                yield session
-                await session.commit()
-            except Exception:
-                await session.rollback()
-                raise
+        # up here as it would in the service. Ended as the real get_session ends its own:
+        # committed on success, rolled back on error.
+        async with committing(joined_session(connection)) as session:
+            yield session
 
     app.dependency_overrides[get_session] = session_for_request
     async with AsyncClient(transport=ASGITransport(app=app), base_url="http://test") as client:

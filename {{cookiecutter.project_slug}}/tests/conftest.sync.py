@@ -12,14 +12,13 @@ from httpx2 import Client
 from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import StaticPool
-from starlette.concurrency import run_in_threadpool
 
 {% if cookiecutter.auth == "yes" -%}
 from app.auth.dependencies import get_current_user
 from app.core import security
 from app.core.config import get_settings
 {% endif -%}
-from app.core.db import Base, create_db_engine, end_session, get_session
+from app.core.db import Base, committing, create_db_engine, get_session
 from app.main import app as service_app
 {% if cookiecutter.auth == "yes" -%}
 from app.users.models import User
@@ -114,15 +113,10 @@ def client(
     async def session_for_request() -> AsyncIterator[Session]:
         # As in production, every request gets a session of its own: nothing it loads is
         # shared with the test's db_session or the next request, so a stale object shows
-        # up here as it would in the service. The same contract as the real get_session:
-        # commit on success, roll back on error.
-        session = joined_session(connection)
-        try:
+        # up here as it would in the service. Ended as the real get_session ends its own:
+        # committed on success, rolled back on error.
+        async with committing(joined_session(connection)) as session:
             yield session
-        except Exception:
-            await run_in_threadpool(end_session, session, commit=False)
-            raise
-        await run_in_threadpool(end_session, session, commit=True)
 
     app.dependency_overrides[get_session] = session_for_request
     with app_client(app) as client:

@@ -1,4 +1,5 @@
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
 from fastapi import Depends{% if cookiecutter.database == "sqlite" %}, Request{% endif %}
@@ -16,7 +17,7 @@ from app.core import sqlite
 from app.core.config import get_settings
 from app.core.models import Base
 
-__all__ = ["Base", "SessionDep", "create_db_engine", "get_session"]
+__all__ = ["Base", "SessionDep", "committing", "create_db_engine", "get_session"]
 
 
 def create_db_engine(url: str | URL, **kwargs: Any) -> AsyncEngine:
@@ -47,10 +48,17 @@ async def get_session({% if cookiecutter.database == "sqlite" %}request: Request
     """One session per request: committed when the handler succeeds, rolled back if not."""
 {%- if cookiecutter.database == "sqlite" %}
     writes = request.method not in sqlite.READ_ONLY_METHODS
-    async with (WritingSessionFactory if writes else SessionFactory)() as session:
+    async with committing((WritingSessionFactory if writes else SessionFactory)()) as session:
 {%- else %}
-    async with SessionFactory() as session:
+    async with committing(SessionFactory()) as session:
 {%- endif %}
+        yield session
+
+
+@asynccontextmanager
+async def committing(session: AsyncSession) -> AsyncIterator[AsyncSession]:
+    """Commits the session if the block succeeds, rolls it back if not, closes it either way."""
+    async with session:
         try:
             yield session
             await session.commit()

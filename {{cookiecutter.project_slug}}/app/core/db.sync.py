@@ -1,4 +1,5 @@
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
 import anyio
@@ -14,7 +15,7 @@ from app.core import sqlite
 from app.core.config import get_settings
 from app.core.models import Base
 
-__all__ = ["Base", "SessionDep", "create_db_engine", "end_session", "get_session"]
+__all__ = ["Base", "SessionDep", "committing", "create_db_engine", "get_session"]
 
 # Sessions open at once, per process: fewer than the 40 worker threads of anyio's default
 # threadpool, which runs every `def` dependency and handler (see session_slots).
@@ -59,12 +60,20 @@ async def get_session({% if cookiecutter.database == "sqlite" %}request: Request
 {%- else %}
         session = SessionFactory()
 {%- endif %}
-        try:
+        async with committing(session):
             yield session
-        except Exception:
-            await run_in_threadpool(end_session, session, commit=False)
-            raise
-        await run_in_threadpool(end_session, session, commit=True)
+
+
+@asynccontextmanager
+async def committing(session: Session) -> AsyncIterator[Session]:
+    """Commits the session if the block succeeds, rolls it back if not, closes it either way:
+    in a worker thread, as it blocks."""
+    try:
+        yield session
+    except Exception:
+        await run_in_threadpool(_end_session, session, commit=False)
+        raise
+    await run_in_threadpool(_end_session, session, commit=True)
 
 
 _session_slots: RunVar[anyio.Semaphore] = RunVar("session_slots")
@@ -89,7 +98,7 @@ def session_slots() -> anyio.Semaphore:
         return slots
 
 
-def end_session(session: Session, *, commit: bool) -> None:
+def _end_session(session: Session, *, commit: bool) -> None:
     with session:  # closes it, which returns its connection to the pool
         if commit:
             session.commit()

@@ -1,3 +1,4 @@
+import logging
 import uuid
 from datetime import UTC, datetime, timedelta
 from functools import cache
@@ -6,9 +7,13 @@ import jwt
 from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
 
-from app.core.config import Settings
+from app.core.config import DEFAULT_SECRET_KEY, Settings
 
 ALGORITHM = "HS256"
+DEVELOPMENT_KEY_WARNING = (
+    "SECRET_KEY is the published development key: anyone can sign tokens for this service. "
+    "Deploy it with ENVIRONMENT=production and a SECRET_KEY of your own."
+)
 
 password_hash = PasswordHash((Argon2Hasher(),))
 
@@ -57,3 +62,10 @@ def decode_access_token(token: str, settings: Settings) -> uuid.UUID | None:
         return uuid.UUID(claims["sub"])
     except (jwt.InvalidTokenError, ValueError):
         return None
+
+
+def warn_about_the_development_key(settings: Settings) -> None:
+    """Outside production the development key is accepted (see app.core.config), and must
+    not go unnoticed: the service says so when it starts."""
+    if settings.secret_key == DEFAULT_SECRET_KEY:
+        logging.getLogger("app").warning(DEVELOPMENT_KEY_WARNING)

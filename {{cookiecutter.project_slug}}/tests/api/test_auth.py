@@ -1,10 +1,4 @@
-{% if cookiecutter.mode == "async" -%}
-import asyncio
-{% endif -%}
 import logging
-{%- if cookiecutter.mode == "async" %}
-import threading
-{%- endif %}
 from typing import Any
 
 import pytest
@@ -13,10 +7,6 @@ from fastapi import status
 
 from app.auth.router import INCORRECT_CREDENTIALS
 from app.main import app
-{%- if cookiecutter.mode == "async" %}
-from app.core.security import verify_password
-from app.users import service
-{%- endif %}
 from app.users.models import User
 from app.users.service import EMAIL_ALREADY_EXISTS
 from tests.factories import TEST_PASSWORD, UserFactory
@@ -155,31 +145,3 @@ LOGIN = app.url_path_for("login")
     assert caplog.records
     assert password not in logged
     assert token not in logged
-{%- if cookiecutter.mode == "async" %}
-
-
-async def test_checking_a_password_leaves_the_event_loop_free(
-    client: {{ cookiecutter.__client }},
-    user: User,
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    # Argon2 costs tens of milliseconds of CPU. Here the check blocks until another request
-    # has been answered: run on the event loop, it would hold that request up instead.
-    check_started, other_request_answered = threading.Event(), threading.Event()
-
-    def blocking_verify(password: str, hashed: str | None) -> bool:
-        check_started.set()
-        other_request_answered.wait(timeout=5)
-        return verify_password(password, hashed)
-
-    monkeypatch.setattr(service, "verify_password", blocking_verify)
-    form = {"username": user.email, "password": TEST_PASSWORD}
-    login = asyncio.create_task(client.post(LOGIN, data=form))
-    assert await asyncio.to_thread(check_started.wait, 5)
-
-    health = await client.get(app.url_path_for("live"))
-    assert health.status_code == status.HTTP_200_OK
-    assert not login.done(), "the password check held the event loop"
-    other_request_answered.set()
-    assert (await login).status_code == status.HTTP_200_OK
-{%- endif %}

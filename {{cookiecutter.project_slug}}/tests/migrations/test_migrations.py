@@ -101,12 +101,7 @@ def test_the_migrations_build_the_columns_the_models_build(
     # What `alembic check` does not compare, a collation or a timestamp's precision among
     # them: the tests run on tables from the models, production on tables from migrations.
     command.upgrade(alembic_config(migration_database), "head")
-{%- if cookiecutter.mode == "async" %}
-    migrated = asyncio.run(columns_in(migration_database))
-    modelled = asyncio.run(columns_in(models_database, create_all=True))
-{%- else %}
-    migrated = columns_in(migration_database)
-    modelled = columns_in(models_database, create_all=True)
-{%- endif %}
+    migrated = {{ "asyncio.run(columns_in(migration_database))" if cookiecutter.mode == "async" else "columns_in(migration_database)" }}
+    modelled = {{ "asyncio.run(columns_in(models_database, create_all=True))" if cookiecutter.mode == "async" else "columns_in(models_database, create_all=True)" }}
 
     assert migrated == modelled

@@ -1,20 +1,9 @@
-{% if cookiecutter.auth == "yes" -%}
-import logging
-{% endif -%}
 from pathlib import Path
 
 import pytest
-{%- if cookiecutter.auth == "yes" %}
-from fastapi.testclient import TestClient
-{%- endif %}
 from pydantic import ValidationError
 
-{% if cookiecutter.auth == "yes" -%}
-from app import main
-from app.core.config import DEFAULT_SECRET_KEY, Settings
-{% else -%}
 from app.core.config import Settings
-{% endif -%}
 from tests.database import database_url_for_tests
 
 
@@ -43,28 +32,6 @@ def test_production_refuses_debug_mode() -> None:
 def test_production_refuses_an_insecure_secret_key(overrides: dict[str, str]) -> None:
     with pytest.raises(ValidationError, match="SECRET_KEY"):
         Settings.model_validate({"environment": "production", **overrides})
-
-
-@pytest.mark.parametrize(
-    ("secret_key", "warned"),
-    [
-        pytest.param(DEFAULT_SECRET_KEY, True, id="development-key"),
-        pytest.param("s" * 64, False, id="own-key"),
-    ],
-)
-def test_starting_with_the_development_key_says_so(
-    monkeypatch: pytest.MonkeyPatch,
-    caplog: pytest.LogCaptureFixture,
-    secret_key: str,
-    warned: bool,
-) -> None:
-    # Outside production the development key is accepted, and must not go unnoticed.
-    monkeypatch.setattr(main, "configure_logging", lambda **_: None)  # keeps caplog's handler
-    app = main.create_app(Settings(secret_key=secret_key))
-    with caplog.at_level(logging.WARNING, logger="app"), TestClient(app):  # starts, stops
-        pass
-
-    assert (main.DEVELOPMENT_KEY_WARNING in caplog.messages) is warned
 
 
 {%- endif %}

@@ -1,10 +1,13 @@
+import logging
 import uuid
 
 import jwt
 import pytest
+from fastapi.testclient import TestClient
 
+from app import main
 from app.core import security
-from app.core.config import get_settings
+from app.core.config import DEFAULT_SECRET_KEY, Settings, get_settings
 
 
 def test_a_hashed_password_verifies_and_a_wrong_one_does_not() -> None:
@@ -49,3 +52,25 @@ def test_a_token_whose_subject_is_not_an_id_decodes_to_nobody() -> None:
     token = jwt.encode({**claims, "aud": settings.jwt_audience}, settings.secret_key)
 
     assert security.decode_access_token(token, settings) is None
+
+
+@pytest.mark.parametrize(
+    ("secret_key", "warned"),
+    [
+        pytest.param(DEFAULT_SECRET_KEY, True, id="development-key"),
+        pytest.param("s" * 64, False, id="own-key"),
+    ],
+)
+def test_starting_with_the_development_key_says_so(
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    secret_key: str,
+    warned: bool,
+) -> None:
+    # Outside production the development key is accepted, and must not go unnoticed.
+    monkeypatch.setattr(main, "configure_logging", lambda **_: None)  # keeps caplog's handler
+    app = main.create_app(Settings(secret_key=secret_key))
+    with caplog.at_level(logging.WARNING, logger="app"), TestClient(app):  # starts, stops
+        pass
+
+    assert (security.DEVELOPMENT_KEY_WARNING in caplog.messages) is warned
