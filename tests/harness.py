@@ -286,6 +286,18 @@ def auth_vocabulary(root: Path) -> list[str]:
     return hits
 
 
+# What only the Docker files bring: a project without them must not send its reader there.
+DOCKER_WORDS = re.compile(r"docker|compose", re.IGNORECASE)
+
+
+def docker_vocabulary(root: Path) -> list[str]:
+    hits = []
+    for path in baked_files(root):
+        if path.name != "LICENSE":
+            hits += located_matches(root, path, read_text(path), DOCKER_WORDS)
+    return hits
+
+
 def located_matches(root: Path, path: Path, text: str, pattern: re.Pattern[str]) -> list[str]:
     relative = path.relative_to(root).as_posix()
     return [

@@ -12,6 +12,7 @@ import pytest
 COMBOS = harness.all_combos()
 PARAMS = [harness.combo_param(combo, harness.BAKE_AXES) for combo in COMBOS]
 WITHOUT_AUTH = [param for param in PARAMS if param.values[0].auth == "no"]
+WITHOUT_DOCKER = [param for param in PARAMS if param.values[0].docker == "no"]
 
 
 @pytest.fixture(params=PARAMS)
@@ -68,6 +69,12 @@ def test_has_the_files_its_answers_ask_for(project: Path, context: dict[str, str
 def test_mentions_no_auth_when_auth_is_off(project: Path) -> None:
     hits = harness.auth_vocabulary(project)
     assert not hits, "auth vocabulary with auth=no:\n" + bullet_list(hits)
+
+
+@pytest.mark.parametrize("combo", WITHOUT_DOCKER)
+def test_mentions_no_docker_when_docker_is_off(project: Path) -> None:
+    hits = harness.docker_vocabulary(project)
+    assert not hits, "Docker vocabulary with docker=no:\n" + bullet_list(hits)
 
 
 def test_imports_only_declared_dependencies(project: Path) -> None:

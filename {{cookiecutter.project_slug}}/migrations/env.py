@@ -9,10 +9,14 @@ from sqlalchemy import Connection
 import app.{{ cookiecutter.resource_plural }}.models  # noqa: F401  (registers every table on Base.metadata)
 from app.core.config import get_settings
 from app.core.db import Base, create_db_engine
+from app.core.logging import configure_logging
 
 config = context.config
-if config.config_file_name is not None and config.attributes.get("configure_logger", True):
-    fileConfig(config.config_file_name, disable_existing_loggers=False)
+if config.attributes.get("configure_logger", True):
+    if get_settings().environment == "production":
+        configure_logging(json_lines=True)  # the service's own format, for the same log pipeline
+    elif config.config_file_name is not None:
+        fileConfig(config.config_file_name, disable_existing_loggers=False)
 
 
 def database_url() -> str:

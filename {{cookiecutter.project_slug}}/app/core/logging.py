@@ -66,7 +66,9 @@ class JsonFormatter(logging.Formatter):
 
 
 # uvicorn's own loggers: their start-up, shutdown and error lines.
-SERVER_LOGGERS = ("uvicorn", "uvicorn.error", "uvicorn.access")
+SERVER_LOGGERS = ("uvicorn", "uvicorn.error")
+# uvicorn's access line, which RequestContextMiddleware's replaces.
+SERVER_ACCESS_LOGGER = "uvicorn.access"
 
 
 def configure_logging(*, json_lines: bool, level: str = "INFO") -> None:
@@ -81,12 +83,20 @@ def configure_logging(*, json_lines: bool, level: str = "INFO") -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
+    if json_lines:
+        logging.captureWarnings(True)  # a library's warning becomes a JSON line too
     # uvicorn gives its loggers handlers of their own, in plain text. Handed over to the
     # root's, its lines get the same format (JSON in production) and the same redaction.
     for name in SERVER_LOGGERS:
         server_logger = logging.getLogger(name)
         server_logger.handlers.clear()
         server_logger.propagate = True
+    # Silenced, with or without `--no-access-log`: a request gets one access line, the
+    # app's, which carries its request id. uvicorn logs access lines only while this
+    # logger has a handler somewhere, so it must not reach the root's.
+    access = logging.getLogger(SERVER_ACCESS_LOGGER)
+    access.handlers.clear()
+    access.propagate = False
 
 
 class RequestContextMiddleware:

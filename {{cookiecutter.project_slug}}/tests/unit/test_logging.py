@@ -1,6 +1,7 @@
 import json
 import logging
 import sys
+import warnings
 from collections.abc import Iterator
 
 import pytest
@@ -22,6 +23,7 @@ def root_logger() -> Iterator[logging.Logger]:
     yield root
     root.handlers[:] = handlers
     root.setLevel(level)
+    logging.captureWarnings(False)
 
 
 @pytest.mark.parametrize(
@@ -75,6 +77,20 @@ def test_production_logs_json_lines(root_logger: logging.Logger) -> None:
     assert isinstance(handler.formatter, JsonFormatter)
 
 
+def test_a_warning_in_production_is_a_json_line_too(
+    root_logger: logging.Logger, capsys: pytest.CaptureFixture[str]
+) -> None:
+    configure_logging(json_lines=True)  # its handler writes to the stderr capsys captures
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("always")
+        warnings.warn("a driver's notice", UserWarning, stacklevel=1)
+
+    (line,) = capsys.readouterr().err.splitlines()
+    assert json.loads(line)["logger"] == "py.warnings"
+    assert "a driver's notice" in json.loads(line)["message"]
+
+
 def test_the_servers_own_lines_take_the_same_format(root_logger: logging.Logger) -> None:
     server = logging.getLogger("uvicorn.error")
     server.addHandler(logging.NullHandler())  # as uvicorn's own logging set-up leaves it
@@ -84,6 +100,18 @@ def test_the_servers_own_lines_take_the_same_format(root_logger: logging.Logger)
 
     assert not server.handlers
     assert server.propagate
+
+
+def test_a_request_gets_one_access_line_not_the_servers_too(
+    root_logger: logging.Logger,
+) -> None:
+    server_access = logging.getLogger("uvicorn.access")
+    server_access.addHandler(logging.NullHandler())  # as uvicorn's set-up leaves it
+
+    configure_logging(json_lines=True)
+
+    # uvicorn writes its access line only while this is true (checked per connection).
+    assert not server_access.hasHandlers()
 
 
 def test_records_with_non_text_messages_pass_through() -> None:
