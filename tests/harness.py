@@ -603,3 +603,27 @@ def require_reachable(env_var: str, host: str, port: int) -> None:
         f"({refusal}). Start that server, or unset {env_var} to skip these tests.",
         pytrace=False,
     )
+
+
+def empty_generated_database(
+    project: Path, env_dir: Path, combo: Combo, tmp_path: Path, suffix: str
+) -> str:
+    """The URL of an empty database of the test's own (tests may run at once), made by the
+    baked project's own test helper."""
+    if combo.database == "sqlite":
+        driver = "sqlite+aiosqlite" if combo.mode == "async" else "sqlite"
+        return f"{driver}:///{tmp_path / (suffix.strip('_') + '.db')}"
+    url = generated_database_url(combo.database, combo.mode, database_name(combo, suffix))
+    assert url is not None
+    call_it = (
+        "asyncio.run(create_empty_database(url))"
+        if combo.mode == "async"
+        else "create_empty_database(url)"
+    )
+    script = (
+        "import asyncio\nfrom sqlalchemy import make_url\n"
+        "from tests.database import create_empty_database\n"
+        f"url = make_url({url!r})\n{call_it}\n"
+    )
+    run_in_env(env_dir, ["-c", script], project, timeout=120).require_success()
+    return url

@@ -216,38 +216,12 @@ def baked_project(combo: harness.Combo, bake: Callable[..., Any]) -> tuple[Path,
     return project, harness.ensure_env(project, combo.python_version)
 
 
-def prepare_database(
-    project: Path, env_dir: Path, combo: harness.Combo, tmp_path: Path, suffix: str
-) -> str:
-    """An empty database of the test's own (tests may run at once); the generated tests'
-    helper creates it."""
-    if combo.database == "sqlite":
-        driver = "sqlite+aiosqlite" if combo.mode == "async" else "sqlite"
-        return f"{driver}:///{tmp_path / 'live.db'}"
-    url = harness.generated_database_url(
-        combo.database, combo.mode, harness.database_name(combo, suffix)
-    )
-    assert url is not None
-    call_it = (
-        "asyncio.run(create_empty_database(url))"
-        if combo.mode == "async"
-        else ("create_empty_database(url)")
-    )
-    script = (
-        "import asyncio\nfrom sqlalchemy import make_url\n"
-        "from tests.database import create_empty_database\n"
-        f"url = make_url({url!r})\n{call_it}\n"
-    )
-    harness.run_in_env(env_dir, ["-c", script], project, timeout=120).require_success()
-    return url
-
-
 @pytest.mark.parametrize("combo", live_combos())
 def test_the_running_service_serves_a_journey_and_a_burst_of_writes(
     combo: harness.Combo, bake: Callable[..., Any], tmp_path: Path
 ) -> None:
     project, env_dir = baked_project(combo, bake)
-    database_url = prepare_database(project, env_dir, combo, tmp_path, "_live")
+    database_url = harness.empty_generated_database(project, env_dir, combo, tmp_path, "_live")
     log = tmp_path / "service.log"
 
     with running_service(project, env_dir, database_url, log) as base_url:
@@ -318,7 +292,7 @@ def test_readiness_reports_a_database_outage_and_recovers_without_a_restart(
     combo: harness.Combo, bake: Callable[..., Any], tmp_path: Path
 ) -> None:
     project, env_dir = baked_project(combo, bake)
-    direct_url = prepare_database(project, env_dir, combo, tmp_path, "_outage")
+    direct_url = harness.empty_generated_database(project, env_dir, combo, tmp_path, "_outage")
     parts = urllib.parse.urlsplit(direct_url)
     proxy = OutageProxy((parts.hostname or "127.0.0.1", parts.port or 5432))
     proxy.restore()

@@ -17,13 +17,18 @@ from app.auth.dependencies import get_current_user
 from app.core import security
 from app.core.config import get_settings
 {% endif -%}
-from app.core.db import Base, committing, create_db_engine, get_session
+from app.core.db import committing, create_db_engine, get_session
 from app.main import app as service_app
 {% if cookiecutter.auth == "yes" -%}
 from app.users.models import User
 {% endif -%}
 from tests import factories
-from tests.database import create_database_if_missing, database_url_for_tests, is_in_memory
+from tests.database import (
+    create_database_if_missing,
+    database_url_for_tests,
+    is_in_memory,
+    rebuild_schema,
+)
 
 pytest_plugins = ["tests.contract_selection"]
 {%- if cookiecutter.auth == "yes" %}
@@ -50,8 +55,7 @@ async def engine() -> AsyncIterator[AsyncEngine]:
         await create_database_if_missing(url)
         engine = create_db_engine(url)
     async with engine.begin() as connection:
-        await connection.run_sync(Base.metadata.drop_all)
-        await connection.run_sync(Base.metadata.create_all)
+        await connection.run_sync(rebuild_schema)
     yield engine
     await engine.dispose()
 

@@ -18,13 +18,18 @@ from app.auth.dependencies import get_current_user
 from app.core import security
 from app.core.config import get_settings
 {% endif -%}
-from app.core.db import Base, committing, create_db_engine, get_session
+from app.core.db import committing, create_db_engine, get_session
 from app.main import app as service_app
 {% if cookiecutter.auth == "yes" -%}
 from app.users.models import User
 {% endif -%}
 from tests import factories
-from tests.database import create_database_if_missing, database_url_for_tests, is_in_memory
+from tests.database import (
+    create_database_if_missing,
+    database_url_for_tests,
+    is_in_memory,
+    rebuild_schema,
+)
 from tests.transport import SameThreadASGITransport
 
 pytest_plugins = ["tests.contract_selection"]
@@ -56,8 +61,8 @@ def engine() -> Iterator[Engine]:
     else:
         create_database_if_missing(url)
         engine = create_db_engine(url)
-    Base.metadata.drop_all(engine)
-    Base.metadata.create_all(engine)
+    with engine.begin() as connection:
+        rebuild_schema(connection)
     yield engine
     engine.dispose()
 

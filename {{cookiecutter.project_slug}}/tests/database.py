@@ -5,7 +5,8 @@ import os
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy import URL, Connection, MetaData, make_url, text
 
-from app.core.db import create_db_engine
+from app.core.db import Base, create_db_engine
+from app.core.models import import_every_model
 
 DEFAULT_TEST_DATABASE_URL = "{{ cookiecutter.__default_test_database_url }}"
 # The database a server lets anyone connect to, to create the others from.
@@ -62,17 +63,26 @@ def is_in_memory(url: URL) -> bool:
     engine = create_db_engine(url)
     {{ cookiecutter.__async }}with engine.begin() as connection:
 {%- if cookiecutter.mode == "async" %}
-        await connection.run_sync(_drop_every_table)
+        await connection.run_sync(drop_every_table)
 {%- else %}
-        _drop_every_table(connection)
+        drop_every_table(connection)
 {%- endif %}
     {{ cookiecutter.__await }}engine.dispose()
 
 
-def _drop_every_table(connection: Connection) -> None:
+def drop_every_table(connection: Connection) -> None:
+    """Every table the database has, not only those the models know: a table of a model
+    since deleted (another branch, say) would otherwise block dropping what it references."""
     tables = MetaData()
     tables.reflect(connection)
     tables.drop_all(connection)
+
+
+def rebuild_schema(connection: Connection) -> None:
+    """Every model's table, empty, whatever an earlier run left behind."""
+    import_every_model()  # the app may not import a new model's module yet; migrations do
+    drop_every_table(connection)
+    Base.metadata.create_all(connection)
 
 
 def unreachable_database_url() -> URL:

@@ -1,3 +1,5 @@
+import importlib
+import pkgutil
 import uuid
 from datetime import UTC, datetime
 from typing import Any
@@ -62,3 +64,13 @@ class Base(DeclarativeBase):
 class IdMixin:
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+def import_every_model() -> None:
+    """Imports every app/*/models.py, which puts each table on Base.metadata: migrations
+    and the tests' schema see every model, whether the app imports its module yet or not."""
+    import app
+
+    for module in pkgutil.walk_packages(app.__path__, "app."):
+        if module.name.rpartition(".")[2] == "models":
+            importlib.import_module(module.name)
