@@ -166,6 +166,7 @@ ALWAYS_PRESENT = (
 )
 
 DOCKER_FILES = ("Dockerfile", ".dockerignore", "docker-compose.yml")
+SQLITE_ONLY = ("app/core/sqlite.py", "tests/migrations/test_sqlite_migrations.py")
 
 FILES_BY_ANSWER: dict[tuple[str, str], Presence] = {
     ("auth", "yes"): Presence(
@@ -202,6 +203,9 @@ FILES_BY_ANSWER: dict[tuple[str, str], Presence] = {
         absent=("tests/api/test_login_and_the_event_loop.py",),
     ),
     ("mode", "async"): Presence(absent=("tests/transport.py",)),
+    ("database", "sqlite"): Presence(present=SQLITE_ONLY),
+    ("database", "postgresql"): Presence(absent=SQLITE_ONLY),
+    ("database", "mysql"): Presence(absent=SQLITE_ONLY),
 }
 
 # What only accounts and sign-in bring. Generic words stay allowed: log redaction keeps
