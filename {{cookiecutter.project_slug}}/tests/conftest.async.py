@@ -4,7 +4,7 @@ Each test runs inside a transaction that is rolled back at its end, so tests nev
 one another's data and the schema is built once per run, not once per test.
 """
 
-from collections.abc import AsyncIterator{% if cookiecutter.auth == "yes" %}, Iterator{% endif %}
+from collections.abc import AsyncIterator, Iterator
 
 import pytest
 from fastapi import FastAPI
@@ -79,10 +79,14 @@ def joined_session(connection: AsyncConnection) -> AsyncSession:
 
 
 @pytest.fixture
-async def db_session(connection: AsyncConnection) -> AsyncIterator[AsyncSession]:
+async def db_session(
+    connection: AsyncConnection,
+    request: pytest.FixtureRequest,
+) -> AsyncIterator[AsyncSession]:
     """The test's own session: the factories write through it, assertions read through it."""
     session = joined_session(connection)
     factories.bind(session)
+    factories.reseed(request.node.nodeid)
     yield session
     factories.bind(None)
     await session.close()
@@ -91,6 +95,16 @@ async def db_session(connection: AsyncConnection) -> AsyncIterator[AsyncSession]
 @pytest.fixture(scope="session")
 def app() -> FastAPI:
     return service_app
+
+
+@pytest.fixture(autouse=True)
+def no_override_outlives_its_test() -> Iterator[None]:
+    """Every fixture that overrides a dependency removes its override when its test ends;
+    one left behind would change what the next test runs against, and only sometimes."""
+    yield
+    left = dict(service_app.dependency_overrides)
+    service_app.dependency_overrides.clear()
+    assert not left, f"dependency overrides left behind: {list(left)}"
 
 
 @pytest.fixture

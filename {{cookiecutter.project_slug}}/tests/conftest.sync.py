@@ -86,10 +86,14 @@ def joined_session(connection: Connection) -> Session:
 
 
 @pytest.fixture
-def db_session(connection: Connection) -> Iterator[Session]:
+def db_session(
+    connection: Connection,
+    request: pytest.FixtureRequest,
+) -> Iterator[Session]:
     """The test's own session: the factories write through it, assertions read through it."""
     session = joined_session(connection)
     factories.bind(session)
+    factories.reseed(request.node.nodeid)
     yield session
     factories.bind(None)
     session.close()
@@ -98,6 +102,16 @@ def db_session(connection: Connection) -> Iterator[Session]:
 @pytest.fixture(scope="session")
 def app() -> FastAPI:
     return service_app
+
+
+@pytest.fixture(autouse=True)
+def no_override_outlives_its_test() -> Iterator[None]:
+    """Every fixture that overrides a dependency removes its override when its test ends;
+    one left behind would change what the next test runs against, and only sometimes."""
+    yield
+    left = dict(service_app.dependency_overrides)
+    service_app.dependency_overrides.clear()
+    assert not left, f"dependency overrides left behind: {list(left)}"
 
 
 def app_client(app: FastAPI, headers: dict[str, str] | None = None) -> Client:

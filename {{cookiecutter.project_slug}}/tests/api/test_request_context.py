@@ -1,6 +1,7 @@
 """What every response carries: a request id, security headers, one access log line."""
 
 import logging
+from types import SimpleNamespace
 
 import pytest
 from fastapi import status
@@ -8,6 +9,7 @@ from fastapi.testclient import TestClient
 
 from app.core.config import Settings
 from app.core.logging import SECURITY_HEADERS
+from app import main
 from app.main import app, create_app
 
 LIVE = app.url_path_for("live")
@@ -69,6 +71,18 @@ def test_cors_allows_only_the_configured_origins() -> None:
     assert refused.status_code == status.HTTP_400_BAD_REQUEST
 
 
-def test_the_app_starts_and_shuts_down_cleanly() -> None:
+def test_the_app_starts_and_at_shutdown_closes_its_database_connections(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    disposed: list[bool] = []
+
+    {{ cookiecutter.__async }}def dispose() -> None:
+        disposed.append(True)
+
+    monkeypatch.setattr(main, "engine", SimpleNamespace(dispose=dispose))
+
     with TestClient(create_app()) as client:
         assert client.get(LIVE).status_code == status.HTTP_200_OK
+        assert not disposed
+
+    assert disposed == [True]

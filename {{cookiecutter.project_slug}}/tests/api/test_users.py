@@ -1,10 +1,13 @@
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
 import jwt
 import pytest
 from fastapi import status
 {{ cookiecutter.__client_import }}
 
 from app.core.config import get_settings
-from app.core.security import ALGORITHM, create_access_token
+from app.core.security import create_access_token
 from app.main import app
 from app.users.models import User
 from tests.factories import UserFactory
@@ -38,6 +41,19 @@ def _unsigned_token(user: User) -> str:
     return jwt.encode({"sub": str(user.id)}, key="", algorithm="none")
 
 
+def _token_signed_with_another_algorithm(user: User) -> str:
+    # Valid in every claim and signed with the service's own key, but with HS384.
+    settings, now = get_settings(), datetime.now(UTC)
+    claims = {
+        "sub": str(user.id),
+        "iat": now,
+        "exp": now + timedelta(minutes=5),
+        "iss": settings.jwt_issuer,
+        "aud": settings.jwt_audience,
+    }
+    return jwt.encode(claims, settings.secret_key, algorithm="HS384")
+
+
 def _token_for_another_audience(user: User) -> str:
     settings = get_settings().model_copy(update={"jwt_audience": "someone-else"})
     return create_access_token(user.id, settings)
@@ -66,6 +82,10 @@ def _token_from_another_issuer(user: User) -> str:
             lambda user: {"Authorization": f"Bearer {_unsigned_token(user)}"}, id="alg-none"
         ),
         pytest.param(
+            lambda user: {"Authorization": f"Bearer {_token_signed_with_another_algorithm(user)}"},
+            id="another-algorithm",
+        ),
+        pytest.param(
             lambda user: {"Authorization": f"Bearer {_token_for_another_audience(user)}"},
             id="another-audience",
         ),
@@ -78,10 +98,8 @@ def _token_from_another_issuer(user: User) -> str:
 {{ cookiecutter.__async }}def test_reading_me_without_a_valid_token_returns_401(
     client: {{ cookiecutter.__client }},
     user: User,
-    make_headers: object,
+    make_headers: Callable[[User], dict[str, str]],
 ) -> None:
-    assert callable(make_headers)
-
     response = {{ cookiecutter.__await }}client.get(ME, headers=make_headers(user))
 
     assert response.status_code == status.HTTP_401_UNAUTHORIZED
@@ -100,4 +118,6 @@ def _token_from_another_issuer(user: User) -> str:
 def test_tokens_use_the_pinned_algorithm(user: User) -> None:
     header = jwt.get_unverified_header(create_access_token(user.id, get_settings()))
 
-    assert header["alg"] == ALGORITHM
+    # The literal, not security.ALGORITHM: a change of algorithm must be a decision, not
+    # something a shared constant carries through unnoticed.
+    assert header["alg"] == "HS256"

@@ -18,6 +18,20 @@ def test_a_hashed_password_verifies_and_a_wrong_one_does_not() -> None:
     assert not security.verify_password("another-password", hashed)
 
 
+def test_production_hashes_are_argon2id_at_full_cost() -> None:
+    # The suite hashes at the lowest cost (the cheap_password_hashing fixture swaps
+    # security.password_hash); this is what it stands in for.
+    hashed = security.PRODUCTION_PASSWORD_HASH.hash("a-long-password")
+
+    variant, _, costs = hashed.split("$")[1:4]
+    cost = {name: int(value) for name, value in (part.split("=") for part in costs.split(","))}
+    assert variant == "argon2id"
+    # RFC 9106's low-memory profile, argon2-cffi's defaults: 64 MiB, 3 passes, 4 lanes.
+    assert cost["m"] >= 65536
+    assert cost["t"] >= 3
+    assert cost["p"] >= 4
+
+
 def test_hashing_the_same_password_twice_gives_different_hashes() -> None:
     assert security.hash_password("a-long-password") != security.hash_password("a-long-password")
 

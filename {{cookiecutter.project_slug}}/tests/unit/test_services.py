@@ -1,126 +1,52 @@
-"""The service layer on its own: no HTTP, just a session and plain arguments."""
+"""The service's own decisions, with a stand-in for the session: no database at all.
+
+A `Mock(spec=...)` answers only what the real session has, so a call the service does
+not make on a real session fails here too. What the database itself decides (ordering,
+constraints, what a commit keeps) is tested against it, in tests/db.
+"""
 
 import uuid
+from unittest.mock import {{ "AsyncMock" if cookiecutter.mode == "async" else "Mock" }}
 
 import pytest
 {{ cookiecutter.__session_import }}
 
-from app.core.errors import ConflictError, NotFoundError
+from app.core.errors import NotFoundError
 from app.{{ cookiecutter.resource_plural }} import service
-from app.{{ cookiecutter.resource_plural }}.schemas import (
-    {{ cookiecutter.__resource_class }}Create,
-    {{ cookiecutter.__resource_class }}Update,
-)
-{%- if cookiecutter.auth == "yes" %}
-from app.core import security
-from app.users import service as users
-from app.users.models import User
-from app.users.schemas import UserCreate
-from tests.factories import TEST_PASSWORD, {{ cookiecutter.__resource_class }}Factory
-{%- else %}
-from tests.factories import {{ cookiecutter.__resource_class }}Factory
-{%- endif %}
+from app.{{ cookiecutter.resource_plural }}.models import {{ cookiecutter.__resource_class }}
+
+OWNER = uuid.uuid4()
 
 
-{{ cookiecutter.__async }}def test_listing_is_ordered_by_creation(
-    db_session: {{ cookiecutter.__session }},
-{%- if cookiecutter.auth == "yes" %}
-    user: User,
-{%- endif %}
-) -> None:
-    first = {{ cookiecutter.__await }}{{ cookiecutter.__resource_class }}Factory({% if cookiecutter.auth == "yes" %}owner=user{% endif %})
-    second = {{ cookiecutter.__await }}{{ cookiecutter.__resource_class }}Factory({% if cookiecutter.auth == "yes" %}owner=user{% endif %})
-
-    rows, total = {{ cookiecutter.__await }}service.list_{{ cookiecutter.resource_plural }}(
-        db_session,
-{%- if cookiecutter.auth == "yes" %}
-        user.id,
-{%- endif %}
-        limit=10,
-        offset=0,
-    )
-
-    assert rows == [first, second]
-    assert total == 2
+def session_that_finds(found: {{ cookiecutter.__resource_class }} | None) -> {{ "AsyncMock" if cookiecutter.mode == "async" else "Mock" }}:
+    session = {{ "AsyncMock" if cookiecutter.mode == "async" else "Mock" }}(spec={{ cookiecutter.__session }})
+    session.get.return_value = found
+    return session
 
 
-{{ cookiecutter.__async }}def test_getting_a_missing_{{ cookiecutter.resource_name }}_raises_not_found(
-    db_session: {{ cookiecutter.__session }},
-) -> None:
+def stored(owner_id: uuid.UUID) -> {{ cookiecutter.__resource_class }}:
+    return {{ cookiecutter.__resource_class }}(id=uuid.uuid4(), name="groceries"{% if cookiecutter.auth == "yes" %}, owner_id=owner_id{% endif %})
+
+
+{{ cookiecutter.__async }}def test_what_the_session_finds_is_returned() -> None:
+    {{ cookiecutter.resource_name }} = stored(OWNER)
+    session = session_that_finds({{ cookiecutter.resource_name }})
+
+    found = {{ cookiecutter.__await }}service.get_{{ cookiecutter.resource_name }}(session, {{ cookiecutter.resource_name }}.id{% if cookiecutter.auth == "yes" %}, OWNER{% endif %})
+
+    assert found is {{ cookiecutter.resource_name }}
+    session.get.assert_called_once_with({{ cookiecutter.__resource_class }}, {{ cookiecutter.resource_name }}.id)
+
+
+{{ cookiecutter.__async }}def test_nothing_found_is_reported_as_not_found() -> None:
     with pytest.raises(NotFoundError):
-        {{ cookiecutter.__await }}service.get_{{ cookiecutter.resource_name }}(db_session, uuid.uuid4(){% if cookiecutter.auth == "yes" %}, uuid.uuid4(){% endif %})
-
-
-{{ cookiecutter.__async }}def test_renaming_onto_an_existing_name_raises_conflict(
-    db_session: {{ cookiecutter.__session }},
-) -> None:
-    taken = {{ cookiecutter.__await }}{{ cookiecutter.__resource_class }}Factory()
-    other = {{ cookiecutter.__await }}{{ cookiecutter.__resource_class }}Factory({% if cookiecutter.auth == "yes" %}owner=taken.owner{% endif %})
-
-    with pytest.raises(ConflictError):
-        {{ cookiecutter.__await }}service.update_{{ cookiecutter.resource_name }}(
-            db_session,
-            other,
-            {{ cookiecutter.__resource_class }}Update(name=taken.name),
-        )
-
-
-{{ cookiecutter.__async }}def test_creating_stores_what_was_given(
-    db_session: {{ cookiecutter.__session }},
-{%- if cookiecutter.auth == "yes" %}
-    user: User,
-{%- endif %}
-) -> None:
-    data = {{ cookiecutter.__resource_class }}Create(name="groceries", description="milk")
-
-    created = {{ cookiecutter.__await }}service.create_{{ cookiecutter.resource_name }}(db_session, data{% if cookiecutter.auth == "yes" %}, user.id{% endif %})
-
-    assert (created.name, created.description) == ("groceries", "milk")
-    assert created.created_at.tzinfo is not None
+        {{ cookiecutter.__await }}service.get_{{ cookiecutter.resource_name }}(session_that_finds(None), uuid.uuid4(){% if cookiecutter.auth == "yes" %}, OWNER{% endif %})
 {%- if cookiecutter.auth == "yes" %}
 
 
-{{ cookiecutter.__async }}def test_registering_stores_a_hash_and_a_lowercased_email(db_session: {{ cookiecutter.__session }}) -> None:
-    data = UserCreate(email="Ada@Example.com", password="a-long-password")
+{{ cookiecutter.__async }}def test_another_owners_{{ cookiecutter.resource_name }}_is_reported_as_not_found_too() -> None:
+    theirs = stored(owner_id=uuid.uuid4())
 
-    user = {{ cookiecutter.__await }}users.register_user(db_session, data)
-
-    assert user.email == "ada@example.com"
-    assert user.hashed_password != "a-long-password"
-
-
-{{ cookiecutter.__async }}def test_authenticating_with_the_right_password_returns_the_user(
-    db_session: {{ cookiecutter.__session }},
-    user: User,
-) -> None:
-    assert {{ cookiecutter.__await }}users.authenticate(db_session, user.email, TEST_PASSWORD) is user
-
-
-@pytest.mark.parametrize("email_exists", [True, False], ids=["known-email", "unknown-email"])
-{{ cookiecutter.__async }}def test_authenticating_does_one_hash_check_whether_or_not_the_email_exists(
-    db_session: {{ cookiecutter.__session }},
-    user: User,
-    monkeypatch: pytest.MonkeyPatch,
-    email_exists: bool,
-) -> None:
-    checks: list[str] = []
-    verify = security.password_hash.verify
-
-    def counting_verify(password: str, hashed: str) -> bool:
-        checks.append(hashed)
-        return verify(password, hashed)
-
-    monkeypatch.setattr(security.password_hash, "verify", counting_verify)
-    email = user.email if email_exists else "nobody@example.com"
-
-    {{ cookiecutter.__await }}users.authenticate(db_session, email, "wrong-password")
-
-    assert len(checks) == 1
-
-
-{{ cookiecutter.__async }}def test_authenticating_with_a_wrong_password_returns_nobody(
-    db_session: {{ cookiecutter.__session }},
-    user: User,
-) -> None:
-    assert {{ cookiecutter.__await }}users.authenticate(db_session, user.email, "wrong-password") is None
+    with pytest.raises(NotFoundError):
+        {{ cookiecutter.__await }}service.get_{{ cookiecutter.resource_name }}(session_that_finds(theirs), theirs.id, OWNER)
 {%- endif %}
