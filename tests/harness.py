@@ -291,7 +291,7 @@ def auth_vocabulary(root: Path) -> list[str]:
 
 
 # What only the Docker files bring: a project without them must not send its reader there.
-DOCKER_WORDS = re.compile(r"docker|compose", re.IGNORECASE)
+DOCKER_WORDS = re.compile(r"\b(?:docker\w*|compose)\b", re.IGNORECASE)
 
 
 def docker_vocabulary(root: Path) -> list[str]:

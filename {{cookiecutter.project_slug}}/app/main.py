@@ -11,6 +11,7 @@ from app.core.security import warn_about_the_development_key
 from app.core.config import Settings, get_settings
 from app.core.db import engine
 from app.core.errors import register_error_handlers
+from app.core.limits import BodySizeLimitMiddleware
 from app.core.logging import RequestContextMiddleware, configure_logging
 from app.health.router import router as health_router
 from app.{{ cookiecutter.resource_plural }}.router import router as {{ cookiecutter.resource_plural }}_router
@@ -33,16 +34,26 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     configure_logging(json_lines=settings.environment == "production")
-    app = FastAPI(title=settings.project_name, version="{{ cookiecutter.version }}", lifespan=lifespan)
+    app = FastAPI(
+        title=settings.project_name,
+        version="{{ cookiecutter.version }}",
+        lifespan=lifespan,
+        # /items/ is a 404, not a redirect built from the client's Host header.
+        redirect_slashes=False,
+    )
     app.state.settings = settings
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_request_body_bytes)
+    app.add_middleware(RequestContextMiddleware)
     if settings.cors_origins:
+        # Outermost: every answer gets the CORS headers, the 500 and the 413 included, or a
+        # browser hides them from the page behind a CORS error.
         app.add_middleware(
             CORSMiddleware,
             allow_origins=settings.cors_origins,
             allow_methods=["*"],
             allow_headers=["*"],
+            expose_headers=["X-Request-ID"],
         )
-    app.add_middleware(RequestContextMiddleware)
     register_error_handlers(app)
 
     api = APIRouter(prefix=API_PREFIX)

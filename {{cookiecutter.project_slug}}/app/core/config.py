@@ -1,7 +1,7 @@
 from functools import lru_cache
 from typing import Literal, Self
 
-from pydantic import model_validator
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 {%- if cookiecutter.auth == "yes" %}
 
@@ -23,9 +23,10 @@ class Settings(BaseSettings):
     debug: bool = False
     database_url: str = "{{ cookiecutter.__default_database_url }}"
     cors_origins: list[str] = []
+    max_request_body_bytes: int = Field(default=1024 * 1024, gt=0)
 {%- if cookiecutter.auth == "yes" %}
     secret_key: str = DEFAULT_SECRET_KEY
-    access_token_expire_minutes: int = 30
+    access_token_expire_minutes: int = Field(default=30, gt=0, le=60 * 24 * 30)
     jwt_issuer: str = "{{ cookiecutter.project_slug }}"
     jwt_audience: str = "{{ cookiecutter.project_slug }}"
 {%- endif %}

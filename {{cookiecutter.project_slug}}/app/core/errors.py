@@ -24,7 +24,8 @@ class ErrorResponse(BaseModel):
 def documented(*status_codes: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI entries for the error answers a route can give, all in one shape.
 
-    400 is what the framework answers for a body it cannot even decode.
+    400 is what the framework answers for a body it cannot even decode: routes that take
+    a body list it.
     """
     return {
         code: {"model": ErrorResponse, "description": HTTPStatus(code).phrase}
@@ -58,12 +59,14 @@ class AsciiJSONResponse(JSONResponse):
 
 
 async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
-    # FastAPI's own 422 answer, sent as ASCII. It echoes the rejected input, which may hold
-    # a lone surrogate (JSON allows "\ud800", UTF-8 cannot encode it): rendered as UTF-8,
-    # the answer to a bad request would itself fail with a 500.
+    # FastAPI's own 422 answer, less the rejected input it would echo: a password that was
+    # too short, or a megabyte of text, has no business in an answer that proxies and error
+    # trackers keep. Sent as ASCII: a `loc` may still hold a lone surrogate (JSON allows
+    # "\ud800", UTF-8 cannot encode it), and rendered as UTF-8 it would fail with a 500.
     errors = exc.errors() if isinstance(exc, RequestValidationError) else []
+    shown = [{key: value for key, value in error.items() if key != "input"} for error in errors]
     return AsciiJSONResponse(
-        {"detail": jsonable_encoder(errors)},
+        {"detail": jsonable_encoder(shown)},
         status_code=status.HTTP_422_UNPROCESSABLE_CONTENT,
     )
 
@@ -81,7 +84,8 @@ async def _integrity_error(_request: Request, exc: Exception) -> JSONResponse:
 
 
 async def _database_error(_request: Request, exc: Exception) -> JSONResponse:
-    logger.error("database error: %s", type(exc.__cause__ or exc).__name__)
+    # With the traceback: the client learns nothing, the log must say what failed and where.
+    logger.error("database error: %s", type(exc.__cause__ or exc).__name__, exc_info=exc)
     return JSONResponse(
         {"detail": DATABASE_UNAVAILABLE},
         status_code=status.HTTP_503_SERVICE_UNAVAILABLE,

@@ -1,4 +1,6 @@
 import logging
+import os
+import threading
 import uuid
 from datetime import UTC, datetime, timedelta
 from functools import cache
@@ -19,6 +21,10 @@ DEVELOPMENT_KEY_WARNING = (
 # of CPU a hash, on purpose. The tests swap `password_hash` for a cheap one.
 PRODUCTION_PASSWORD_HASH = PasswordHash((Argon2Hasher(),))
 password_hash = PRODUCTION_PASSWORD_HASH
+# Each Argon2 call also takes 64 MiB. As many at once as there are cores: a burst of
+# logins queues here, rather than taking every thread's worth of memory (40 x 64 MiB)
+# and all the CPU from the requests that need neither.
+hashing_slots = threading.BoundedSemaphore(os.cpu_count() or 1)
 
 
 @cache
@@ -29,14 +35,16 @@ def _dummy_hash() -> str:
 
 
 def hash_password(password: str) -> str:
-    return password_hash.hash(password)
+    with hashing_slots:
+        return password_hash.hash(password)
 
 
 def verify_password(password: str, hashed: str | None) -> bool:
-    if hashed is None:
-        password_hash.verify(password, _dummy_hash())
-        return False
-    return password_hash.verify(password, hashed)
+    with hashing_slots:
+        if hashed is None:
+            password_hash.verify(password, _dummy_hash())
+            return False
+        return password_hash.verify(password, hashed)
 
 
 def create_access_token(subject: uuid.UUID, settings: Settings) -> str:

@@ -8,12 +8,16 @@ from app.core.errors import DATABASE_UNAVAILABLE, documented
 router = APIRouter(prefix="/health", tags=["health"])
 
 
+# HEAD as well as GET: load balancers and uptime monitors often probe with HEAD. (Out of
+# the OpenAPI document, which would give both methods one operation id.)
+@router.head("/live", include_in_schema=False)
 @router.get("/live")
 async def live() -> dict[str, str]:
     """The process is up; says nothing about its dependencies."""
     return {"status": "ok"}
 
 
+@router.head("/ready", include_in_schema=False)
 @router.get("/ready", responses=documented(503))
 {{ cookiecutter.__async }}def ready(session: SessionDep) -> dict[str, str]:
     """The service can do its job: the database answers."""

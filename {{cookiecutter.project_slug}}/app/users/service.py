@@ -3,6 +3,7 @@ import uuid
 {% if cookiecutter.mode == "async" -%}
 from fastapi.concurrency import run_in_threadpool
 {% endif -%}
+from pydantic import validate_email
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 {{ cookiecutter.__session_import }}
@@ -20,10 +21,20 @@ EMAIL_ALREADY_EXISTS = "A user with this email already exists"
     return {{ cookiecutter.__await }}session.get(User, user_id)
 
 
+def normalize_email(email: str) -> str:
+    """The form registration stores an address in (EmailStr's: display name and spaces
+    dropped, Unicode composed, domain decoded), lowercased; as given if it is no address."""
+    try:
+        _, normalized = validate_email(email)
+    except ValueError:  # pydantic's PydanticCustomError
+        normalized = email.strip()
+    return normalized.lower()
+
+
 {{ cookiecutter.__async }}def get_user_by_email(session: {{ cookiecutter.__session }}, email: str) -> User | None:
     if not is_storable(email):  # a login form's username arrives unvalidated
         return None
-    statement = select(User).where(User.email == email.lower())
+    statement = select(User).where(User.email == normalize_email(email))
     return ({{ cookiecutter.__await }}session.scalars(statement)).first()
 
 
@@ -36,7 +47,7 @@ EMAIL_ALREADY_EXISTS = "A user with this email already exists"
     hashed_password = hash_password(data.password)  # before the session connects
 {%- endif %}
     user = User(
-        email=data.email.lower(),
+        email=normalize_email(data.email),
         hashed_password=hashed_password,
         full_name=data.full_name,
     )

@@ -1,6 +1,6 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Query, Response, status
 
 {% if cookiecutter.auth == "yes" -%}
 from app.auth.dependencies import CurrentUser
@@ -22,7 +22,7 @@ MAX_PAGE_SIZE = 100
 router = APIRouter(
     prefix="/{{ cookiecutter.resource_plural }}",
     tags=["{{ cookiecutter.resource_plural }}"],
-    responses=documented(400, {% if cookiecutter.auth == "yes" %}401, {% endif %}503),
+    responses=documented({% if cookiecutter.auth == "yes" %}401, {% endif %}503),
 )
 
 
@@ -55,7 +55,7 @@ router = APIRouter(
     "",
     response_model={{ cookiecutter.__resource_class }}Read,
     status_code=status.HTTP_201_CREATED,
-    responses=documented(409),
+    responses=documented(400, 409),  # 400: a body that is not even JSON
 )
 {{ cookiecutter.__async }}def create_{{ cookiecutter.resource_name }}(
     session: SessionDep,
@@ -88,7 +88,7 @@ async def read_{{ cookiecutter.resource_name }}(
 @router.patch(
     "/{{ cookiecutter.__id_path }}",
     response_model={{ cookiecutter.__resource_class }}Read,
-    responses=documented(404, 409),
+    responses=documented(400, 404, 409),
 )
 {{ cookiecutter.__async }}def update_{{ cookiecutter.resource_name }}(
     session: SessionDep,
@@ -101,6 +101,7 @@ async def read_{{ cookiecutter.resource_name }}(
 @router.delete(
     "/{{ cookiecutter.__id_path }}",
     status_code=status.HTTP_204_NO_CONTENT,
+    response_class=Response,  # no body, so no content type either
     responses=documented(404),
 )
 {{ cookiecutter.__async }}def delete_{{ cookiecutter.resource_name }}(

@@ -56,6 +56,9 @@ LOGIN = app.url_path_for("login")
     response = {{ cookiecutter.__await }}client.post(REGISTER, json=body)
 
     assert response.status_code == status.HTTP_422_UNPROCESSABLE_CONTENT
+    # The answer says what is wrong, never what was sent: a password would be in it.
+    assert all("input" not in error for error in response.json()["detail"])
+    assert "a-long-password" not in response.text
 
 
 {{ cookiecutter.__async }}def test_logging_in_returns_a_bearer_token(client: {{ cookiecutter.__client }}, user: User) -> None:
@@ -81,6 +84,26 @@ LOGIN = app.url_path_for("login")
     assert response.status_code == status.HTTP_200_OK
 
 
+@pytest.mark.parametrize(
+    "written",
+    [
+        pytest.param("  Carol@Example.com ", id="spaces"),
+        pytest.param("Carol Smith <carol@example.com>", id="display-name"),
+    ],
+)
+{{ cookiecutter.__async }}def test_an_email_logs_in_written_as_it_was_registered(
+    client: {{ cookiecutter.__client }},
+    written: str,
+) -> None:
+    body = {"email": written, "password": "a-long-password"}
+    assert ({{ cookiecutter.__await }}client.post(REGISTER, json=body)).status_code == status.HTTP_201_CREATED
+
+    form = {"username": written, "password": "a-long-password"}
+    response = {{ cookiecutter.__await }}client.post(LOGIN, data=form)
+
+    assert response.status_code == status.HTTP_200_OK
+
+
 @pytest.mark.parametrize("known_email", [True, False], ids=["wrong-password", "unknown-email"])
 {{ cookiecutter.__async }}def test_bad_credentials_get_the_same_401_whether_or_not_the_email_exists(
     client: {{ cookiecutter.__client }},
@@ -98,11 +121,19 @@ LOGIN = app.url_path_for("login")
     assert response.json() == {"detail": INCORRECT_CREDENTIALS}
 
 
-{{ cookiecutter.__async }}def test_a_username_no_database_could_store_gets_the_same_401(
+@pytest.mark.parametrize(
+    "username",
+    [
+        # Looked up as it comes, PostgreSQL would fail on U+0000.
+        pytest.param("ada\x00@example.com", id="nul"),
+        pytest.param("no address at all", id="not-an-email"),
+    ],
+)
+{{ cookiecutter.__async }}def test_a_username_that_is_no_storable_email_gets_the_same_401(
     client: {{ cookiecutter.__client }},
+    username: str,
 ) -> None:
-    # The form's username is looked up as it comes; PostgreSQL would fail on U+0000.
-    form = {"username": "ada\x00@example.com", "password": "a-long-password"}
+    form = {"username": username, "password": "a-long-password"}
 
     response = {{ cookiecutter.__await }}client.post(LOGIN, data=form)
 

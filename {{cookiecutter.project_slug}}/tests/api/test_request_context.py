@@ -71,6 +71,38 @@ def test_cors_allows_only_the_configured_origins() -> None:
     assert refused.status_code == status.HTTP_400_BAD_REQUEST
 
 
+def test_a_page_on_an_allowed_origin_can_read_the_request_id() -> None:
+    client = TestClient(create_app(Settings(cors_origins=["https://app.example.com"])))
+
+    response = client.get(LIVE, headers={"Origin": "https://app.example.com"})
+
+    assert "X-Request-ID" in response.headers["access-control-expose-headers"]
+
+
+def test_a_body_over_the_limit_is_refused_before_it_is_parsed(bare_client: TestClient) -> None:
+    limit, create = Settings().max_request_body_bytes, app.url_path_for("create_{{ cookiecutter.resource_name }}")
+
+    declared = bare_client.post(create, content=b"x" * (limit + 1))
+    streamed = bare_client.post(create, content=iter([b"x" * limit, b"x"]))  # no Content-Length
+
+    assert declared.status_code == status.HTTP_413_CONTENT_TOO_LARGE
+    assert streamed.status_code == status.HTTP_413_CONTENT_TOO_LARGE
+
+
+def test_health_answers_head_as_well_as_get(bare_client: TestClient) -> None:
+    response = bare_client.head(LIVE)
+
+    assert response.status_code == status.HTTP_200_OK
+    assert response.content == b""
+
+
+def test_a_trailing_slash_is_not_redirected_to_the_clients_host(bare_client: TestClient) -> None:
+    response = bare_client.get(f"{LIVE}/", headers={"Host": "evil.example"}, follow_redirects=False)
+
+    assert response.status_code == status.HTTP_404_NOT_FOUND
+    assert "location" not in response.headers
+
+
 def test_the_app_starts_and_at_shutdown_closes_its_database_connections(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -278,6 +278,7 @@ def one(id_: object) -> str:
     response = {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.delete(one({{ cookiecutter.resource_name }}.id))
 
     assert response.status_code == status.HTTP_204_NO_CONTENT
+    assert (response.content, response.headers.get("content-type")) == (b"", None)
     gone = {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.get(one({{ cookiecutter.resource_name }}.id))
     assert gone.status_code == status.HTTP_404_NOT_FOUND
 

@@ -1,9 +1,11 @@
 import logging
+import threading
 import uuid
 
 import jwt
 import pytest
 from fastapi.testclient import TestClient
+from pydantic import ValidationError
 
 from app import main
 from app.core import security
@@ -30,6 +32,30 @@ def test_production_hashes_are_argon2id_at_full_cost() -> None:
     assert cost["m"] >= 65536
     assert cost["t"] >= 3
     assert cost["p"] >= 4
+
+
+def test_argon2_waits_for_a_free_slot(monkeypatch: pytest.MonkeyPatch) -> None:
+    slots = threading.BoundedSemaphore(1)
+    monkeypatch.setattr(security, "hashing_slots", slots)
+    done = threading.Event()
+
+    def hash_a_password() -> None:
+        security.hash_password("a-long-password")
+        done.set()
+
+    hashing = threading.Thread(target=hash_a_password)
+
+    with slots:  # every slot taken
+        hashing.start()
+        assert not done.wait(0.05)
+    assert done.wait(5)
+    hashing.join()
+
+
+@pytest.mark.parametrize("minutes", [0, 60 * 24 * 30 + 1])
+def test_a_token_lifetime_of_nothing_or_over_30_days_is_refused(minutes: int) -> None:
+    with pytest.raises(ValidationError):
+        Settings(access_token_expire_minutes=minutes)
 
 
 def test_hashing_the_same_password_twice_gives_different_hashes() -> None:
