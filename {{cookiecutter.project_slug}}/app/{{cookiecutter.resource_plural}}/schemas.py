@@ -1,5 +1,6 @@
 import uuid
 from datetime import datetime
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -17,10 +18,24 @@ class {{ cookiecutter.__resource_class }}Create(BaseModel):
     description: Text | None = Field(default=None, max_length=DESCRIPTION_MAX_LENGTH)
 
 
+def name_is_a_string_if_sent(schema: dict[str, Any]) -> None:
+    """The published schema of an update: `name` may be left out, never null (see
+    name_is_not_null). Without this it would read "string or null", and clients generated
+    from the OpenAPI document would send a null the service refuses."""
+    name = schema["properties"]["name"]
+    (string,) = [branch for branch in name.pop("anyOf") if branch.get("type") != "null"]
+    name.pop("default", None)
+    name.update(string, pattern=NOT_BLANK)  # as the create schema says it
+
+
 class {{ cookiecutter.__resource_class }}Update(BaseModel):
     """Only the fields sent are changed."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(
+        extra="forbid",
+        str_strip_whitespace=True,
+        json_schema_extra=name_is_a_string_if_sent,
+    )
 
     name: Text | None = Field(
         default=None,

@@ -45,6 +45,14 @@ def test_an_update_may_clear_the_description_but_not_the_name() -> None:
     assert cleared.model_dump(exclude_unset=True) == {"description": None}
     with pytest.raises(ValidationError):
         {{ cookiecutter.__resource_class }}Update(name=None)
+
+
+def test_the_published_schema_of_an_update_says_the_name_is_never_null() -> None:
+    schema = {{ cookiecutter.__resource_class }}Update.model_json_schema()
+
+    create = {{ cookiecutter.__resource_class }}Create.model_json_schema()
+    assert schema["properties"]["name"] == create["properties"]["name"]
+    assert schema["properties"]["description"]["anyOf"][-1] == {"type": "null"}
 {%- if cookiecutter.auth == "yes" %}
 
 
