@@ -64,6 +64,12 @@ def bake_once(bake: Bake) -> Callable[[harness.Combo], Any]:
     return _bake_once
 
 
+@pytest.fixture
+def project(combo: harness.Combo, bake_once: Callable[[harness.Combo], Any]) -> Path:
+    """The project baked for the test's `combo` (a fixture of the test module's own)."""
+    return harness.project_path(bake_once(combo))
+
+
 @pytest.fixture(scope="session")
 def session_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A directory all xdist workers of this run share (and the next run does not)."""

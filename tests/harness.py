@@ -117,6 +117,28 @@ def combo_param(combo: Combo, axes: Iterable[str], *marks: pytest.MarkDecorator)
     return pytest.param(combo, id=combo.id(axes), marks=(group, *marks))
 
 
+def env_param(combo: Combo) -> Any:
+    """A core combination for a test that runs the baked project in its environment: marked
+    `env`, and `database` when it needs a server."""
+    marks = [pytest.mark.env]
+    if combo.database in SERVERS:
+        marks.append(pytest.mark.database)
+    return combo_param(combo, CORE_AXES, *marks)
+
+
+# One combination per database, spreading the modes: for the tests that are too slow to
+# run on every combination (a live server, a whole developer workflow).
+ONE_PER_DATABASE = {("sqlite", "sync"), ("postgresql", "async"), ("mysql", "sync")}
+
+
+def one_per_database() -> list[Any]:
+    return [
+        env_param(c)
+        for c in core_combos()
+        if (c.database, c.mode) in ONE_PER_DATABASE and c.auth == "yes"
+    ]
+
+
 def project_path(result: Any) -> Path:
     """The baked directory, or a failure that shows why the bake did not produce one."""
     if result.exception is not None or result.exit_code != 0:
@@ -281,24 +303,22 @@ def unrendered_jinja(root: Path) -> list[str]:
     return hits
 
 
-def auth_vocabulary(root: Path) -> list[str]:
-    hits = []
-    for path in baked_files(root):
-        if path.name != "LICENSE":
-            text = DATABASE_IMAGE_CREDENTIALS.sub("", read_text(path))
-            hits += located_matches(root, path, text, AUTH_WORDS)
-    return hits
-
-
 # What only the Docker files bring: a project without them must not send its reader there.
 DOCKER_WORDS = re.compile(r"\b(?:docker\w*|compose)\b", re.IGNORECASE)
 
 
-def docker_vocabulary(root: Path) -> list[str]:
+def vocabulary(
+    root: Path, words: re.Pattern[str], allowed: re.Pattern[str] | None = None
+) -> list[str]:
+    """Every line of the baked files (the license's text aside) that uses one of `words`,
+    once what `allowed` matches is taken out."""
     hits = []
     for path in baked_files(root):
         if path.name != "LICENSE":
-            hits += located_matches(root, path, read_text(path), DOCKER_WORDS)
+            text = read_text(path)
+            if allowed is not None:
+                text = allowed.sub("", text)
+            hits += located_matches(root, path, text, words)
     return hits
 
 

@@ -7,7 +7,7 @@ import re
 import subprocess
 import sys
 import urllib.parse
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -41,11 +41,6 @@ GITHUB_PARAMS = [param for param in PARAMS if param.values[0].ci == "github"]
 def combo(request: pytest.FixtureRequest) -> harness.Combo:
     combo: harness.Combo = request.param
     return combo
-
-
-@pytest.fixture
-def project(combo: harness.Combo, bake_once: Callable[[harness.Combo], Any]) -> Path:
-    return harness.project_path(bake_once(combo))
 
 
 @pytest.fixture

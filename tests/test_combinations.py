@@ -67,13 +67,13 @@ def test_has_the_files_its_answers_ask_for(project: Path, context: dict[str, str
 
 @pytest.mark.parametrize("combo", WITHOUT_AUTH)
 def test_mentions_no_auth_when_auth_is_off(project: Path) -> None:
-    hits = harness.auth_vocabulary(project)
+    hits = harness.vocabulary(project, harness.AUTH_WORDS, harness.DATABASE_IMAGE_CREDENTIALS)
     assert not hits, "auth vocabulary with auth=no:\n" + bullet_list(hits)
 
 
 @pytest.mark.parametrize("combo", WITHOUT_DOCKER)
 def test_mentions_no_docker_when_docker_is_off(project: Path) -> None:
-    hits = harness.docker_vocabulary(project)
+    hits = harness.vocabulary(project, harness.DOCKER_WORDS)
     assert not hits, "Docker vocabulary with docker=no:\n" + bullet_list(hits)
 
 

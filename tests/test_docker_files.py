@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -27,11 +26,6 @@ SERVERS = [param for param in PARAMS if param.values[0].database != "sqlite"]
 def combo(request: pytest.FixtureRequest) -> harness.Combo:
     combo: harness.Combo = request.param
     return combo
-
-
-@pytest.fixture
-def project(combo: harness.Combo, bake_once: Callable[[harness.Combo], Any]) -> Path:
-    return harness.project_path(bake_once(combo))
 
 
 @pytest.fixture

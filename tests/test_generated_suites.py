@@ -14,13 +14,6 @@ SUITE_ARGS = ["-m", "pytest", "-q", "-p", "no:cacheprovider"]
 SUITE_TIMEOUT = 900
 
 
-def suite_param(combo: harness.Combo) -> Any:
-    marks = [pytest.mark.env]
-    if combo.database in harness.SERVERS:
-        marks.append(pytest.mark.database)
-    return harness.combo_param(combo, harness.CORE_AXES, *marks)
-
-
 SUITE_COMBOS = harness.core_combos(ci="github", docker="yes")
 
 
@@ -33,14 +26,14 @@ def run_suite(project: Path, combo: harness.Combo, database_url: str | None, *ar
     outcome.require_success()
 
 
-@pytest.mark.parametrize("combo", [suite_param(combo) for combo in SUITE_COMBOS])
+@pytest.mark.parametrize("combo", [harness.env_param(combo) for combo in SUITE_COMBOS])
 def test_generated_suite_passes(combo: harness.Combo, bake: Callable[..., Any]) -> None:
     """As CI runs it: with the coverage gate."""
     url = harness.generated_database_url(combo.database, combo.mode, harness.database_name(combo))
     run_suite(harness.project_path(bake(combo.answers())), combo, url, "--cov")
 
 
-@pytest.mark.parametrize("combo", [suite_param(combo) for combo in SUITE_COMBOS])
+@pytest.mark.parametrize("combo", [harness.env_param(combo) for combo in SUITE_COMBOS])
 def test_generated_api_contract_holds(combo: harness.Combo, bake: Callable[..., Any]) -> None:
     """The schemathesis step CI runs after the suite: `pytest -m contract`."""
     name = harness.database_name(combo, "_contract")

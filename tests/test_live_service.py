@@ -29,22 +29,6 @@ SECRET_KEY = "live-test-secret-key-that-is-long-enough-for-production"
 PASSWORD = "live-test-password"
 
 
-def live_combos() -> list[Any]:
-    """One combination per database, spreading the modes."""
-    wanted = {("sqlite", "sync"), ("postgresql", "async"), ("mysql", "sync")}
-    combos = [
-        c for c in harness.core_combos() if (c.database, c.mode) in wanted and c.auth == "yes"
-    ]
-    return [harness.combo_param(c, harness.CORE_AXES, *marks_for(c)) for c in combos]
-
-
-def marks_for(combo: harness.Combo) -> list[pytest.MarkDecorator]:
-    marks = [pytest.mark.env]
-    if combo.database in harness.SERVERS:
-        marks.append(pytest.mark.database)
-    return marks
-
-
 # --- the README's run command -------------------------------------------------------------------
 
 
@@ -216,7 +200,7 @@ def baked_project(combo: harness.Combo, bake: Callable[..., Any]) -> tuple[Path,
     return project, harness.ensure_env(project, combo.python_version)
 
 
-@pytest.mark.parametrize("combo", live_combos())
+@pytest.mark.parametrize("combo", harness.one_per_database())
 def test_the_running_service_serves_a_journey_and_a_burst_of_writes(
     combo: harness.Combo, bake: Callable[..., Any], tmp_path: Path
 ) -> None:
@@ -283,10 +267,10 @@ def test_the_running_service_serves_a_journey_and_a_burst_of_writes(
     assert len(access) >= 400 + 50, len(access)  # the load script's requests and the burst
 
 
-# The params carry their env and database marks (see live_combos).
+# The params carry their env and database marks (see harness.env_param).
 @pytest.mark.parametrize(
     "combo",
-    [c for c in live_combos() if c.values[0].database == "postgresql"],
+    [c for c in harness.one_per_database() if c.values[0].database == "postgresql"],
 )
 def test_readiness_reports_a_database_outage_and_recovers_without_a_restart(
     combo: harness.Combo, bake: Callable[..., Any], tmp_path: Path

@@ -32,19 +32,7 @@ class Tag(IdMixin, Base):
 """
 
 
-def workflow_combos() -> list[Any]:
-    wanted = {("sqlite", "sync"), ("postgresql", "async"), ("mysql", "sync")}
-    params = []
-    for combo in harness.core_combos():
-        if (combo.database, combo.mode) in wanted and combo.auth == "yes":
-            marks = [pytest.mark.env]
-            if combo.database in harness.SERVERS:
-                marks.append(pytest.mark.database)
-            params.append(harness.combo_param(combo, harness.CORE_AXES, *marks))
-    return params
-
-
-@pytest.mark.parametrize("combo", workflow_combos())
+@pytest.mark.parametrize("combo", harness.one_per_database())
 def test_a_new_model_gets_its_migration_and_everything_stays_green(
     combo: harness.Combo, bake: Callable[..., Any], tmp_path: Path
 ) -> None:
