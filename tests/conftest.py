@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,18 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="only run tests whose id contains ID, e.g. --combo database=mysql-mode=async "
         "(-k cannot parse '='); repeat to narrow further",
     )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # One id for the whole run, set before xdist starts its workers (they inherit it).
+    if "PYTEST_XDIST_WORKER" not in os.environ:
+        os.environ.setdefault(harness.RUN_ID_VARIABLE, f"{int(time.time()) % 10**6}_{os.getpid()}")
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """The controller drops every database this run made, on every server it was given."""
+    if "PYTEST_XDIST_WORKER" not in os.environ:
+        harness.drop_run_databases(harness.run_prefix())
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -584,10 +584,60 @@ SERVERS = {
 }
 
 
+RUN_ID_VARIABLE = "META_RUN_ID"
+
+
+def run_prefix() -> str:
+    """`meta_<run id>_`: every database this run (all its xdist workers) makes starts with it,
+    so two runs on one server never meet and the end of the run drops exactly its own."""
+    return f"meta_{os.environ[RUN_ID_VARIABLE]}_"
+
+
 def database_name(combo: Combo, suffix: str = "") -> str:
     """One database per combination (and run kind), so concurrent suites never share one."""
-    name = f"meta_{combo.database}_{combo.mode}_auth_{combo.auth}{suffix}"
+    name = f"{run_prefix()}{combo.database}_{combo.mode}_auth_{combo.auth}{suffix}"
     return name.replace("-", "_")
+
+
+def drop_run_databases(prefix: str) -> list[str]:
+    """Drop every database whose name starts with `prefix` on each server whose URL is set
+    (the generated suites add `_gw0`-style suffixes, hence a prefix). Returns what it dropped."""
+    dropped: list[str] = []
+    pattern = prefix.replace("_", "\\_") + "%"
+    if url := os.environ.get(SERVERS["postgresql"].env_var):
+        import psycopg
+
+        with psycopg.connect(url, autocommit=True) as connection:
+            names = [
+                row[0]
+                for row in connection.execute(
+                    "SELECT datname FROM pg_database WHERE datname LIKE %s", (pattern,)
+                )
+            ]
+            for name in names:
+                connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            dropped += names
+    if url := os.environ.get(SERVERS["mysql"].env_var):
+        import pymysql
+
+        parts = urlsplit(url)
+        connection = pymysql.connect(
+            host=parts.hostname or "127.0.0.1",
+            port=parts.port or SERVERS["mysql"].default_port,
+            user=parts.username or "root",
+            password=parts.password or "",
+            autocommit=True,
+        )
+        with connection, connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT schema_name FROM information_schema.schemata WHERE schema_name LIKE %s",
+                (pattern,),
+            )
+            names = [row[0] for row in cursor.fetchall()]
+            for name in names:
+                cursor.execute(f"DROP DATABASE IF EXISTS `{name}`")
+            dropped += names
+    return dropped
 
 
 def generated_database_url(database: str, mode: str, name: str) -> str | None:
