@@ -1,7 +1,11 @@
 """Fixtures every test can ask for by name: a database, a session, clients, users.
 
-Each test runs inside a transaction that is rolled back at its end, so tests never see
-one another's data and the schema is built once per run, not once per test.
+Each test runs against a real database, as the service does: every request gets a session
+and a connection of its own from the service's own engine, and commits for real; the test's
+db_session is a second connection beside them. So whatever the code under test or the test
+does (commit, rollback, begin_nested, requests at once with asyncio.gather) behaves as it
+would in production. When the test ends, every row is deleted; the schema is built once
+per run (and per pytest-xdist worker, on a database of the worker's own).
 """
 
 from collections.abc import AsyncIterator, Iterator
@@ -9,24 +13,26 @@ from collections.abc import AsyncIterator, Iterator
 import pytest
 from fastapi import FastAPI
 from httpx2 import ASGITransport, AsyncClient
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
-from sqlalchemy.pool import StaticPool
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 {% if cookiecutter.auth == "yes" -%}
 from app.auth.dependencies import get_current_user
 from app.core import security
 from app.core.config import get_settings
 {% endif -%}
-from app.core.db import committing, create_db_engine, get_session
+from app.core.db import Database, create_db_engine, get_database
 from app.main import app as service_app
 {% if cookiecutter.auth == "yes" -%}
 from app.users.models import User
 {% endif -%}
 from tests import factories
 from tests.database import (
+    commit_without_waiting_for_the_disk,
     create_database_if_missing,
+    create_test_session_engine,
     database_url_for_tests,
-    is_in_memory,
+    delete_every_row,
     rebuild_schema,
 )
 
@@ -47,49 +53,71 @@ def cheap_password_hashing() -> Iterator[None]:
 
 @pytest.fixture(scope="session")
 async def engine() -> AsyncIterator[AsyncEngine]:
+    """The engine every request's session comes from, configured as the service configures
+    its own (pool; on SQLite, one connection and the write lock taken up front), on the test
+    database. The schema is built here, once per run."""
     url = database_url_for_tests()
-    if is_in_memory(url):
-        # One shared connection, or every checkout would open a new, empty database.
-        engine = create_db_engine(url, poolclass=StaticPool)
-    else:
-        await create_database_if_missing(url)
-        engine = create_db_engine(url)
+    await create_database_if_missing(url)
+    engine = create_db_engine(url)
+    commit_without_waiting_for_the_disk(engine)
     async with engine.begin() as connection:
         await connection.run_sync(rebuild_schema)
     yield engine
     await engine.dispose()
 
 
+@pytest.fixture(scope="session")
+async def test_session_engine(engine: AsyncEngine) -> AsyncIterator[AsyncEngine]:
+    """The engine of the test's own session: see tests.database.create_test_session_engine."""
+    test_engine = create_test_session_engine(engine.url)
+    commit_without_waiting_for_the_disk(test_engine)
+    yield test_engine
+    await test_engine.dispose()
+
+
 @pytest.fixture
-async def connection(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
-    """The test's connection, inside an outer transaction that is always rolled back."""
-    async with engine.connect() as connection:
-        transaction = await connection.begin()
-        yield connection
-        await transaction.rollback()
+async def empty_database_after_the_test(
+    engine: AsyncEngine, test_session_engine: AsyncEngine
+) -> AsyncIterator[None]:
+    """Deletes every row when the test ends, if anything was committed while it ran.
 
+    Tests see one another's data only if this fixture is skipped: every fixture that writes
+    (db_session, client) asks for it, so it is torn down after them, when their sessions
+    and requests are over.
+    """
+    committed: list[object] = []
 
-def joined_session(connection: AsyncConnection) -> AsyncSession:
-    # The session joins the test's transaction through a SAVEPOINT ("create_savepoint"):
-    # a commit() or rollback() in the code under test ends that savepoint and starts the
-    # next one, never the outer transaction, so whatever the test wrote is gone at its end.
-    return AsyncSession(
-        bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
-    )
+    def note_the_commit(connection: object) -> None:
+        committed.append(connection)
+
+    for watched in (engine.sync_engine, test_session_engine.sync_engine):
+        event.listen(watched, "commit", note_the_commit)
+    yield
+    for watched in (engine.sync_engine, test_session_engine.sync_engine):
+        event.remove(watched, "commit", note_the_commit)
+    if committed:
+        async with test_session_engine.begin() as connection:
+            await connection.run_sync(delete_every_row)
 
 
 @pytest.fixture
 async def db_session(
-    connection: AsyncConnection,
+    test_session_engine: AsyncEngine,
+    empty_database_after_the_test: None,
     request: pytest.FixtureRequest,
 ) -> AsyncIterator[AsyncSession]:
-    """The test's own session: the factories write through it, assertions read through it."""
-    session = joined_session(connection)
-    factories.bind(session)
-    factories.reseed(request.node.nodeid)
-    yield session
-    factories.bind(None)
-    await session.close()
+    """The test's own session, on a connection beside the requests' ones: the factories
+    write through it (and commit), assertions read through it.
+
+    It sees each commit of a request as soon as the request has returned. Objects it
+    already holds are not reloaded by that: `await db_session.refresh(obj)` (or
+    `expire_all()`) reads them again, as in any second session.
+    """
+    async with AsyncSession(test_session_engine, expire_on_commit=False) as session:
+        factories.bind(session)
+        factories.reseed(request.node.nodeid)
+        yield session
+        factories.bind(None)
 
 
 @pytest.fixture(scope="session")
@@ -110,21 +138,25 @@ def no_override_outlives_its_test() -> Iterator[None]:
 @pytest.fixture
 async def client(
     app: FastAPI,
-    connection: AsyncConnection,
+    engine: AsyncEngine,
     db_session: AsyncSession,  # binds the factories, so tests can make rows for the requests
 ) -> AsyncIterator[AsyncClient]:
-    async def session_for_request() -> AsyncIterator[AsyncSession]:
-        # As in production, every request gets a session of its own: nothing it loads is
-        # shared with the test's db_session or the next request, so a stale object shows
-        # up here as it would in the service. Ended as the real get_session ends its own:
-        # committed on success, rolled back on error.
-        async with committing(joined_session(connection)) as session:
-            yield session
+    """An HTTP client of the service whose requests go to the test database.
 
-    app.dependency_overrides[get_session] = session_for_request
+    Only the database is replaced (the get_database dependency); each request then gets
+    its session from the service's own get_session, committed or rolled back as in
+    production. Requests sent at once (asyncio.gather) each get a connection of their own,
+    as they would in the service.
+    """
+    database = Database(engine)
+
+    async def test_database() -> Database:
+        return database
+
+    app.dependency_overrides[get_database] = test_database
     async with AsyncClient(transport=ASGITransport(app=app), base_url="http://test") as client:
         yield client
-    del app.dependency_overrides[get_session]
+    del app.dependency_overrides[get_database]
 {%- if cookiecutter.auth == "yes" %}
 
 

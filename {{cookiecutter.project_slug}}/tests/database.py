@@ -1,45 +1,95 @@
-"""Where the tests keep their data: TEST_DATABASE_URL, or the default below."""
+"""Where the tests keep their data: TEST_DATABASE_URL, or the service's own default with `_test`.
 
+Run `python -m tests.database --drop` to drop every test database a run may have left:
+one per pytest-xdist worker and per purpose, on the server TEST_DATABASE_URL names.
+"""
+
+import argparse
+{%- if cookiecutter.mode == "async" %}
+import asyncio
+{%- endif %}
+import atexit
 import os
+import shutil
+import tempfile
+from functools import cache
+from pathlib import Path
+from typing import Any
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
-from sqlalchemy import URL, Connection, MetaData, make_url, text
+{%- if cookiecutter.mode == "async" %}
+from sqlalchemy import URL, Connection, MetaData, event, make_url, text
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+{%- else %}
+from sqlalchemy import URL, Connection, Engine, MetaData, create_engine, event, make_url, text
+{%- endif %}
 
+from app.core.config import Settings
 from app.core.db import Base, create_db_engine
 from app.core.models import import_every_model
 
-DEFAULT_TEST_DATABASE_URL = "{{ cookiecutter.__default_test_database_url }}"
 # The database a server lets anyone connect to, to create the others from.
 _MAINTENANCE_DATABASE = {"postgresql": "postgres", "mysql": "information_schema"}
 _EXISTS = {
     "postgresql": "SELECT 1 FROM pg_database WHERE datname = :name",
     "mysql": "SELECT 1 FROM information_schema.schemata WHERE schema_name = :name",
 }
+_LIKE = {
+    "postgresql": "SELECT datname FROM pg_database WHERE datname = :name OR datname LIKE :like",
+    "mysql": "SELECT schema_name FROM information_schema.schemata"
+    " WHERE schema_name = :name OR schema_name LIKE :like",
+}
 
 
 class DatabaseSettingsForTests(BaseSettings):
-    """TEST_DATABASE_URL from the environment or `.env`, as the service reads its settings."""
+    """TEST_DATABASE_URL from the environment or `.env`: the one setting the tests take from
+    outside (see tests/__init__.py). Unset, the service's default DATABASE_URL with `_test`
+    after the database name; for SQLite, a file in a temporary directory."""
 
     model_config = SettingsConfigDict(env_file=".env", env_ignore_empty=True, extra="ignore")
 
-    test_database_url: str = DEFAULT_TEST_DATABASE_URL
+    test_database_url: str | None = None
+
+
+def configured_test_database_url() -> URL:
+    """TEST_DATABASE_URL as given, or the default the class above describes."""
+    given = DatabaseSettingsForTests().test_database_url
+    if given:
+        return make_url(given)
+    service_default = make_url(str(Settings.model_fields["database_url"].default))
+    if service_default.get_backend_name() == "sqlite":
+        return service_default.set(database=None)  # in memory: a temporary file, see below
+    return service_default.set(database=f"{service_default.database}_test")
 
 
 def database_url_for_tests(suffix: str = "") -> URL:
-    """The test database, one per pytest-xdist worker so parallel runs never meet."""
-    url = make_url(DatabaseSettingsForTests().test_database_url)
-    worker = os.environ.get("PYTEST_XDIST_WORKER")
-    if url.get_backend_name() == "sqlite" or not (suffix or worker):
-        return url
-    name = "_".join(part for part in (url.database, suffix, worker) if part)
-    return url.set(database=name)
+    """The test database: one per pytest-xdist worker and per `suffix`, so that parallel runs
+    and tests that need a database of their own never meet.
+
+    Server databases get `_<suffix>_<worker>` after their name, SQLite files the same before
+    their extension. SQLite in memory is a single connection, which cannot show what two
+    connections do (a request's commit beside the test's session); it becomes a file in a
+    temporary directory of this process, removed when the process ends.
+    """
+    url = configured_test_database_url()
+    parts = [part for part in (suffix, os.environ.get("PYTEST_XDIST_WORKER")) if part]
+    if url.get_backend_name() != "sqlite":
+        return url.set(database="_".join([str(url.database), *parts]))
+    if url.database in (None, "", ":memory:"):
+        return url.set(database=str(_temporary_directory() / "_".join(["test", *parts])) + ".db")
+    path = Path(str(url.database))
+    return url.set(database=str(path.with_stem("_".join([path.stem, *parts]))))
 
 
-def is_in_memory(url: URL) -> bool:
-    return url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:")
+@cache
+def _temporary_directory() -> Path:
+    directory = Path(tempfile.mkdtemp(prefix="tests-"))
+    atexit.register(shutil.rmtree, directory, ignore_errors=True)
+    return directory
 
 
 {{ cookiecutter.__async }}def create_database_if_missing(url: URL) -> None:
+    """Creates the server database `url` names, if it does not exist (SQLite: nothing to do)."""
     backend = url.get_backend_name()
     if backend == "sqlite":
         return
@@ -85,9 +135,104 @@ def rebuild_schema(connection: Connection) -> None:
     Base.metadata.create_all(connection)
 
 
+def delete_every_row(connection: Connection) -> None:
+    """Empties every model's table, children first, in the caller's transaction.
+
+    DELETE rather than TRUNCATE: on tables of a few rows it is the faster of the two on
+    every database here, and it needs no privilege beyond what the tests already use.
+    """
+    for table in reversed(Base.metadata.sorted_tables):
+        connection.execute(table.delete())
+
+
+def create_test_session_engine(url: URL) -> {{ "AsyncEngine" if cookiecutter.mode == "async" else "Engine" }}:
+    """The engine of the test's own session (db_session): a second client of the database,
+    as a person running queries beside the service would be.
+
+    It reads what is committed when each statement runs, on every database: READ COMMITTED
+    on the servers (MySQL's default would keep the first snapshot), and on SQLite the
+    driver's own transactions, which begin only when a statement writes.
+    """
+    if url.get_backend_name() == "sqlite":
+        engine = create_{{ "async_" if cookiecutter.mode == "async" else "" }}engine(url)
+        event.listen(engine{{ ".sync_engine" if cookiecutter.mode == "async" else "" }}, "connect", _sqlite_as_the_service_has_it)
+    else:
+        engine = create_db_engine(url, isolation_level="READ COMMITTED")
+    return engine
+
+
+def _sqlite_as_the_service_has_it(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+def commit_without_waiting_for_the_disk(engine: {{ "AsyncEngine" if cookiecutter.mode == "async" else "Engine" }}) -> None:
+    """PostgreSQL only: commits return before the WAL reaches the disk (synchronous_commit
+    off), for this engine's connections. What a commit makes visible, and when, is the same;
+    only a crash of the server could lose the last ones, which tests do not care about."""
+    if engine.url.get_backend_name() != "postgresql":
+        return
+
+    def no_fsync_wait(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("SET synchronous_commit TO OFF")
+        cursor.close()
+        dbapi_connection.commit()
+
+    event.listen(engine{{ ".sync_engine" if cookiecutter.mode == "async" else "" }}, "connect", no_fsync_wait)
+
+
 def unreachable_database_url() -> URL:
     """The test database's URL, pointed where no database answers."""
     url = database_url_for_tests()
     if url.get_backend_name() == "sqlite":
         return url.set(database="/nonexistent/directory/down.db")
     return url.set(host="127.0.0.1", port=1)  # nothing listens on port 1
+
+
+{{ cookiecutter.__async }}def drop_test_databases() -> list[str]:
+    """Drops the test database and every variant of it (per worker, per purpose) that a run
+    may have left on the server; deletes them for an SQLite file. Returns what went."""
+    url = configured_test_database_url()
+    backend = url.get_backend_name()
+    if backend == "sqlite":
+        if url.database in (None, "", ":memory:"):
+            return []  # temporary files, removed by the runs that made them
+        path = Path(str(url.database))
+        files = [*path.parent.glob(f"{path.stem}.*"), *path.parent.glob(f"{path.stem}_*")]
+        for file in files:
+            file.unlink()
+        return [str(file) for file in files]
+    server = create_db_engine(
+        url.set(database=_MAINTENANCE_DATABASE[backend]), isolation_level="AUTOCOMMIT"
+    )
+    like = str(url.database).replace("_", "\\_") + "\\_%"
+    named = {"name": url.database, "like": like}
+    try:
+        {{ cookiecutter.__async }}with server.connect() as connection:
+            found = {{ cookiecutter.__await }}connection.scalars(text(_LIKE[backend]), named)
+            names = [str(name) for name in found]
+            for name in names:
+                quoted = connection.dialect.identifier_preparer.quote(name)
+                {{ cookiecutter.__await }}connection.execute(text(f"DROP DATABASE IF EXISTS {quoted}"))
+    finally:
+        {{ cookiecutter.__await }}server.dispose()
+    return names
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--drop", action="store_true", help="drop every test database")
+    if parser.parse_args().drop:
+{%- if cookiecutter.mode == "async" %}
+        for name in asyncio.run(drop_test_databases()):
+{%- else %}
+        for name in drop_test_databases():
+{%- endif %}
+            print(f"dropped {name}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,5 +1,6 @@
 import asyncio
 import contextvars
+import threading
 
 from httpx2 import ASGITransport, BaseTransport, ByteStream, Request, Response
 from starlette.types import ASGIApp
@@ -13,15 +14,28 @@ class SameThreadASGITransport(BaseTransport):
     about a fifth of the suite's time. This transport runs each request to completion on
     an event loop of its own instead. Sync endpoints and dependencies still go to worker threads, as
     they do in production, and an exception the app raises still fails the test.
+
+    Each thread that sends requests gets an event loop of its own, so a test may send them
+    from several threads at once, as clients of a real server would.
     """
 
     def __init__(self, app: ASGIApp) -> None:
         self._app = ASGITransport(app=app)
-        self._loop = asyncio.Runner()
+        self._loops = threading.local()
+        self._runners: list[asyncio.Runner] = []
+        self._lock = threading.Lock()
 
     def handle_request(self, request: Request) -> Response:
         # A fresh context per request, as each connection to a real server gets.
-        return self._loop.run(self._send(request), context=contextvars.Context())
+        return self._runner().run(self._send(request), context=contextvars.Context())
+
+    def _runner(self) -> asyncio.Runner:
+        runner: asyncio.Runner | None = getattr(self._loops, "runner", None)
+        if runner is None:
+            runner = self._loops.runner = asyncio.Runner()
+            with self._lock:
+                self._runners.append(runner)
+        return runner
 
     async def _send(self, request: Request) -> Response:
         response = await self._app.handle_async_request(request)
@@ -33,4 +47,7 @@ class SameThreadASGITransport(BaseTransport):
         )
 
     def close(self) -> None:
-        self._loop.close()
+        with self._lock:
+            runners, self._runners = self._runners, []
+        for runner in runners:
+            runner.close()

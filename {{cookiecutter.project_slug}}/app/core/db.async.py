@@ -2,7 +2,7 @@ from collections.abc import AsyncGenerator, AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
-from fastapi import Depends{% if cookiecutter.database == "sqlite" %}, Request{% endif %}
+from fastapi import Depends, Request
 from sqlalchemy import URL
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -17,7 +17,15 @@ from app.core import sqlite
 from app.core.config import get_settings
 from app.core.models import Base
 
-__all__ = ["Base", "SessionDep", "committing", "create_db_engine", "get_session"]
+__all__ = [
+    "Base",
+    "Database",
+    "SessionDep",
+    "committing",
+    "create_db_engine",
+    "get_database",
+    "get_session",
+]
 
 
 def create_db_engine(url: str | URL, **kwargs: Any) -> AsyncEngine:
@@ -34,24 +42,54 @@ def create_db_engine(url: str | URL, **kwargs: Any) -> AsyncEngine:
     return engine
 
 
-engine = create_db_engine(get_settings().database_url)
-SessionFactory = async_sessionmaker(engine, expire_on_commit=False)
-{%- if cookiecutter.database == "sqlite" %}
-# For requests that write: their transaction takes SQLite's write lock when it begins.
-WritingSessionFactory = async_sessionmaker(
-    engine.execution_options(**sqlite.WRITES), expire_on_commit=False
-)
-{%- endif %}
+class Database:
+    """An engine and the sessions requests get from it.
 
+    get_session takes it from the get_database dependency, which the tests override to send
+    every request to their own database with the service's own session handling.
+    """
 
-async def get_session({% if cookiecutter.database == "sqlite" %}request: Request{% endif %}) -> AsyncGenerator[AsyncSession]:
-    """One session per request: committed when the handler succeeds, rolled back if not."""
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+        self.sessions = async_sessionmaker(engine, expire_on_commit=False)
 {%- if cookiecutter.database == "sqlite" %}
-    writes = request.method not in sqlite.READ_ONLY_METHODS
-    async with committing((WritingSessionFactory if writes else SessionFactory)()) as session:
+        # For requests that write: their transaction takes SQLite's write lock when it begins.
+        self.writing_sessions = async_sessionmaker(
+            engine.execution_options(**sqlite.WRITES), expire_on_commit=False
+        )
+
+    def session(self, method: str) -> AsyncSession:
+        """A new session for a request of HTTP `method`: unless the method only reads, its
+        transaction takes SQLite's write lock when it begins (see app.core.sqlite)."""
+        if method in sqlite.READ_ONLY_METHODS:
+            return self.sessions()
+        return self.writing_sessions()
 {%- else %}
-    async with committing(SessionFactory()) as session:
+
+    def session(self, method: str) -> AsyncSession:
+        """A new session for a request of HTTP `method` (the same for every method)."""
+        return self.sessions()
 {%- endif %}
+
+
+database = Database(create_db_engine(get_settings().database_url))
+engine = database.engine
+
+
+async def get_database() -> Database:
+    """The database every request's session comes from: a dependency tests override.
+
+    A coroutine so that FastAPI calls it on the event loop, not in a worker thread.
+    """
+    return database
+
+
+DatabaseDep = Annotated[Database, Depends(get_database)]
+
+
+async def get_session(database: DatabaseDep, request: Request) -> AsyncGenerator[AsyncSession]:
+    """One session per request: committed when the handler succeeds, rolled back if not."""
+    async with committing(database.session(request.method)) as session:
         yield session
 
 

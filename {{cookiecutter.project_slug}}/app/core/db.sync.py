@@ -4,7 +4,7 @@ from typing import Annotated, Any
 
 import anyio
 from anyio.lowlevel import RunVar
-from fastapi import Depends{% if cookiecutter.database == "sqlite" %}, Request{% endif %}
+from fastapi import Depends, Request
 from sqlalchemy import URL, Engine, create_engine
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
@@ -15,7 +15,15 @@ from app.core import sqlite
 from app.core.config import get_settings
 from app.core.models import Base
 
-__all__ = ["Base", "SessionDep", "committing", "create_db_engine", "get_session"]
+__all__ = [
+    "Base",
+    "Database",
+    "SessionDep",
+    "committing",
+    "create_db_engine",
+    "get_database",
+    "get_session",
+]
 
 # Sessions open at once, per process: fewer than the 40 worker threads of anyio's default
 # threadpool, which runs every `def` dependency and handler (see session_slots).
@@ -36,17 +44,52 @@ def create_db_engine(url: str | URL, **kwargs: Any) -> Engine:
     return engine
 
 
-engine = create_db_engine(get_settings().database_url)
-SessionFactory = sessionmaker(engine, expire_on_commit=False)
+class Database:
+    """An engine and the sessions requests get from it.
+
+    get_session takes it from the get_database dependency, which the tests override to send
+    every request to their own database with the service's own session handling.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.sessions = sessionmaker(engine, expire_on_commit=False)
 {%- if cookiecutter.database == "sqlite" %}
-# For requests that write: their transaction takes SQLite's write lock when it begins.
-WritingSessionFactory = sessionmaker(
-    engine.execution_options(**sqlite.WRITES), expire_on_commit=False
-)
+        # For requests that write: their transaction takes SQLite's write lock when it begins.
+        self.writing_sessions = sessionmaker(
+            engine.execution_options(**sqlite.WRITES), expire_on_commit=False
+        )
+
+    def session(self, method: str) -> Session:
+        """A new session for a request of HTTP `method`: unless the method only reads, its
+        transaction takes SQLite's write lock when it begins (see app.core.sqlite)."""
+        if method in sqlite.READ_ONLY_METHODS:
+            return self.sessions()
+        return self.writing_sessions()
+{%- else %}
+
+    def session(self, method: str) -> Session:
+        """A new session for a request of HTTP `method` (the same for every method)."""
+        return self.sessions()
 {%- endif %}
 
 
-async def get_session({% if cookiecutter.database == "sqlite" %}request: Request{% endif %}) -> AsyncGenerator[Session]:
+database = Database(create_db_engine(get_settings().database_url))
+engine = database.engine
+
+
+async def get_database() -> Database:
+    """The database every request's session comes from: a dependency tests override.
+
+    A coroutine so that FastAPI calls it on the event loop, not in a worker thread.
+    """
+    return database
+
+
+DatabaseDep = Annotated[Database, Depends(get_database)]
+
+
+async def get_session(database: DatabaseDep, request: Request) -> AsyncGenerator[Session]:
     """One session per request: committed when the handler succeeds, rolled back if not.
 
     A coroutine around a blocking session, to save a trip to the threadpool: opening a
@@ -54,12 +97,7 @@ async def get_session({% if cookiecutter.database == "sqlite" %}request: Request
     worker thread), so only ending it is handed to a thread.
     """
     async with session_slots():
-{%- if cookiecutter.database == "sqlite" %}
-        writes = request.method not in sqlite.READ_ONLY_METHODS
-        session = (WritingSessionFactory if writes else SessionFactory)()
-{%- else %}
-        session = SessionFactory()
-{%- endif %}
+        session = database.session(request.method)
         async with committing(session):
             yield session
 

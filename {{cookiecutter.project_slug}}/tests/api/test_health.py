@@ -1,11 +1,10 @@
-from collections.abc import {% if cookiecutter.mode == "async" %}AsyncIterator, {% endif %}Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 
 from fastapi import FastAPI, status
 {{ cookiecutter.__client_import }}
-{{ cookiecutter.__session_import }}
 
-from app.core.db import create_db_engine, get_session
+from app.core.db import Database, create_db_engine, get_database
 from app.core.errors import DATABASE_UNAVAILABLE
 from app.main import app as service_app
 from tests.database import unreachable_database_url
@@ -17,18 +16,17 @@ READY = service_app.url_path_for("ready")
 @contextmanager
 def database_down(app: FastAPI) -> Iterator[None]:
     """Requests get sessions on a database nobody can reach, until the block ends."""
-    dead_engine = create_db_engine(unreachable_database_url())
+    dead_database = Database(create_db_engine(unreachable_database_url()))
 
-    {{ cookiecutter.__async }}def session_on_a_dead_database() -> {{ cookiecutter.__iterator }}[{{ cookiecutter.__session }}]:
-        {{ cookiecutter.__async }}with {{ cookiecutter.__session }}(dead_engine) as session:
-            yield session
+    async def database_nobody_can_reach() -> Database:
+        return dead_database
 
-    healthy = app.dependency_overrides[get_session]
-    app.dependency_overrides[get_session] = session_on_a_dead_database
+    healthy = app.dependency_overrides[get_database]
+    app.dependency_overrides[get_database] = database_nobody_can_reach
     try:
         yield
     finally:
-        app.dependency_overrides[get_session] = healthy
+        app.dependency_overrides[get_database] = healthy
 
 
 {{ cookiecutter.__async }}def test_liveness_answers_200(client: {{ cookiecutter.__client }}) -> None:

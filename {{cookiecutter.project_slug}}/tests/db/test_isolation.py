@@ -1,10 +1,11 @@
-"""The promise the db_session fixture makes, checked: tests cannot see each other's data.
+"""The promises the fixtures make, checked: tests cannot see each other's data, and inside a
+test the database behaves as production's does, whatever the test's session does.
 
-The code under test commits and rolls back as it would in production; the outer
-transaction around each test (see conftest) must absorb both.
+The code under test and the requests commit and roll back as they would in production; a
+request's commit stays, whatever the test's own session does next, until the test ends.
 """
 
-from collections.abc import {{ cookiecutter.__iterator }}
+from collections.abc import {% if cookiecutter.mode == "async" %}AsyncIterator, Awaitable, Callable{% else %}Callable, Iterator{% endif %}
 
 import pytest
 from fastapi import status
@@ -23,9 +24,14 @@ from app.main import app
 from app.{{ cookiecutter.resource_plural }} import service
 from app.{{ cookiecutter.resource_plural }}.models import {{ cookiecutter.__resource_class }}
 from app.{{ cookiecutter.resource_plural }}.schemas import {{ cookiecutter.__resource_class }}Create
+{%- if cookiecutter.auth == "yes" %}
+from app.users.models import User
+{%- endif %}
 from tests.factories import {{ cookiecutter.__resource_class }}Factory{% if cookiecutter.auth == "yes" %}, UserFactory{% endif %}
 
 COUNT = select(func.count()).select_from({{ cookiecutter.__resource_class }})
+NAMES = select({{ cookiecutter.__resource_class }}.name)
+LIST = app.url_path_for("list_{{ cookiecutter.resource_plural }}")
 
 
 @pytest.fixture
@@ -77,10 +83,94 @@ COUNT = select(func.count()).select_from({{ cookiecutter.__resource_class }})
     {{ cookiecutter.__api_client }}: {{ cookiecutter.__client }},
     db_session: {{ cookiecutter.__session }},
 ) -> None:
-    # The request's own session commits its savepoint on the test's connection: visible
-    # to the test's session, and rolled back with everything else when the test ends.
-    url = app.url_path_for("list_{{ cookiecutter.resource_plural }}")
-    response = {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.post(url, json={"name": "from a request"})
+    # The request commits on a connection of its own: visible to the test's session, and
+    # deleted with everything else when the test ends.
+    response = {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.post(LIST, json={"name": "from a request"})
 
     assert response.status_code == status.HTTP_201_CREATED
     assert {{ cookiecutter.__await }}db_session.scalar(COUNT) == 1
+
+
+# What a test's own session may do, before or after a request, as tests written later will.
+{{ cookiecutter.__async }}def commit(session: {{ cookiecutter.__session }}) -> None:
+    {{ cookiecutter.__await }}session.commit()
+
+
+{{ cookiecutter.__async }}def roll_back(session: {{ cookiecutter.__session }}) -> None:
+    {{ cookiecutter.__await }}session.rollback()
+
+
+{{ cookiecutter.__async }}def close(session: {{ cookiecutter.__session }}) -> None:
+    {{ cookiecutter.__await }}session.close()
+
+
+{{ cookiecutter.__async }}def release_a_savepoint(session: {{ cookiecutter.__session }}) -> None:
+    savepoint = {{ cookiecutter.__await }}session.begin_nested()
+    {{ cookiecutter.__await }}savepoint.commit()
+
+
+{{ cookiecutter.__async }}def roll_back_a_savepoint(session: {{ cookiecutter.__session }}) -> None:
+    savepoint = {{ cookiecutter.__await }}session.begin_nested()
+    {{ cookiecutter.__await }}savepoint.rollback()
+
+
+WHAT_THE_TEST_SESSION_DOES = [commit, roll_back, close, release_a_savepoint, roll_back_a_savepoint]
+
+
+@pytest.mark.parametrize(
+    "ends_its_transaction",
+    WHAT_THE_TEST_SESSION_DOES,
+    ids=lambda action: action.__name__,
+)
+@pytest.mark.parametrize("when", ["before-the-request", "after-the-request"])
+@pytest.mark.parametrize(
+    ("name", "status_code", "names_after"),
+    [
+        pytest.param("new", status.HTTP_201_CREATED, {"taken", "new"}, id="request-commits"),
+        pytest.param("taken", status.HTTP_409_CONFLICT, {"taken"}, id="request-rolls-back"),
+    ],
+)
+{{ cookiecutter.__async }}def test_a_requests_outcome_is_what_production_gives_whatever_the_test_session_does(
+    nothing_left_behind: None,
+    {{ cookiecutter.__api_client }}: {{ cookiecutter.__client }},
+    db_session: {{ cookiecutter.__session }},
+{%- if cookiecutter.auth == "yes" %}
+    user: User,
+{%- endif %}
+    ends_its_transaction: Callable[[{{ cookiecutter.__session }}], {{ "Awaitable[None]" if cookiecutter.mode == "async" else "None" }}],
+    when: str,
+    name: str,
+    status_code: int,
+    names_after: set[str],
+) -> None:
+    {{ cookiecutter.__await }}{{ cookiecutter.__resource_class }}Factory(name="taken"{% if cookiecutter.auth == "yes" %}, owner=user{% endif %})
+    assert {{ cookiecutter.__await }}db_session.scalar(COUNT) == 1  # the test's session is in a transaction
+
+    if when == "before-the-request":
+        {{ cookiecutter.__await }}ends_its_transaction(db_session)
+    response = {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.post(LIST, json={"name": name})
+    if when == "after-the-request":
+        {{ cookiecutter.__await }}ends_its_transaction(db_session)
+
+    assert response.status_code == status_code
+    listed = {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.get(LIST)
+    assert {row["name"] for row in listed.json()["items"]} == names_after
+    assert set({{ cookiecutter.__await }}db_session.scalars(NAMES)) == names_after
+
+
+{{ cookiecutter.__async }}def test_a_conflict_the_test_session_rolls_back_keeps_what_a_request_committed(
+    {{ cookiecutter.__api_client }}: {{ cookiecutter.__client }},
+    db_session: {{ cookiecutter.__session }},
+{%- if cookiecutter.auth == "yes" %}
+    user: User,
+{%- endif %}
+) -> None:
+    response = {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.post(LIST, json={"name": "x"})
+    assert response.status_code == status.HTTP_201_CREATED
+
+    # The service's own create, on the test's session: the name is taken, it rolls back.
+    with pytest.raises(ConflictError):
+        {{ cookiecutter.__await }}service.create_{{ cookiecutter.resource_name }}(db_session, {{ cookiecutter.__resource_class }}Create(name="x"){% if cookiecutter.auth == "yes" %}, user.id{% endif %})
+
+    listed = {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.get(LIST)
+    assert listed.json()["total"] == 1

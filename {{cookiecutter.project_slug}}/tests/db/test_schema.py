@@ -1,12 +1,9 @@
 """The schema each run starts from: the models' tables, whatever an earlier run left behind."""
 
 from sqlalchemy import Column, Connection, ForeignKey, Integer, MetaData, Table, inspect
-{%- if cookiecutter.mode == "async" %}
-from sqlalchemy.ext.asyncio import AsyncConnection
-{%- endif %}
 
-from app.core.db import Base
-from tests.database import rebuild_schema
+from app.core.db import Base, create_db_engine
+from tests.database import create_empty_database, database_url_for_tests, rebuild_schema
 
 REFERENCED = "{{ cookiecutter.resource_plural }}"
 
@@ -27,21 +24,27 @@ def table_names(connection: Connection) -> set[str]:
     return set(inspect(connection).get_table_names())
 
 
-# On the test's connection: its transaction takes the DDL back afterwards (MySQL commits DDL
-# at once, and then the tables are left as rebuild_schema built them, empty).
-{{ cookiecutter.__async }}def test_a_table_no_model_knows_does_not_block_the_next_run(
-    connection: {{ "AsyncConnection" if cookiecutter.mode == "async" else "Connection" }},
-) -> None:
+# On a database of its own: the DDL would otherwise change the schema other tests run on.
+{{ cookiecutter.__async }}def test_a_table_no_model_knows_does_not_block_the_next_run() -> None:
+    url = database_url_for_tests("schema")
+    {{ cookiecutter.__await }}create_empty_database(url)
+    engine = create_db_engine(url)
+    {{ cookiecutter.__async }}with engine.begin() as connection:
 {%- if cookiecutter.mode == "async" %}
-    await connection.run_sync(leave_a_table_of_a_deleted_model)
+        await connection.run_sync(rebuild_schema)
+        await connection.run_sync(leave_a_table_of_a_deleted_model)
 
-    await connection.run_sync(rebuild_schema)
+        await connection.run_sync(rebuild_schema)
 
-    assert await connection.run_sync(table_names) == set(Base.metadata.tables)
+        tables = await connection.run_sync(table_names)
 {%- else %}
-    leave_a_table_of_a_deleted_model(connection)
+        rebuild_schema(connection)
+        leave_a_table_of_a_deleted_model(connection)
 
-    rebuild_schema(connection)
+        rebuild_schema(connection)
 
-    assert table_names(connection) == set(Base.metadata.tables)
+        tables = table_names(connection)
 {%- endif %}
+    {{ cookiecutter.__await }}engine.dispose()
+
+    assert tables == set(Base.metadata.tables)

@@ -8,15 +8,13 @@ from pathlib import Path
 import anyio
 {% endif -%}
 import pytest
-{%- if cookiecutter.database == "sqlite" %}
 from fastapi import Request
-{%- endif %}
 {%- if cookiecutter.mode == "async" %}
 from sqlalchemy import event, select
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session
 {%- else %}
-from sqlalchemy import Connection, event, select
+from sqlalchemy import Engine, event, select
 from sqlalchemy.orm import Session, sessionmaker
 {%- endif %}
 from starlette.types import Message
@@ -40,36 +38,28 @@ pytestmark = pytest.mark.anyio
 def anyio_backend() -> str:
     return "asyncio"  # what uvicorn runs the service on
 {%- endif %}
-{%- if cookiecutter.database == "sqlite" %}
 
 
 def request(method: str) -> Request:
     return Request({"type": "http", "method": method, "headers": []})
-{%- endif %}
 
 
 async def test_get_session_commits_after_success_and_rolls_back_after_an_error(
+    engine: {{ cookiecutter.__engine }},
     db_session: {{ cookiecutter.__session }},
 {%- if cookiecutter.auth == "yes" %}
     user: User,
 {%- endif %}
-    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    # Sessions from get_session join the test's transaction, as db_session does.
-    connection = {{ cookiecutter.__await }}db_session.connection()
-    factory = {{ "async_sessionmaker" if cookiecutter.mode == "async" else "sessionmaker" }}(bind=connection, join_transaction_mode="create_savepoint")
-    monkeypatch.setattr(db, "SessionFactory", factory)
-{%- if cookiecutter.database == "sqlite" %}
-    monkeypatch.setattr(db, "WritingSessionFactory", factory)
-{%- endif %}
+    database = db.Database(engine)
 
-    succeeding = db.get_session({% if cookiecutter.database == "sqlite" %}request("POST"){% endif %})
+    succeeding = db.get_session(database, request("POST"))
     session = await anext(succeeding)
     session.add({{ cookiecutter.__resource_class }}(name="kept"{% if cookiecutter.auth == "yes" %}, owner_id=user.id{% endif %}))
     with pytest.raises(StopAsyncIteration):
         await anext(succeeding)
 
-    failing = db.get_session({% if cookiecutter.database == "sqlite" %}request("POST"){% endif %})
+    failing = db.get_session(database, request("POST"))
     session = await anext(failing)
     session.add({{ cookiecutter.__resource_class }}(name="dropped"{% if cookiecutter.auth == "yes" %}, owner_id=user.id{% endif %}))
     with pytest.raises(RuntimeError):
@@ -83,7 +73,6 @@ async def test_get_session_commits_after_success_and_rolls_back_after_an_error(
 @pytest.mark.parametrize(("method", "begin"), [("GET", "BEGIN"), ("POST", "BEGIN IMMEDIATE")])
 async def test_only_requests_that_write_take_sqlites_write_lock_up_front(
     tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
     method: str,
     begin: str,
 ) -> None:
@@ -94,11 +83,8 @@ async def test_only_requests_that_write_take_sqlites_write_lock_up_front(
         "before_cursor_execute",
         lambda _conn, _cursor, statement, *_: statements.append(statement),
     )
-    monkeypatch.setattr(db, "SessionFactory", {{ "async_sessionmaker" if cookiecutter.mode == "async" else "sessionmaker" }}(engine))
-    writing_engine = engine.execution_options(**sqlite.WRITES)
-    monkeypatch.setattr(db, "WritingSessionFactory", {{ "async_sessionmaker" if cookiecutter.mode == "async" else "sessionmaker" }}(writing_engine))
 
-    requests = db.get_session(request(method))
+    requests = db.get_session(db.Database(engine), request(method))
     session = await anext(requests)
     {{ cookiecutter.__await }}session.execute(select(1))
     with pytest.raises(StopAsyncIteration):
@@ -109,20 +95,23 @@ async def test_only_requests_that_write_take_sqlites_write_lock_up_front(
 
 
 def test_the_services_writing_sessions_take_the_write_lock() -> None:
-    options = db.WritingSessionFactory.kw["bind"].get_execution_options()
+    options = db.database.writing_sessions.kw["bind"].get_execution_options()
 
     assert options.items() >= sqlite.WRITES.items()
 {%- endif %}
 {%- if cookiecutter.mode == "sync" %}
 
 
-async def test_requests_past_the_session_limit_wait_on_the_event_loop_not_in_a_thread() -> None:
+async def test_requests_past_the_session_limit_wait_on_the_event_loop_not_in_a_thread(
+    engine: Engine,
+) -> None:
     # A request waiting for a connection in a worker thread holds that thread; enough of
     # them would fill the threadpool and stall the requests that hold the connections.
-    opened = [db.get_session({% if cookiecutter.database == "sqlite" %}request("GET"){% endif %}) for _ in range(db.SESSIONS_AT_ONCE)]
+    database = db.Database(engine)  # sessions that never query: they open no connection
+    opened = [db.get_session(database, request("GET")) for _ in range(db.SESSIONS_AT_ONCE)]
     for requests in opened:
         await anext(requests)
-    one_too_many = db.get_session({% if cookiecutter.database == "sqlite" %}request("GET"){% endif %})
+    one_too_many = db.get_session(database, request("GET"))
     got_a_session = anyio.Event()
 
     async def ask_for_one_more() -> None:
@@ -145,7 +134,7 @@ async def test_requests_past_the_session_limit_wait_on_the_event_loop_not_in_a_t
 
 
 async def test_the_session_commits_before_the_response_is_sent(
-    connection: {{ "AsyncConnection" if cookiecutter.mode == "async" else "Connection" }},
+    engine: {{ cookiecutter.__engine }},
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # SessionDep's scope="function": a client that reads right after a 201 finds the row.
@@ -156,21 +145,17 @@ async def test_the_session_commits_before_the_response_is_sent(
         pass
 
     event.listen(RecordingSession, "after_commit", lambda _session: happened.append("commit"))
+    database = db.Database(engine)
 {%- if cookiecutter.mode == "async" %}
-    factory = async_sessionmaker(
-        bind=connection,
-        join_transaction_mode="create_savepoint",
-        sync_session_class=RecordingSession,
-    )
+    database.sessions = async_sessionmaker(engine, sync_session_class=RecordingSession)
 {%- else %}
-    factory = sessionmaker(
-        bind=connection, join_transaction_mode="create_savepoint", class_=RecordingSession
-    )
+    database.sessions = sessionmaker(engine, class_=RecordingSession)
 {%- endif %}
-    monkeypatch.setattr(db, "SessionFactory", factory)
-{%- if cookiecutter.database == "sqlite" %}
-    monkeypatch.setattr(db, "WritingSessionFactory", factory)
-{%- endif %}
+
+    async def recording_database() -> db.Database:
+        return database
+
+    monkeypatch.setitem(app.dependency_overrides, db.get_database, recording_database)
 
     async def receive() -> Message:
         return {"type": "http.request", "body": b"", "more_body": False}

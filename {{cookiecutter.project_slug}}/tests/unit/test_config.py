@@ -9,7 +9,12 @@ from tests.database import database_url_for_tests
 
 @pytest.fixture(autouse=True)
 def no_settings_from_outside(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """Each test sees the settings it gives: not the developer's `.env`, nor their shell's."""
+    """Each test sees the settings it gives: not the developer's `.env`, nor their shell's.
+
+    The service reads `.env` again here (tests.environment stops it for the rest of the
+    suite), from an empty working directory, so these tests can check that it does.
+    """
+    monkeypatch.setitem(Settings.model_config, "env_file", ".env")
     monkeypatch.chdir(tmp_path)  # `.env` is read from the working directory
     for name in Settings.model_fields:
         monkeypatch.delenv(name.upper(), raising=False)

@@ -1,0 +1,27 @@
+"""What the tests take from outside: TEST_DATABASE_URL, and nothing else.
+
+A developer's `.env` (kept beside the code, perhaps with ENVIRONMENT=production) or shell
+would otherwise change what the service does under test, and so whether the tests pass.
+"""
+
+import os
+
+from app.core.config import Settings, get_settings
+
+# The settings every test starts from, on top of the defaults in app.core.config.
+TEST_SETTINGS = {"ENVIRONMENT": "test"}
+
+
+def isolate_from_outside_settings() -> None:
+    """Stops the service's settings reading `.env`, removes every variable of the environment
+    that names one of them (whatever its case), then sets TEST_SETTINGS.
+
+    Runs once, before the app is imported: app.core.db builds its engine from the settings
+    at import. Tests that check how settings are read give their own (tests/unit/test_config.py).
+    """
+    Settings.model_config["env_file"] = None
+    fields = set(Settings.model_fields)
+    for name in [name for name in os.environ if name.lower() in fields]:
+        del os.environ[name]
+    os.environ.update(TEST_SETTINGS)
+    get_settings.cache_clear()
