@@ -139,6 +139,12 @@ def one_per_database() -> list[Any]:
     ]
 
 
+def one_per_database_and_mode() -> list[Any]:
+    """Every database in both modes (auth on): for workflows whose outcome depends on the
+    driver, such as what a migration's autogenerate writes and what `alembic check` reads."""
+    return [env_param(c) for c in core_combos() if c.auth == "yes"]
+
+
 def project_path(result: Any) -> Path:
     """The baked directory, or a failure that shows why the bake did not produce one."""
     if result.exception is not None or result.exit_code != 0:

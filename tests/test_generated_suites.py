@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -108,6 +109,55 @@ def test_generated_suite_passes_under_xdist(
     url = harness.generated_database_url(combo.database, combo.mode, name)
     project = harness.project_path(bake(answers))
     run_suite(project, combo, url, "-n", "2", "--cov")
+
+
+@pytest.mark.env
+def test_each_xdist_worker_gets_an_sqlite_file_of_its_own(
+    bake: Callable[..., Any], tmp_path: Path
+) -> None:
+    """TEST_DATABASE_URL naming one SQLite file: each worker tests on a file named after it
+    (one shared file would lock), and the documented command deletes them all."""
+    combo = harness.default_combo()
+    project = harness.project_path(bake(combo.answers()))
+    url = f"sqlite:///{tmp_path / 'tests.db'}"
+    run_suite(project, combo, url, "-n", "2")
+    made = {path.name for path in tmp_path.glob("tests*.db")}
+    assert {"tests_gw0.db", "tests_gw1.db"} <= made, made
+
+    env_dir = harness.ensure_env(project, combo.python_version)
+    drop = ["-m", "tests.database", "--drop"]
+    outcome = harness.run_in_env(env_dir, drop, project, timeout=120, TEST_DATABASE_URL=url)
+    outcome.require_success()
+    assert not list(tmp_path.glob("tests*.db"))
+
+
+# What a developer's `.env` or shell may hold beside the code: none of it may change what
+# the generated tests see.
+OUTSIDE_SETTINGS = {
+    "ENVIRONMENT": "production",
+    "DEBUG": "true",
+    "DATABASE_URL": "postgresql://nobody@127.0.0.1:1/nothing",
+    "CORS_ORIGINS": "not a list",
+    "MAX_REQUEST_BODY_BYTES": "1",
+    "SECRET_KEY": "short",
+    "ACCESS_TOKEN_EXPIRE_MINUTES": "0",
+}
+
+
+@pytest.mark.env
+@pytest.mark.parametrize("auth", ["yes", "no"])
+def test_the_generated_suite_ignores_the_developers_dotenv_and_shell(
+    bake: Callable[..., Any], auth: str
+) -> None:
+    combo = replace(harness.default_combo(), auth=auth)
+    project = harness.project_path(bake(combo.answers()))
+    lines = "".join(f"{name}={value}\n" for name, value in OUTSIDE_SETTINGS.items())
+    (project / ".env").write_text(lines, encoding="utf-8")
+    env_dir = harness.ensure_env(project, combo.python_version)
+    outcome = harness.run_in_env(
+        env_dir, SUITE_ARGS, project, timeout=SUITE_TIMEOUT, **OUTSIDE_SETTINGS
+    )
+    outcome.require_success()
 
 
 def git(project: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:

@@ -1,6 +1,8 @@
 {% if cookiecutter.mode == "async" -%}
 import asyncio
 {% endif -%}
+import re
+from decimal import Decimal, InvalidOperation
 from logging.config import fileConfig
 from typing import Any, Literal
 
@@ -8,7 +10,7 @@ from alembic import context
 from alembic.autogenerate.api import AutogenContext
 from alembic.operations import ops
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Connection
+from sqlalchemy import Column, Connection, Enum
 
 {% if cookiecutter.database == "sqlite" -%}
 from app.core import sqlite
@@ -63,6 +65,90 @@ def drop_tables_with_their_indexes(
             ]
 
 
+def drop_enum_types_with_their_tables(
+    context: MigrationContext, _revision: Any, directives: list[ops.MigrationScript]
+) -> None:
+    """PostgreSQL keeps an enum's type when the table that created it is dropped, and the
+    next upgrade would fail to create it again: a downgrade that drops a table drops the
+    enum types no other table uses."""
+    if context.dialect.name != "postgresql":
+        return
+    tables = Base.metadata.tables
+    for script in directives:
+        steps = script.downgrade_ops
+        if steps is None:
+            continue
+        dropped = {step.table_name for step in steps.ops if isinstance(step, ops.DropTableOp)}
+        kept = [table for name, table in tables.items() if name not in dropped]
+        still_used = {name for table in kept for name in enum_type_names(table.c)}
+        for position in reversed(range(len(steps.ops))):
+            step = steps.ops[position]
+            if not isinstance(step, ops.DropTableOp) or step.table_name not in tables:
+                continue
+            names = sorted(set(enum_type_names(tables[step.table_name].c)) - still_used)
+            drops = [ops.ExecuteSQLOp(f'DROP TYPE IF EXISTS "{name}"') for name in names]
+            steps.ops[position + 1 : position + 1] = drops
+
+
+def enum_type_names(columns: Any) -> list[str]:
+    """The names of the database enum types these columns use."""
+    found: list[str] = []
+    for column in columns:
+        kind = column.type
+        if isinstance(kind, Enum) and kind.native_enum and kind.name:
+            found.append(kind.name)
+    return found
+
+
+def rewrite_revision(
+    context: MigrationContext, revision: Any, directives: list[ops.MigrationScript]
+) -> None:
+    drop_tables_with_their_indexes(context, revision, directives)
+    drop_enum_types_with_their_tables(context, revision, directives)
+
+
+_CAST = re.compile(r"^('(?:[^']|'')*')::.+$")  # PostgreSQL: 'new'::character varying
+_SAME_FUNCTIONS = {"now()": "current_timestamp", "current_timestamp()": "current_timestamp"}
+
+
+def default_as_data(rendered: str) -> str:
+    """A server default as the value it stands for, whichever way its database spells it:
+    MySQL reports `false` as '0' and `0` on a DECIMAL(10, 2) as '0.00', PostgreSQL adds
+    casts, SQLite and MySQL add parentheses."""
+    value = rendered.strip()
+    while value.startswith("(") and value.endswith(")"):
+        value = value[1:-1].strip()
+    if cast := _CAST.match(value):
+        value = cast.group(1)
+    if len(value) >= 2 and value[0] == value[-1] == "'":
+        value = value[1:-1].replace("''", "'")
+    lowered = value.lower()
+    if lowered in ("true", "false"):
+        return "1" if lowered == "true" else "0"
+    if lowered in _SAME_FUNCTIONS:
+        return _SAME_FUNCTIONS[lowered]
+    try:
+        return str(Decimal(value).normalize())
+    except InvalidOperation:
+        return value
+
+
+def server_default_changed(
+    _context: MigrationContext,
+    _inspected_column: Column[Any],
+    _metadata_column: Column[Any],
+    inspected_default: str | None,
+    _metadata_default: Any,
+    rendered_metadata_default: str | None,
+) -> bool | None:
+    """Alembic's compare_server_default hook: whether the database's default differs from the
+    model's as data, so that `alembic check` settles after every upgrade. None (a default added
+    or removed) leaves the decision to Alembic."""
+    if inspected_default is None or rendered_metadata_default is None:
+        return None
+    return default_as_data(inspected_default) != default_as_data(rendered_metadata_default)
+
+
 def configure(connection: Connection | None = None, url: str | None = None) -> None:
     context.configure(
         connection=connection,
@@ -70,8 +156,8 @@ def configure(connection: Connection | None = None, url: str | None = None) -> N
         target_metadata=Base.metadata,
         render_as_batch=True,  # SQLite can only alter a table by copying it
         render_item=render_item,
-        process_revision_directives=drop_tables_with_their_indexes,
-        compare_server_default=True,
+        process_revision_directives=rewrite_revision,
+        compare_server_default=server_default_changed,
 {%- if cookiecutter.database == "sqlite" %}
         # app.core.sqlite issues real BEGINs, so DDL is transactional on SQLite too: the
         # whole upgrade commits at once, or not at all.

@@ -4,7 +4,7 @@ import pytest
 from pydantic import ValidationError
 
 from app.core.config import Settings
-from tests.database import database_url_for_tests
+from tests.database import configured_test_database_url, database_url_for_tests
 
 
 @pytest.fixture(autouse=True)
@@ -72,4 +72,4 @@ def test_the_test_database_is_read_from_a_dotenv_file_too(monkeypatch: pytest.Mo
     monkeypatch.delenv("TEST_DATABASE_URL", raising=False)
     Path(".env").write_text("TEST_DATABASE_URL=sqlite:///from-dotenv.db\n", encoding="utf-8")
 
-    assert database_url_for_tests().render_as_string() == "sqlite:///from-dotenv.db"
+    assert configured_test_database_url().render_as_string() == "sqlite:///from-dotenv.db"
