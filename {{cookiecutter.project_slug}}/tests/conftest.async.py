@@ -147,6 +147,10 @@ async def client(
     its session from the service's own get_session, committed or rolled back as in
     production. Requests sent at once (asyncio.gather) each get a connection of their own,
     as they would in the service.
+
+    Requests that run at once still reach the database one after another unless something
+    holds them: to make two meet inside it (two inserts racing for one name), see
+    tests/db/test_concurrency.py, which stops both just before they write.
     """
     database = Database(engine)
 

@@ -155,6 +155,10 @@ def client(
     its session from the service's own get_session, committed or rolled back as in
     production. Requests may run at once from several threads, each on a connection of its
     own, as they would in the service.
+
+    Requests that run at once still reach the database one after another unless something
+    holds them: to make two meet inside it (two inserts racing for one name), see
+    tests/db/test_concurrency.py, which stops both just before they write.
     """
     database = Database(engine)
 
