@@ -26,7 +26,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     # One id for the whole run, set before xdist starts its workers (they inherit it).
     if "PYTEST_XDIST_WORKER" not in os.environ:
-        os.environ.setdefault(harness.RUN_ID_VARIABLE, f"{int(time.time()) % 10**6}_{os.getpid()}")
+        os.environ.setdefault(harness.RUN_ID_VARIABLE, f"{time.time_ns() // 10**6 % 16**7:07x}")
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:

@@ -9,7 +9,9 @@ import argparse
 import asyncio
 {%- endif %}
 import atexit
+import hashlib
 import os
+import re
 import shutil
 import tempfile
 from functools import cache
@@ -34,6 +36,10 @@ _EXISTS = {
     "postgresql": "SELECT 1 FROM pg_database WHERE datname = :name",
     "mysql": "SELECT 1 FROM information_schema.schemata WHERE schema_name = :name",
 }
+# The longest database name each server takes: PostgreSQL's identifiers stop at 63 bytes,
+# MySQL's database names at 64 characters.
+_LONGEST_NAME = {"postgresql": 63, "mysql": 64}
+_HASHED = 9  # "_" and 8 hex digits
 _LIKE = {
     "postgresql": "SELECT datname FROM pg_database WHERE datname = :name OR datname LIKE :like",
     "mysql": "SELECT schema_name FROM information_schema.schemata"
@@ -73,12 +79,31 @@ def database_url_for_tests(suffix: str = "") -> URL:
     """
     url = configured_test_database_url()
     parts = [part for part in (suffix, os.environ.get("PYTEST_XDIST_WORKER")) if part]
-    if url.get_backend_name() != "sqlite":
-        return url.set(database="_".join([str(url.database), *parts]))
+    backend = url.get_backend_name()
+    if backend != "sqlite":
+        return url.set(database=fitted_name("_".join([str(url.database), *parts]), backend))
     if url.database in (None, "", ":memory:"):
         return url.set(database=str(_temporary_directory() / "_".join(["test", *parts])) + ".db")
     path = Path(str(url.database))
     return url.set(database=str(path.with_stem("_".join([path.stem, *parts]))))
+
+
+def fitted_name(name: str, backend: str) -> str:
+    """`name`, or, when the server would refuse it as too long (a long project name with a
+    worker's suffix), its start and 8 hex digits of its SHA-256: the same name every run."""
+    limit = _LONGEST_NAME[backend]
+    if len(name.encode()) <= limit:
+        return name
+    start = name.encode()[: limit - _HASHED].decode(errors="ignore")
+    return f"{start}_{hashlib.sha256(name.encode()).hexdigest()[:8]}"
+
+
+def is_a_test_database(name: str, test_database: str, backend: str) -> bool:
+    """Whether `name` is the test database or one of its variants (per worker, per suffix)."""
+    if name == test_database or name.startswith(f"{test_database}_"):
+        return True
+    start = test_database.encode()[: _LONGEST_NAME[backend] - _HASHED].decode(errors="ignore")
+    return re.fullmatch(re.escape(start) + "_[0-9a-f]{8}", name) is not None
 
 
 @cache
@@ -208,12 +233,13 @@ def unreachable_database_url() -> URL:
     server = create_db_engine(
         url.set(database=_MAINTENANCE_DATABASE[backend]), isolation_level="AUTOCOMMIT"
     )
-    like = str(url.database).replace("_", "\\_") + "\\_%"
-    named = {"name": url.database, "like": like}
+    test_database = str(url.database)
+    start = test_database[: _LONGEST_NAME[backend] - _HASHED]
+    named = {"name": test_database, "like": start.replace("_", "\\_") + "%"}
     try:
         {{ cookiecutter.__async }}with server.connect() as connection:
             found = {{ cookiecutter.__await }}connection.scalars(text(_LIKE[backend]), named)
-            names = [str(name) for name in found]
+            names = [name for name in found if is_a_test_database(name, test_database, backend)]
             for name in names:
                 quoted = connection.dialect.identifier_preparer.quote(name)
                 {{ cookiecutter.__await }}connection.execute(text(f"DROP DATABASE IF EXISTS {quoted}"))

@@ -1,0 +1,36 @@
+"""Test database names the servers accept, whatever the project's name and the suffixes."""
+
+import pytest
+
+from tests.database import fitted_name, is_a_test_database
+
+# Development databases named after projects, short and long; the tests' is `<name>_test`.
+PROJECTS = [
+    "short",
+    "a" * 58,
+    "a" * 63,
+    "acme_orders_and_customer_complaints_api",
+    "acme_orders_and_customer_complaints_api_service",
+    "caf\u00e9_" * 20,
+]
+NAMES = [f"{project}_test" for project in PROJECTS]
+
+
+@pytest.mark.parametrize("backend", ["postgresql", "mysql"])
+@pytest.mark.parametrize("name", NAMES)
+def test_a_fitted_name_fits_the_server_and_is_the_same_every_run(name: str, backend: str) -> None:
+    fitted = fitted_name(name, backend)
+
+    assert len(fitted.encode()) <= {"postgresql": 63, "mysql": 64}[backend]
+    assert fitted == fitted_name(name, backend)
+    assert fitted == name or fitted_name(name + "x", backend) != fitted
+
+
+@pytest.mark.parametrize("backend", ["postgresql", "mysql"])
+@pytest.mark.parametrize("name", NAMES)
+def test_the_drop_command_finds_every_variant_and_nothing_else(name: str, backend: str) -> None:
+    for suffix in ("gw0", "concurrency_gw11", "migrations"):
+        variant = fitted_name(f"{name}_{suffix}", backend)
+        assert is_a_test_database(variant, name, backend), variant
+    assert not is_a_test_database(name.removesuffix("_test"), name, backend)
+    assert not is_a_test_database(f"{name}x", name, backend)
