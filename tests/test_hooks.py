@@ -26,6 +26,8 @@ post = load_hook("post_gen_project")
 GOOD = {
     "project_name": "My Service",
     "project_slug": "my-service",
+    "description": "A FastAPI service that arrives tested.",
+    "author_name": "Jane Doe",
     "author_email": "jane@example.com",
     "version": "0.1.0",
     "resource_name": "item",
@@ -53,7 +55,6 @@ def test_good_answers_are_accepted() -> None:
         ("resource_name", "2items"),
         ("resource_name", "class"),
         ("resource_name", "match"),
-        ("resource_name", "core"),
         ("resource_name", "user"),
         ("resource_plural", "health"),
         ("resource_plural", "item"),
@@ -62,6 +63,20 @@ def test_good_answers_are_accepted() -> None:
         ("version", "1.0-beta"),
         ("version", "v1"),
         ("project_name", "   "),
+        ("project_name", " My Service"),
+        ("project_name", "My\nService"),
+        ("project_name", "界" * 31),
+        ("description", "two\u2028lines"),
+        ("author_name", "x" * 101),
+        ("project_slug", "a" * 41),
+        ("resource_name", "order__line"),
+        ("resource_name", "_order"),
+        ("resource_name", "a" * 20),
+        ("resource_name", "testimonial"),
+        ("resource_name", "session"),
+        ("resource_name", "response"),
+        ("resource_plural", "main"),
+        ("resource_plural", "request_context"),
     ],
 )
 def test_a_bad_answer_is_refused_with_one_line_naming_variable_value_and_rule(
@@ -74,7 +89,43 @@ def test_a_bad_answer_is_refused_with_one_line_naming_variable_value_and_rule(
 
 
 def test_auth_names_are_free_when_auth_is_off() -> None:
-    assert refusals(auth="no", resource_name="user", resource_plural="users") == []
+    assert refusals(auth="no", resource_name="user", resource_plural="people") == []
+
+
+def test_a_plural_naming_a_package_of_the_template_is_refused_even_without_auth() -> None:
+    # app/users is in the template whatever the answers; it is removed after baking.
+    (line,) = refusals(auth="no", resource_name="user", resource_plural="users")
+
+    assert line.startswith("resource_plural='users' ")
+
+
+@pytest.mark.parametrize(
+    ("value", "allowed"),
+    [
+        ("Rocket 🚀", True),
+        ("界" * 30, True),
+        ("界" * 31, False),
+        ("x" * 60, True),
+        ("x" * 61, False),
+    ],
+)
+def test_a_project_name_is_measured_in_columns(value: str, allowed: bool) -> None:
+    assert (refusals(project_name=value) == []) is allowed
+
+
+@pytest.mark.parametrize(
+    ("version_info", "refused"),
+    [((3, 9, 18), True), ((3, 7, 0), True), ((3, 10, 0), False), ((3, 13, 1), False)],
+)
+def test_an_old_python_is_refused_with_one_line(
+    version_info: tuple[int, ...], refused: bool
+) -> None:
+    problem = pre.python_problem(version_info)
+
+    assert (problem is not None) is refused
+    if problem:
+        assert "Python 3.10 or newer" in problem
+        assert ".".join(map(str, version_info)) in problem
 
 
 @pytest.mark.parametrize("version", ["0.1.0", "1.0", "2.0.0rc1", "1.0.post2", "1.0.dev3", "1!2.0"])

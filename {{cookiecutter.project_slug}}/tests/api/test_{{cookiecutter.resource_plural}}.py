@@ -142,7 +142,10 @@ def one(id_: object) -> str:
 
     assert response.status_code == status.HTTP_200_OK
     page = response.json()
-    assert [row["name"] for row in page["items"]] == ["{{ cookiecutter.resource_name }} 1", "{{ cookiecutter.resource_name }} 2"]
+    assert [row["name"] for row in page["items"]] == [
+        "{{ cookiecutter.resource_name }} 1",
+        "{{ cookiecutter.resource_name }} 2",
+    ]
     assert (page["total"], page["limit"], page["offset"]) == (5, 2, 1)
 
 
@@ -212,7 +215,13 @@ def one(id_: object) -> str:
     user: User,
 {%- endif %}
 ) -> None:
-    {{ cookiecutter.resource_name }} = {{ cookiecutter.__await }}{{ cookiecutter.__resource_class }}Factory(name="old", description="kept"{% if cookiecutter.auth == "yes" %}, owner=user{% endif %})
+    {{ cookiecutter.resource_name }} = {{ cookiecutter.__await }}{{ cookiecutter.__resource_class }}Factory(
+        name="old",
+        description="kept",
+{%- if cookiecutter.auth == "yes" %}
+        owner=user,
+{%- endif %}
+    )
 
     response = {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.patch(one({{ cookiecutter.resource_name }}.id), json={"name": "new"})
 
