@@ -127,10 +127,6 @@ def with_derived(answers: Mapping[str, Any]) -> dict[str, Any]:
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
-def _python_escape(match: re.Match[str]) -> str:
-    return match.group(0).encode("unicode_escape").decode("ascii")
-
-
 def toml_string(text: str) -> str:
     """A TOML basic string: only `"`, `\\` and control characters are escaped; any other
     character (emoji included) is written as itself, which TOML allows."""
@@ -144,11 +140,24 @@ def _toml_control(match: re.Match[str]) -> str:
 
 def python_string(text: str) -> str:
     """A Python string literal as `ruff format` writes it: double quotes unless the text
-    holds more double quotes than single ones, escaping only what the quote and the
-    backslash need. Non-ASCII characters are written as themselves."""
+    holds more double quotes than single ones, a backslash only where the quote or another
+    backslash needs one. Characters outside printable ASCII are written as escapes
+    (lowercase hex, as ruff writes them): ruff reports letters that look like ASCII ones
+    (RUF001: Cyrillic and Greek letters, typographic quotes, fullwidth forms), and which
+    ones it reports depends on the words around them."""
     quote = "'" if text.count('"') > text.count("'") else '"'
     escaped = text.replace("\\", "\\\\").replace(quote, "\\" + quote)
-    return quote + _CONTROL.sub(_python_escape, escaped) + quote
+    return quote + _NOT_PRINTABLE_ASCII.sub(_python_escape, escaped) + quote
+
+
+_NOT_PRINTABLE_ASCII = re.compile(r"[^\x20-\x7e]")
+
+
+def _python_escape(match: re.Match[str]) -> str:
+    code = ord(match.group(0))
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
 # CommonMark gives these a meaning anywhere in a line (emphasis, code, links, HTML,
@@ -183,6 +192,12 @@ class AnswersExtension(Extension):
             toml_string=toml_string,
             markdown_text=markdown_text,
         )
+        # tojson writes characters as themselves: the JSON escape of an emoji is a pair of
+        # surrogates, which Python reads as two lone surrogates and TOML refuses outright.
+        environment.policies["json.dumps_kwargs"] = {
+            **environment.policies["json.dumps_kwargs"],
+            "ensure_ascii": False,
+        }
         base = environment.template_class
 
         class DerivedNamesTemplate(base):  # type: ignore[misc,valid-type]

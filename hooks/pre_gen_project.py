@@ -159,7 +159,16 @@ TAKEN_WITH_AUTH = frozenset(
 # Plurals that name a package, module or test file the template holds whatever the answers
 # (files an answer turns off are removed only after every file is written).
 TAKEN_PLURALS = frozenset(
-    ["auth", "core", "health", "login_and_the_event_loop", "main", "request_context", "users"]
+    [
+        "auth",
+        "core",
+        "docs",
+        "health",
+        "login_and_the_event_loop",
+        "main",
+        "request_context",
+        "users",
+    ]
 )
 
 

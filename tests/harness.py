@@ -804,3 +804,20 @@ def colliding_answers(root: Path, sample: str, longer: str | None = None) -> set
 def _prefixes(dotted: str) -> list[str]:
     parts = dotted.split(".")
     return [".".join(parts[: index + 1]) for index in range(len(parts))]
+
+
+# Words people name a first resource after: ordinary English nouns, with the endings the
+# default plural treats apart (y after a consonant, s, x, z, ch, sh) and a few words the
+# generated code also uses.
+_NOUNS = """
+account address invoice order item product category company city country box tax batch
+church dish wish bus status process class match data person child mouse sheep series
+news key day toy story entry policy reply delivery inventory quiz customer_complaint
+order_line purchase_order shipping_address line_item user owner session response request
+query field page token message event comment review note task project team member tag
+label file photo video song album book author library course lesson student teacher
+ticket booking room hotel flight car vehicle device sensor reading metric report
+document contract payment refund subscription plan coupon cart wishlist warehouse
+shipment parcel route stop recipe ingredient menu
+"""
+COMMON_NOUNS = tuple(_NOUNS.split())

@@ -1,6 +1,9 @@
 """The hooks' logic as plain functions: validation rules, file shaping, import order."""
 
 import importlib.util
+import json
+import os
+import subprocess
 from pathlib import Path
 from types import ModuleType
 
@@ -219,3 +222,64 @@ def test_other_code_is_left_byte_for_byte() -> None:
     source = "from fastapi import b, a\nimport os\n\n\ndef f() -> None:\n    from app.z import y\n"
 
     assert post.sort_first_party_imports(source) == source
+
+
+# The Pythons older than the harness's own that can run some release of cookiecutter 2
+# (3.7 and later; 2.x releases dropped Python 2): on each, the hook either checks the
+# answers (3.10 and later, as the current cookiecutter release requires) or refuses at once
+# in one line, never with a traceback.
+PYENV_ROOT = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv"))
+
+
+def pyenv_version(python: Path) -> tuple[int, int]:
+    major, minor = python.parent.parent.name.split(".")[:2]
+    return int(major), int(minor)
+
+
+OLD_PYTHONS = sorted(
+    (
+        path
+        for path in PYENV_ROOT.glob("versions/3.*/bin/python3")
+        if path.is_file() and (3, 7) <= pyenv_version(path) < (3, 11)
+    ),
+    key=pyenv_version,
+)
+
+
+# Compiles without writing bytecode beside the file.
+COMPILE = "import sys; compile(open(sys.argv[1], encoding='utf-8').read(), sys.argv[1], 'exec')"
+
+
+def rendered_hook(name: str, answers: dict[str, str]) -> str:
+    source = (harness.REPO_ROOT / "hooks" / f"{name}.py").read_text(encoding="utf-8")
+    return source.replace("{{ cookiecutter | tojson }}", json.dumps(answers))
+
+
+@pytest.mark.skipif(not OLD_PYTHONS, reason="no Python 3.7-3.10 under pyenv")
+@pytest.mark.parametrize("python", OLD_PYTHONS, ids=lambda path: path.parent.parent.name)
+def test_the_hook_on_an_older_python_checks_or_refuses_in_one_line(
+    python: Path, tmp_path: Path
+) -> None:
+    hook = tmp_path / "pre_gen_project.py"
+    hook.write_text(rendered_hook("pre_gen_project", {**GOOD, "resource_name": "status"}))
+
+    done = subprocess.run(
+        [str(python), str(hook)], capture_output=True, text=True, timeout=60, check=False
+    )
+
+    lines = done.stderr.splitlines()
+    assert done.returncode == 1, done.stderr
+    assert len(lines) == 1, done.stderr
+    if pyenv_version(python) < pre.MINIMUM_PYTHON:
+        assert lines[0].startswith("ERROR: baking needs Python 3.10 or newer"), lines
+    else:
+        assert lines[0].startswith("ERROR: resource_name='status' "), lines
+    # cookiecutter imports the template's extension before it runs any hook.
+    compiled = subprocess.run(
+        [str(python), "-c", COMPILE, str(harness.REPO_ROOT / "local_extensions.py")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert compiled.returncode == 0, compiled.stderr
