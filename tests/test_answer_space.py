@@ -328,7 +328,7 @@ def with_issue_examples(test: Any) -> Any:
 # derandomize: the same examples on every run and machine, so a failure comes back.
 @settings(
     derandomize=True,
-    max_examples=60,
+    max_examples=100,
     deadline=None,
     database=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
@@ -348,7 +348,6 @@ SUITE_SAMPLE = {
     "quotes-and-rtl-sqlite-sync": ISSUE_EXAMPLES[12],
     "longest-names-postgresql-async": ISSUE_EXAMPLES[13],
     "longest-names-mysql-sync-no-auth": ISSUE_EXAMPLES[14],
-    "renamed-body-parameter-sqlite": {"resource_name": "data", "resource_plural": "datasets"},
 }
 
 
