@@ -121,9 +121,14 @@ def test_the_hooks_tables_list_only_names_the_baked_code_takes(taken: Taken) -> 
     always = {n for n in taken.singular["no"] & taken.singular["yes"] if not named_after_pytest(n)}
     with_auth = {n for n in taken.singular["yes"] - always if not named_after_pytest(n)}
     assert taken.singular["no"] <= taken.singular["yes"]
-    assert sorted(pre.TAKEN_NAMES) == sorted(always)
-    assert sorted(pre.TAKEN_WITH_AUTH) == sorted(with_auth)
-    assert sorted(pre.TAKEN_PLURALS) == sorted(taken.plural)
+    for table, derived in (
+        ("TAKEN_NAMES", always),
+        ("TAKEN_WITH_AUTH", with_auth),
+        ("TAKEN_PLURALS", taken.plural),
+    ):
+        assert sorted(getattr(pre, table)) == sorted(derived), (
+            f"hooks/pre_gen_project.py: {table} should be {sorted(derived)}"
+        )
 
 
 def pre_gen_defaults() -> dict[str, str]:
