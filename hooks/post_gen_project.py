@@ -6,6 +6,8 @@ each answer removes. Nothing here touches the network or writes a random value, 
 same answers always give the same bytes.
 """
 
+from __future__ import annotations
+
 import json
 import re
 import shutil

@@ -1,15 +1,22 @@
-"""Refuse answers that would bake a broken project, before anything is kept on disk."""
+"""Refuse answers that would bake a broken project, before any file is written.
+
+cookiecutter creates the (empty) project directory, runs this hook in it, and removes the
+directory again when the hook fails: a refused answer leaves nothing on disk. Every answer
+is checked here, and each refusal is one line naming the variable, the value and the rule.
+
+This file must run far enough on any Python that can run cookiecutter to say which Python
+baking needs; the checks themselves need the version `main` names.
+"""
+
+from __future__ import annotations
 
 import json
 import keyword
 import re
 import sys
+import unicodedata
 
-# Names the generated service already uses at the top of `app/` or in its tests.
-RESERVED_NAMES = frozenset(
-    {"app", "api", "core", "health", "main", "tests", "migrations", "models", "schemas"}
-)
-AUTH_NAMES = frozenset({"auth", "user", "users", "security", "token", "tokens"})
+MINIMUM_PYTHON = (3, 10)
 
 # PEP 508 distribution names; PEP 440 public versions.
 DIST_NAME = re.compile(r"^([a-z0-9]|[a-z0-9][a-z0-9._-]*[a-z0-9])$")
@@ -17,16 +24,191 @@ VERSION = re.compile(
     r"^([1-9][0-9]*!)?(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*))*"
     r"((a|b|rc)(0|[1-9][0-9]*))?(\.post(0|[1-9][0-9]*))?(\.dev(0|[1-9][0-9]*))?$"
 )
-LOWER_IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
+# Lowercase words joined by single underscores: `order_line`, not `_order` or `order__line`,
+# so the class name (`OrderLine`) and the title ("Order line") read back to the same words.
+SNAKE_CASE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+$")
+
+# The project's databases are named after the slug, plus `_test` and a worker or purpose
+# suffix; PostgreSQL cuts identifiers at 63 bytes, MySQL refuses names past 64.
+SLUG_MAX = 40
+# Names long enough for any real domain word, short enough that every generated line that
+# holds one stays within the projects' 100 columns.
+RESOURCE_MAX = 19
+PLURAL_MAX = 21
+# A project name is written as a Python string in the settings; wide characters (CJK,
+# emoji) take two columns, and the line must stay within 100.
+PROJECT_NAME_COLUMNS = 60
+TEXT_MAX = {"description": 300, "author_name": 100, "author_email": 254}
+
+# Names the baked code already uses in the modules where the resource's names appear: a
+# resource called `session` would give a parameter `session` twice, one called `response`
+# a class `Response` that hides FastAPI's. tests/test_answer_space.py derives these sets
+# from freshly baked projects and fails when they and this table disagree.
+TAKEN_NAMES = frozenset(
+    [
+        "a_l_l",
+        "a_p_i_router",
+        "a_s_g_i_transport",
+        "age",
+        "annotated",
+        "any",
+        "app",
+        "async_client",
+        "async_connection",
+        "async_engine",
+        "async_iterator",
+        "async_mock",
+        "async_session",
+        "base",
+        "base_factory",
+        "body",
+        "c_o_u_n_t",
+        "client",
+        "conflict_error",
+        "connection",
+        "created",
+        "created_at",
+        "datetime",
+        "depends",
+        "dict",
+        "documented",
+        "e_x_a_c_t",
+        "engine",
+        "exc",
+        "fast_a_p_i",
+        "field",
+        "first",
+        "found",
+        "func",
+        "gone",
+        "id_mixin",
+        "in_order",
+        "int",
+        "integrity_error",
+        "iterator",
+        "limit",
+        "list",
+        "listing",
+        "mapped",
+        "message",
+        "meta",
+        "mock",
+        "n",
+        "name",
+        "not_found_error",
+        "now",
+        "o_w_n_e_r",
+        "object",
+        "offset",
+        "one",
+        "owner_id",
+        "params",
+        "path",
+        "pytest",
+        "query",
+        "range",
+        "recording_session",
+        "request",
+        "response",
+        "router",
+        "row",
+        "rows",
+        "runtime_error",
+        "s_q_l_alchemy_model",
+        "s_q_l_alchemy_model_factory",
+        "second",
+        "select",
+        "service",
+        "session",
+        "session_dep",
+        "session_that_finds",
+        "setattr",
+        "status",
+        "stop_async_iteration",
+        "stored",
+        "str",
+        "string",
+        "thread_pool_executor",
+        "timedelta",
+        "total",
+        "tuple",
+        "uuid",
+        "value",
+    ]
+)
+# Taken only where accounts are baked (auth=yes).
+TAKEN_WITH_AUTH = frozenset(
+    [
+        "argon2_hasher",
+        "authorized_client",
+        "c_o_l_l_e_c_t_i_o_n",
+        "current_user",
+        "db_session",
+        "existing",
+        "foreign_key",
+        "o_n_e",
+        "owner",
+        "password_hash",
+        "remaining",
+        "theirs",
+        "unique_constraint",
+        "user",
+        "user_factory",
+    ]
+)
+# Plurals that name a package, module or test file the template holds whatever the answers
+# (files an answer turns off are removed only after every file is written).
+TAKEN_PLURALS = frozenset(
+    [
+        "auth",
+        "core",
+        "docs",
+        "health",
+        "login_and_the_event_loop",
+        "main",
+        "request_context",
+        "users",
+    ]
+)
 
 
-def _identifier_problem(name: str, auth: str) -> str | None:
-    if not LOWER_IDENTIFIER.match(name):
-        return "must be a lowercase Python identifier (letters, digits, underscores)"
+def columns(text: str) -> int:
+    """Columns the text takes in an editor (and in ruff's line length): two for each wide
+    character, one for the rest."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _text_problem(value: str, limit: int) -> str | None:
+    if not value.strip():
+        return "must not be empty"
+    if value != value.strip():
+        return "must not start or end with whitespace"
+    for char in value:
+        if unicodedata.category(char) in ("Cc", "Cs", "Zl", "Zp"):
+            return f"must be one line of text (it holds {char!a}, a control character)"
+    if len(value) > limit:
+        return f"must be at most {limit} characters long (it has {len(value)})"
+    return None
+
+
+def _resource_problem(key: str, name: str, auth: str, limit: int) -> str | None:
+    if not SNAKE_CASE.match(name):
+        return (
+            "must be a snake_case Python identifier: lowercase letters and digits, words"
+            " joined by single underscores, starting with a letter"
+        )
+    if len(name) > limit:
+        return f"must be at most {limit} characters long (it has {len(name)})"
     if keyword.iskeyword(name) or keyword.issoftkeyword(name):
         return "is a Python keyword"
-    if name in RESERVED_NAMES or (auth == "yes" and name in AUTH_NAMES):
-        return "would shadow a module the service already defines"
+    if name.startswith("test"):
+        return "must not start with 'test' (pytest would collect what is named after it)"
+    taken = TAKEN_PLURALS if key == "resource_plural" else set()
+    if key == "resource_name":
+        taken = TAKEN_NAMES | (TAKEN_WITH_AUTH if auth == "yes" else frozenset())
+    if name in taken:
+        return "is a name the generated code already uses (pick another word)"
     return None
 
 
@@ -37,28 +219,57 @@ def problems(answers: dict[str, str]) -> list[str]:
     def refuse(key: str, rule: str) -> None:
         found.append(f"{key}={answers[key]!r} {rule}")
 
-    if not DIST_NAME.match(answers["project_slug"]):
+    slug = answers["project_slug"]
+    if not DIST_NAME.match(slug):
         refuse(
             "project_slug",
             "is not a valid distribution name (lowercase letters, digits, '.', '_', '-';"
-            " starting and ending with a letter or digit)",
+            " starting and ending with a letter or digit); its default is made from"
+            " project_name, so answer it yourself when the name has no letters or digits",
         )
-    for key in ("resource_name", "resource_plural"):
-        problem = _identifier_problem(answers[key], answers["auth"])
+    elif len(slug) > SLUG_MAX:
+        refuse("project_slug", f"must be at most {SLUG_MAX} characters long (it has {len(slug)})")
+
+    problem = _text_problem(answers["project_name"], limit=PROJECT_NAME_COLUMNS)
+    if problem is None and columns(answers["project_name"]) > PROJECT_NAME_COLUMNS:
+        problem = (
+            f"must fit in {PROJECT_NAME_COLUMNS} columns (wide characters take two);"
+            f" it takes {columns(answers['project_name'])}"
+        )
+    if problem:
+        refuse("project_name", problem)
+    for key, limit in TEXT_MAX.items():
+        problem = _text_problem(answers[key], limit)
+        if problem:
+            refuse(key, problem)
+
+    for key, limit in (("resource_name", RESOURCE_MAX), ("resource_plural", PLURAL_MAX)):
+        problem = _resource_problem(key, answers[key], answers["auth"], limit)
         if problem:
             refuse(key, problem)
     if answers["resource_name"] == answers["resource_plural"]:
         refuse("resource_plural", "must differ from resource_name")
-    if not re.match(r"^[^@\s]+@[^@\s]+$", answers["author_email"]):
+
+    if not EMAIL.match(answers["author_email"]):
         refuse("author_email", "is not an email address (expected name@domain)")
     if not VERSION.match(answers["version"]):
         refuse("version", "is not a PEP 440 version (for example 0.1.0)")
-    if not answers["project_name"].strip():
-        refuse("project_name", "must not be empty")
     return found
 
 
+def python_problem(version_info: tuple[int, ...]) -> str | None:
+    if tuple(version_info[:2]) < MINIMUM_PYTHON:
+        running = ".".join(str(part) for part in version_info[:3])
+        needed = ".".join(str(part) for part in MINIMUM_PYTHON)
+        return f"baking needs Python {needed} or newer; cookiecutter runs on Python {running}"
+    return None
+
+
 def main() -> int:
+    too_old = python_problem(tuple(sys.version_info))
+    if too_old:
+        print(f"ERROR: {too_old}", file=sys.stderr)
+        return 1
     answers = json.loads(ANSWERS)
     refused = problems(answers)
     for line in refused:

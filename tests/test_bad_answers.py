@@ -12,34 +12,60 @@ from cookiecutter.main import cookiecutter
 BAD_ANSWERS = [
     pytest.param({"project_slug": "Not A Slug"}, "project_slug", id="slug-with-spaces"),
     pytest.param({"resource_name": "class"}, "resource_name", id="resource-is-a-keyword"),
-    pytest.param({"resource_name": "user"}, "resource_name", id="resource-shadows-users"),
+    pytest.param(
+        {"resource_name": "user", "resource_plural": "people"},
+        "resource_name",
+        id="resource-shadows-users",
+    ),
     pytest.param({"resource_plural": "core"}, "resource_plural", id="plural-shadows-core"),
     pytest.param({"author_email": "nobody"}, "author_email", id="email-without-at"),
     pytest.param({"version": "one"}, "version", id="version-not-pep-440"),
+    pytest.param(
+        {"resource_name": "status"}, "resource_name", id="resource-shadows-fastapi-status"
+    ),
+    pytest.param({"resource_name": "response"}, "resource_name", id="resource-class-is-response"),
+    pytest.param(
+        {"resource_name": "user", "resource_plural": "users", "auth": "no"},
+        "resource_plural",
+        id="plural-is-a-package-of-the-template",
+    ),
+    pytest.param({"project_name": "🚀"}, "project_slug", id="name-without-letters-has-no-slug"),
+    pytest.param({"project_name": "Two\nlines"}, "project_name", id="name-on-two-lines"),
+    pytest.param({"description": "x" * 301}, "description", id="description-too-long"),
 ]
 
 
+@pytest.mark.parametrize("overwrite", [False, True], ids=["plain", "overwrite-if-exists"])
 @pytest.mark.parametrize(("answers", "variable"), BAD_ANSWERS)
 def test_a_bad_answer_fails_the_bake_and_leaves_no_directory(
     tmp_path: Path,
     capfd: pytest.CaptureFixture[str],
     answers: dict[str, str],
     variable: str,
+    overwrite: bool,
 ) -> None:
     harness.check_answers(answers, harness.SPEC)
 
     with pytest.raises(FailedHookException):
         cookiecutter(
-            str(harness.REPO_ROOT), no_input=True, extra_context=answers, output_dir=str(tmp_path)
+            str(harness.REPO_ROOT),
+            no_input=True,
+            extra_context=answers,
+            output_dir=str(tmp_path),
+            overwrite_if_exists=overwrite,
         )
 
     assert list(tmp_path.iterdir()) == []
-    message = capfd.readouterr().err
-    assert f"{variable}={answers[variable]!r}" in message
+    refusals = [line for line in capfd.readouterr().err.splitlines() if line.startswith("ERROR: ")]
+    assert len(refusals) == 1, refusals
+    assert refusals[0].startswith(f"ERROR: {variable}=")
+    shown = answers.get(variable)
+    if shown is not None:
+        assert f"{variable}={shown!r}" in refusals[0]
 
 
 def test_quotes_and_backslashes_in_answers_reach_the_project_intact(tmp_path: Path) -> None:
-    name = 'Jane "JD" O\'Neil \\ Co'
+    name = 'Jane "JD" O\'Neil \\ Co 🚀'
 
     cookiecutter(
         str(harness.REPO_ROOT),

@@ -1,6 +1,9 @@
 """The hooks' logic as plain functions: validation rules, file shaping, import order."""
 
 import importlib.util
+import json
+import os
+import subprocess
 from pathlib import Path
 from types import ModuleType
 
@@ -26,6 +29,8 @@ post = load_hook("post_gen_project")
 GOOD = {
     "project_name": "My Service",
     "project_slug": "my-service",
+    "description": "A FastAPI service that arrives tested.",
+    "author_name": "Jane Doe",
     "author_email": "jane@example.com",
     "version": "0.1.0",
     "resource_name": "item",
@@ -53,7 +58,6 @@ def test_good_answers_are_accepted() -> None:
         ("resource_name", "2items"),
         ("resource_name", "class"),
         ("resource_name", "match"),
-        ("resource_name", "core"),
         ("resource_name", "user"),
         ("resource_plural", "health"),
         ("resource_plural", "item"),
@@ -62,6 +66,20 @@ def test_good_answers_are_accepted() -> None:
         ("version", "1.0-beta"),
         ("version", "v1"),
         ("project_name", "   "),
+        ("project_name", " My Service"),
+        ("project_name", "My\nService"),
+        ("project_name", "界" * 31),
+        ("description", "two\u2028lines"),
+        ("author_name", "x" * 101),
+        ("project_slug", "a" * 41),
+        ("resource_name", "order__line"),
+        ("resource_name", "_order"),
+        ("resource_name", "a" * 20),
+        ("resource_name", "testimonial"),
+        ("resource_name", "session"),
+        ("resource_name", "response"),
+        ("resource_plural", "main"),
+        ("resource_plural", "request_context"),
     ],
 )
 def test_a_bad_answer_is_refused_with_one_line_naming_variable_value_and_rule(
@@ -74,7 +92,43 @@ def test_a_bad_answer_is_refused_with_one_line_naming_variable_value_and_rule(
 
 
 def test_auth_names_are_free_when_auth_is_off() -> None:
-    assert refusals(auth="no", resource_name="user", resource_plural="users") == []
+    assert refusals(auth="no", resource_name="user", resource_plural="people") == []
+
+
+def test_a_plural_naming_a_package_of_the_template_is_refused_even_without_auth() -> None:
+    # app/users is in the template whatever the answers; it is removed after baking.
+    (line,) = refusals(auth="no", resource_name="user", resource_plural="users")
+
+    assert line.startswith("resource_plural='users' ")
+
+
+@pytest.mark.parametrize(
+    ("value", "allowed"),
+    [
+        ("Rocket 🚀", True),
+        ("界" * 30, True),
+        ("界" * 31, False),
+        ("x" * 60, True),
+        ("x" * 61, False),
+    ],
+)
+def test_a_project_name_is_measured_in_columns(value: str, allowed: bool) -> None:
+    assert (refusals(project_name=value) == []) is allowed
+
+
+@pytest.mark.parametrize(
+    ("version_info", "refused"),
+    [((3, 9, 18), True), ((3, 7, 0), True), ((3, 10, 0), False), ((3, 13, 1), False)],
+)
+def test_an_old_python_is_refused_with_one_line(
+    version_info: tuple[int, ...], refused: bool
+) -> None:
+    problem = pre.python_problem(version_info)
+
+    assert (problem is not None) is refused
+    if problem:
+        assert "Python 3.10 or newer" in problem
+        assert ".".join(map(str, version_info)) in problem
 
 
 @pytest.mark.parametrize("version", ["0.1.0", "1.0", "2.0.0rc1", "1.0.post2", "1.0.dev3", "1!2.0"])
@@ -168,3 +222,64 @@ def test_other_code_is_left_byte_for_byte() -> None:
     source = "from fastapi import b, a\nimport os\n\n\ndef f() -> None:\n    from app.z import y\n"
 
     assert post.sort_first_party_imports(source) == source
+
+
+# The Pythons older than the harness's own that can run some release of cookiecutter 2
+# (3.7 and later; 2.x releases dropped Python 2): on each, the hook either checks the
+# answers (3.10 and later, as the current cookiecutter release requires) or refuses at once
+# in one line, never with a traceback.
+PYENV_ROOT = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv"))
+
+
+def pyenv_version(python: Path) -> tuple[int, int]:
+    major, minor = python.parent.parent.name.split(".")[:2]
+    return int(major), int(minor)
+
+
+OLD_PYTHONS = sorted(
+    (
+        path
+        for path in PYENV_ROOT.glob("versions/3.*/bin/python3")
+        if path.is_file() and (3, 7) <= pyenv_version(path) < (3, 11)
+    ),
+    key=pyenv_version,
+)
+
+
+# Compiles without writing bytecode beside the file.
+COMPILE = "import sys; compile(open(sys.argv[1], encoding='utf-8').read(), sys.argv[1], 'exec')"
+
+
+def rendered_hook(name: str, answers: dict[str, str]) -> str:
+    source = (harness.REPO_ROOT / "hooks" / f"{name}.py").read_text(encoding="utf-8")
+    return source.replace("{{ cookiecutter | tojson }}", json.dumps(answers))
+
+
+@pytest.mark.skipif(not OLD_PYTHONS, reason="no Python 3.7-3.10 under pyenv")
+@pytest.mark.parametrize("python", OLD_PYTHONS, ids=lambda path: path.parent.parent.name)
+def test_the_hook_on_an_older_python_checks_or_refuses_in_one_line(
+    python: Path, tmp_path: Path
+) -> None:
+    hook = tmp_path / "pre_gen_project.py"
+    hook.write_text(rendered_hook("pre_gen_project", {**GOOD, "resource_name": "status"}))
+
+    done = subprocess.run(
+        [str(python), str(hook)], capture_output=True, text=True, timeout=60, check=False
+    )
+
+    lines = done.stderr.splitlines()
+    assert done.returncode == 1, done.stderr
+    assert len(lines) == 1, done.stderr
+    if pyenv_version(python) < pre.MINIMUM_PYTHON:
+        assert lines[0].startswith("ERROR: baking needs Python 3.10 or newer"), lines
+    else:
+        assert lines[0].startswith("ERROR: resource_name='status' "), lines
+    # cookiecutter imports the template's extension before it runs any hook.
+    compiled = subprocess.run(
+        [str(python), "-c", COMPILE, str(harness.REPO_ROOT / "local_extensions.py")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert compiled.returncode == 0, compiled.stderr

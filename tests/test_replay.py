@@ -70,7 +70,12 @@ Tree = dict[str, tuple[str, bytes | None]]
 
 # What cookiecutter reads from a template directory; the rest of this repository is not part
 # of the template.
-TEMPLATE_PARTS = ("cookiecutter.json", "hooks", "{{cookiecutter.project_slug}}")
+TEMPLATE_PARTS = (
+    "cookiecutter.json",
+    "local_extensions.py",
+    "hooks",
+    "{{cookiecutter.project_slug}}",
+)
 NOT_TEMPLATE = shutil.ignore_patterns(
     "__pycache__", "*.pyc", ".mypy_cache", ".ruff_cache", ".pytest_cache"
 )
@@ -315,3 +320,42 @@ def test_baking_again_over_a_bake_changes_nothing(
     )  # fmt: skip
     assert again == project
     assert_same_tree(before, tree(project), "a second bake over the first")
+
+
+# What an answer file saved by an earlier version of the template holds beside the answers:
+# the private values that version derived (a MySQL async driver the dependencies no longer
+# install, an old class name, a fixed year), and none of the extensions listed today.
+STALE_PRIVATE_VALUES = {
+    "__driver": "mysql+aiomysql",
+    "__default_database_url": "mysql+aiomysql://root:root@localhost:3306/stale",
+    "__default_test_database_url": "mysql+aiomysql://root:root@localhost:3306/stale_test",
+    "__resource_class": "Stale",
+    "__await": "",
+    "__async": "",
+    "__year": "1999",
+}
+STALE_ANSWERS = {"database": "mysql", "mode": "async", "resource_name": "category"}
+
+
+def with_stale_private_values(context: dict[str, Any]) -> dict[str, Any]:
+    answers = {k: v for k, v in context["cookiecutter"].items() if k != "_extensions"}
+    return {**context, "cookiecutter": {**answers, **STALE_PRIVATE_VALUES}}
+
+
+def test_a_replay_file_from_an_earlier_version_bakes_what_the_template_bakes_now(
+    template: Path, config: Path, replay_file: Path, tmp_path: Path
+) -> None:
+    fresh = cookiecutter_cli(
+        template, config, tmp_path / "fresh", "--no-input", *key_values(STALE_ANSWERS)
+    )
+    stale = with_stale_private_values(json.loads(replay_file.read_text(encoding="utf-8")))
+    old_file = tmp_path / "old" / "answers.json"
+    old_file.parent.mkdir()
+    old_file.write_text(json.dumps(stale), encoding="utf-8")
+
+    replayed = cookiecutter_cli(
+        template, config, tmp_path / "replayed", "--replay-file", str(old_file)
+    )
+
+    assert_same_tree(tree(fresh), tree(replayed), "replay of a file with stale private values")
+    assert "mysql+asyncmy://" in (replayed / "app/core/config.py").read_text(encoding="utf-8")

@@ -23,6 +23,7 @@ from typing import Any
 import harness
 import pytest
 from test_replay import (
+    STALE_ANSWERS,
     Tree,
     assert_same_tree,
     cookiecutter_cli,
@@ -30,6 +31,7 @@ from test_replay import (
     key_values,
     run_checked,
     tree,
+    with_stale_private_values,
     write_cookiecutter_config,
 )
 
@@ -629,3 +631,27 @@ def test_an_edit_on_the_lines_the_template_changes_is_left_as_a_marked_conflict(
     assert diff_check.returncode != 0
     assert "app/core/config.py" in diff_check.stdout
     assert "leftover conflict marker" in diff_check.stdout
+
+
+def test_private_values_stored_by_an_earlier_version_do_not_reach_the_project(
+    template_dir: Path, tool_env: dict[str, str], tmp_path: Path
+) -> None:
+    """`.cruft.json` keeps the whole context of the bake; `cruft diff` bakes the template
+    again from it and compares. Stale derived values in it must change nothing."""
+    template = tmp_path / "template"
+    make_template_repo(template_dir, template, tool_env)
+    out = tmp_path / "out"
+    cruft(
+        tool_env, tmp_path, "create", str(template), "--no-input", "--output-dir", str(out),
+        "--extra-context", json.dumps(STALE_ANSWERS),
+    )  # fmt: skip
+    (project,) = (path for path in out.iterdir() if path.is_dir())
+    cruft_file = project / ".cruft.json"
+    state = json.loads(cruft_file.read_text(encoding="utf-8"))
+    state["context"] = with_stale_private_values(state["context"])
+    cruft_file.write_text(json.dumps(state, indent=2) + "\n", encoding="utf-8")
+
+    diff = cruft(tool_env, project, "diff", "--exit-code", check=False)
+
+    assert diff.returncode == 0, diff.report()
+    assert "mysql+asyncmy://" in (project / "app/core/config.py").read_text(encoding="utf-8")

@@ -62,11 +62,11 @@ router = APIRouter(
 {%- if cookiecutter.auth == "yes" %}
     user: CurrentUser,
 {%- endif %}
-    data: {{ cookiecutter.__resource_class }}Create,
+    {{ cookiecutter.resource_name }}_in: {{ cookiecutter.__resource_class }}Create,
 ) -> {{ cookiecutter.__resource_class }}:
     return {{ cookiecutter.__await }}service.create_{{ cookiecutter.resource_name }}(
         session,
-        data,
+        {{ cookiecutter.resource_name }}_in,
 {%- if cookiecutter.auth == "yes" %}
         user.id,
 {%- endif %}
@@ -93,9 +93,13 @@ async def read_{{ cookiecutter.resource_name }}(
 {{ cookiecutter.__async }}def update_{{ cookiecutter.resource_name }}(
     session: SessionDep,
     {{ cookiecutter.resource_name }}: {{ cookiecutter.__resource_class }}Dep,
-    data: {{ cookiecutter.__resource_class }}Update,
+    {{ cookiecutter.resource_name }}_in: {{ cookiecutter.__resource_class }}Update,
 ) -> {{ cookiecutter.__resource_class }}:
-    return {{ cookiecutter.__await }}service.update_{{ cookiecutter.resource_name }}(session, {{ cookiecutter.resource_name }}, data)
+    return {{ cookiecutter.__await }}service.update_{{ cookiecutter.resource_name }}(
+        session,
+        {{ cookiecutter.resource_name }},
+        {{ cookiecutter.resource_name }}_in,
+    )
 
 
 @router.delete(
@@ -108,4 +112,7 @@ async def read_{{ cookiecutter.resource_name }}(
     session: SessionDep,
     {{ cookiecutter.resource_name }}: {{ cookiecutter.__resource_class }}Dep,
 ) -> None:
-    {{ cookiecutter.__await }}service.delete_{{ cookiecutter.resource_name }}(session, {{ cookiecutter.resource_name }})
+    {{ cookiecutter.__await }}service.delete_{{ cookiecutter.resource_name }}(
+        session,
+        {{ cookiecutter.resource_name }},
+    )

@@ -27,11 +27,11 @@ from app.{{ cookiecutter.resource_plural }}.schemas import (
     query = select({{ cookiecutter.__resource_class }})
 {%- if cookiecutter.auth == "yes" %}.where({{ cookiecutter.__resource_class }}.owner_id == owner_id){% endif %}
     total = {{ cookiecutter.__await }}session.scalar(select(func.count()).select_from(query.subquery()))
-    page = query.order_by(
+    in_order = query.order_by(
         {{ cookiecutter.__resource_class }}.created_at,
         {{ cookiecutter.__resource_class }}.id,
     )
-    rows = {{ cookiecutter.__await }}session.scalars(page.limit(limit).offset(offset))
+    rows = {{ cookiecutter.__await }}session.scalars(in_order.limit(limit).offset(offset))
     return list(rows), total or 0
 
 
@@ -55,12 +55,12 @@ from app.{{ cookiecutter.resource_plural }}.schemas import (
 
 {{ cookiecutter.__async }}def create_{{ cookiecutter.resource_name }}(
     session: {{ cookiecutter.__session }},
-    data: {{ cookiecutter.__resource_class }}Create,
+    {{ cookiecutter.resource_name }}_in: {{ cookiecutter.__resource_class }}Create,
 {%- if cookiecutter.auth == "yes" %}
     owner_id: uuid.UUID,
 {%- endif %}
 ) -> {{ cookiecutter.__resource_class }}:
-    created = {{ cookiecutter.__resource_class }}(**data.model_dump()
+    created = {{ cookiecutter.__resource_class }}(**{{ cookiecutter.resource_name }}_in.model_dump()
 {%- if cookiecutter.auth == "yes" %}, owner_id=owner_id{% endif %})
     session.add(created)
     {{ cookiecutter.__await }}_flush_or_conflict(session)
@@ -70,9 +70,9 @@ from app.{{ cookiecutter.resource_plural }}.schemas import (
 {{ cookiecutter.__async }}def update_{{ cookiecutter.resource_name }}(
     session: {{ cookiecutter.__session }},
     {{ cookiecutter.resource_name }}: {{ cookiecutter.__resource_class }},
-    data: {{ cookiecutter.__resource_class }}Update,
+    {{ cookiecutter.resource_name }}_in: {{ cookiecutter.__resource_class }}Update,
 ) -> {{ cookiecutter.__resource_class }}:
-    for field, value in data.model_dump(exclude_unset=True).items():
+    for field, value in {{ cookiecutter.resource_name }}_in.model_dump(exclude_unset=True).items():
         setattr({{ cookiecutter.resource_name }}, field, value)
     {{ cookiecutter.__await }}_flush_or_conflict(session)
     return {{ cookiecutter.resource_name }}

@@ -60,8 +60,9 @@ def database_down(app: FastAPI) -> Iterator[None]:
     app: FastAPI,
     {{ cookiecutter.__api_client }}: {{ cookiecutter.__client }},
 ) -> None:
+    collection = service_app.url_path_for("list_{{ cookiecutter.resource_plural }}")
     with database_down(app):
-        response = {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.get(service_app.url_path_for("list_{{ cookiecutter.resource_plural }}"))
+        response = {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.get(collection)
 
     assert response.status_code == status.HTTP_503_SERVICE_UNAVAILABLE
     assert response.json() == {"detail": DATABASE_UNAVAILABLE}

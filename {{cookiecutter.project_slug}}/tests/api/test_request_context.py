@@ -80,7 +80,8 @@ def test_a_page_on_an_allowed_origin_can_read_the_request_id() -> None:
 
 
 def test_a_body_over_the_limit_is_refused_before_it_is_parsed(bare_client: TestClient) -> None:
-    limit, create = Settings().max_request_body_bytes, app.url_path_for("create_{{ cookiecutter.resource_name }}")
+    limit = Settings().max_request_body_bytes
+    create = app.url_path_for("create_{{ cookiecutter.resource_name }}")
 
     declared = bare_client.post(create, content=b"x" * (limit + 1))
     streamed = bare_client.post(create, content=iter([b"x" * limit, b"x"]))  # no Content-Length

@@ -141,9 +141,12 @@ def one(id_: object) -> str:
     response = {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.get(COLLECTION, params={"limit": 2, "offset": 1})
 
     assert response.status_code == status.HTTP_200_OK
-    page = response.json()
-    assert [row["name"] for row in page["items"]] == ["{{ cookiecutter.resource_name }} 1", "{{ cookiecutter.resource_name }} 2"]
-    assert (page["total"], page["limit"], page["offset"]) == (5, 2, 1)
+    listing = response.json()
+    assert [row["name"] for row in listing["items"]] == [
+        "{{ cookiecutter.resource_name }} 1",
+        "{{ cookiecutter.resource_name }} 2",
+    ]
+    assert (listing["total"], listing["limit"], listing["offset"]) == (5, 2, 1)
 
 
 {{ cookiecutter.__async }}def test_listing_is_in_order_of_creation_not_of_storage(
@@ -212,7 +215,13 @@ def one(id_: object) -> str:
     user: User,
 {%- endif %}
 ) -> None:
-    {{ cookiecutter.resource_name }} = {{ cookiecutter.__await }}{{ cookiecutter.__resource_class }}Factory(name="old", description="kept"{% if cookiecutter.auth == "yes" %}, owner=user{% endif %})
+    {{ cookiecutter.resource_name }} = {{ cookiecutter.__await }}{{ cookiecutter.__resource_class }}Factory(
+        name="old",
+        description="kept",
+{%- if cookiecutter.auth == "yes" %}
+        owner=user,
+{%- endif %}
+    )
 
     response = {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.patch(one({{ cookiecutter.resource_name }}.id), json={"name": "new"})
 

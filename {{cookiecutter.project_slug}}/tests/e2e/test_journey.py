@@ -6,7 +6,9 @@ from fastapi import status
 from app.main import app
 
 
-{{ cookiecutter.__async }}def test_a_{% if cookiecutter.auth == "yes" %}new_user_registers_logs_in_and_manages_{% else %}client_manages_{% endif %}{{ cookiecutter.resource_plural }}(client: {{ cookiecutter.__client }}) -> None:
+{{ cookiecutter.__async }}def test_a_{% if cookiecutter.auth == "yes" %}new_user_registers_logs_in_and_manages_{% else %}client_manages_{% endif %}{{ cookiecutter.resource_plural }}(
+    client: {{ cookiecutter.__client }},
+) -> None:
 {%- if cookiecutter.auth == "yes" %}
     credentials = {"email": "journey@example.com", "password": "a-long-password"}
     registered = {{ cookiecutter.__await }}client.post(app.url_path_for("register"), json=credentials)

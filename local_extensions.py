@@ -1,0 +1,218 @@
+"""What the template computes from the answers at bake time, and how it writes free text.
+
+cookiecutter loads this module through `_extensions` in cookiecutter.json (it puts the
+template's root on the import path while it bakes). Two things live here:
+
+- The derived names the templates read as `cookiecutter.__<name>` (`__resource_class`,
+  `__await`, `__driver`, ...). They are computed from the public answers every time a
+  template is rendered, whatever a stored context says: a replay file or a `.cruft.json`
+  written by an earlier version of the template may hold values that version derived
+  (another database driver, say), and those must not reach the project.
+- Filters that write an answer as a literal of the language of the file it goes into:
+  `python_string`, `toml_string`, `markdown_text`; and `plural`, the default of
+  `resource_plural`.
+
+Keep it importable by every Python that can run cookiecutter (3.7 and later), so that an
+old interpreter gets to the pre-generation hook's one-line refusal instead of a traceback.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from jinja2 import Environment
+from jinja2.ext import Extension
+
+DRIVERS = {
+    "sqlite": {"sync": "sqlite", "async": "sqlite+aiosqlite"},
+    "postgresql": {"sync": "postgresql+psycopg", "async": "postgresql+asyncpg"},
+    "mysql": {"sync": "mysql+pymysql", "async": "mysql+asyncmy"},
+}
+# Where the service and its tests look for a server when nothing else is configured.
+SERVER_URLS = {
+    "postgresql": "://postgres:postgres@localhost:5432/",
+    "mysql": "://root:root@localhost:3306/",
+}
+
+
+def plural(noun: str) -> str:
+    """The usual English plural of the last word of a snake_case noun: `category` ->
+    `categories`, `box` -> `boxes`, `order_line` -> `order_lines`. Only a default: the
+    prompt lets people correct irregular nouns."""
+    if re.search(r"[^aeiou_]y$", noun):
+        return noun[:-1] + "ies"
+    if re.search(r"(s|x|z|ch|sh)$", noun):
+        return noun + "es"
+    return noun + "s"
+
+
+def class_name(snake: str) -> str:
+    """`customer_complaint` -> `CustomerComplaint` (str.title would also capitalise a
+    letter after a digit: `v2x` -> `V2X`)."""
+    return "".join(word[:1].upper() + word[1:] for word in snake.split("_"))
+
+
+def _mode(sync: str, async_: str) -> Callable[[Mapping[str, str]], str]:
+    return lambda answers: async_ if answers["mode"] == "async" else sync
+
+
+def _db_name(answers: Mapping[str, str]) -> str:
+    return re.sub(r"[-.]", "_", answers["project_slug"].lower())
+
+
+def _database_url(answers: Mapping[str, str], suffix: str) -> str:
+    driver = DRIVERS[answers["database"]][answers["mode"]]
+    if answers["database"] == "sqlite":
+        return f"{driver}:///./{_db_name(answers)}.db" if suffix == "" else f"{driver}://"
+    return f"{driver}{SERVER_URLS[answers['database']]}{_db_name(answers)}{suffix}"
+
+
+# name -> (the answers it is made from, how). Read in templates as `cookiecutter.__<name>`.
+DERIVED: dict[str, tuple[tuple[str, ...], Callable[[Mapping[str, str]], str]]] = {
+    "__resource_class": (("resource_name",), lambda a: class_name(a["resource_name"])),
+    "__resource_title": (
+        ("resource_name",),
+        lambda a: a["resource_name"].replace("_", " ").capitalize(),
+    ),
+    "__resource_upper": (("resource_name",), lambda a: a["resource_name"].upper()),
+    "__id_path": (("resource_name",), lambda a: "{" + a["resource_name"] + "_id}"),
+    "__async": (("mode",), _mode("", "async ")),
+    "__await": (("mode",), _mode("", "await ")),
+    "__session": (("mode",), _mode("Session", "AsyncSession")),
+    "__session_import": (
+        ("mode",),
+        _mode(
+            "from sqlalchemy.orm import Session",
+            "from sqlalchemy.ext.asyncio import AsyncSession",
+        ),
+    ),
+    "__client": (("mode",), _mode("Client", "AsyncClient")),
+    "__client_import": (
+        ("mode",),
+        _mode("from httpx2 import Client", "from httpx2 import AsyncClient"),
+    ),
+    "__iterator": (("mode",), _mode("Iterator", "AsyncIterator")),
+    "__engine": (("mode",), _mode("Engine", "AsyncEngine")),
+    "__api_client": (
+        ("auth",),
+        lambda a: "authorized_client" if a["auth"] == "yes" else "client",
+    ),
+    "__db_name": (("project_slug",), _db_name),
+    "__driver": (("database", "mode"), lambda a: DRIVERS[a["database"]][a["mode"]]),
+    "__default_database_url": (
+        ("database", "mode", "project_slug"),
+        lambda a: _database_url(a, ""),
+    ),
+    "__default_test_database_url": (
+        ("database", "mode", "project_slug"),
+        lambda a: _database_url(a, "_test"),
+    ),
+}
+
+
+def with_derived(answers: Mapping[str, Any]) -> dict[str, Any]:
+    """The answers with every derived name computed afresh from them (a name whose answers
+    are not known yet, while cookiecutter is still asking, is left out)."""
+    result = dict(answers)
+    for name, (needs, derive) in DERIVED.items():
+        if all(isinstance(answers.get(key), str) for key in needs):
+            result[name] = derive(answers)
+    return result
+
+
+# Characters a one-line answer may not hold: controls, surrogates, line and paragraph
+# separators. The pre-generation hook refuses them; the filters still escape what they can.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def toml_string(text: str) -> str:
+    """A TOML basic string: only `"`, `\\` and control characters are escaped; any other
+    character (emoji included) is written as itself, which TOML allows."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
+    return '"' + _CONTROL.sub(_toml_control, escaped) + '"'
+
+
+def _toml_control(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group(0)):04X}"
+
+
+def python_string(text: str) -> str:
+    """A Python string literal as `ruff format` writes it: double quotes unless the text
+    holds more double quotes than single ones, a backslash only where the quote or another
+    backslash needs one. Characters outside printable ASCII are written as escapes
+    (lowercase hex, as ruff writes them): ruff reports letters that look like ASCII ones
+    (RUF001: Cyrillic and Greek letters, typographic quotes, fullwidth forms), and which
+    ones it reports depends on the words around them."""
+    quote = "'" if text.count('"') > text.count("'") else '"'
+    escaped = text.replace("\\", "\\\\").replace(quote, "\\" + quote)
+    return quote + _NOT_PRINTABLE_ASCII.sub(_python_escape, escaped) + quote
+
+
+_NOT_PRINTABLE_ASCII = re.compile(r"[^\x20-\x7e]")
+
+
+def _python_escape(match: re.Match[str]) -> str:
+    code = ord(match.group(0))
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
+# CommonMark gives these a meaning anywhere in a line (emphasis, code, links, HTML,
+# entities, tables and strikethrough in GitHub's dialect, a heading's closing #).
+_MARKDOWN_INLINE = re.compile(r"[\\`*_\[\]<>&|~#]")
+# And these at the start of a line: lists, block quotes, headings, thematic breaks.
+_MARKDOWN_LINE_START = re.compile(r"^([-+=>]|\d+(?=[.)]))")
+
+
+def markdown_text(text: str) -> str:
+    """Text that Markdown renders as itself: backslashes before the punctuation CommonMark
+    would read as markup, and nothing else (an apostrophe stays an apostrophe)."""
+    escaped = _MARKDOWN_INLINE.sub(lambda m: "\\" + m.group(0), text)
+    leading = _MARKDOWN_LINE_START.match(escaped)
+    if leading and leading.group(1).isdigit():
+        # "1. x" is a list item; "1\. x" is text.
+        end = leading.end()
+        return escaped[:end] + "\\" + escaped[end:]
+    if leading:
+        return "\\" + escaped
+    return escaped
+
+
+class AnswersExtension(Extension):
+    """Registers the filters and makes every template see the derived names."""
+
+    def __init__(self, environment: Environment) -> None:
+        super().__init__(environment)
+        environment.filters.update(
+            plural=plural,
+            python_string=python_string,
+            toml_string=toml_string,
+            markdown_text=markdown_text,
+        )
+        # tojson writes characters as themselves: the JSON escape of an emoji is a pair of
+        # surrogates, which Python reads as two lone surrogates and TOML refuses outright.
+        environment.policies["json.dumps_kwargs"] = {
+            **environment.policies["json.dumps_kwargs"],
+            "ensure_ascii": False,
+        }
+        base = environment.template_class
+
+        class DerivedNamesTemplate(base):  # type: ignore[misc,valid-type]
+            """Every render (files, paths, hooks) sees names derived from the answers given
+            to it, never ones stored beside them."""
+
+            def new_context(
+                self,
+                vars: dict[str, Any] | None = None,
+                shared: bool = False,
+                locals: Mapping[str, Any] | None = None,
+            ) -> Any:
+                answers = (vars or {}).get("cookiecutter")
+                if isinstance(answers, Mapping):
+                    vars = {**(vars or {}), "cookiecutter": with_derived(answers)}
+                return super().new_context(vars, shared, locals)
+
+        environment.template_class = DerivedNamesTemplate
