@@ -165,6 +165,7 @@ ALWAYS_PRESENT = (
     "README.md",
     "Makefile",
     "logging.json",
+    "docs/hand-written.md",
     "pyproject.toml",
     "alembic.ini",
     ".env.example",
@@ -325,6 +326,13 @@ def vocabulary(
                 text = allowed.sub("", text)
             hits += located_matches(root, path, text, words)
     return hits
+
+
+def readme_blocks(project: Path) -> list[str]:
+    """The ```sh blocks of a README.md, in order, each without its closing newline."""
+    readme = (project / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"^```sh[ \t]*\n(.*?)^```", readme, flags=re.MULTILINE | re.DOTALL)
+    return [block.rstrip("\n") for block in blocks]
 
 
 def located_matches(root: Path, path: Path, text: str, pattern: re.Pattern[str]) -> list[str]:

@@ -80,15 +80,9 @@ def shell_commands(script: str) -> Iterator[str]:
                 yield normalise(part)
 
 
-def readme_blocks(project: Path) -> list[str]:
-    """The ```sh blocks of the README, in order, each without its closing newline."""
-    readme = (project / "README.md").read_text(encoding="utf-8")
-    blocks = re.findall(r"^```sh[ \t]*\n(.*?)^```", readme, flags=re.MULTILINE | re.DOTALL)
-    return [block.rstrip("\n") for block in blocks]
-
-
 def readme_commands(project: Path) -> set[str]:
-    return {command for block in readme_blocks(project) for command in shell_commands(block)}
+    blocks = harness.readme_blocks(project)
+    return {command for block in blocks for command in shell_commands(block)}
 
 
 def makefile_recipes(project: Path) -> dict[str, list[str]]:
@@ -247,7 +241,7 @@ def test_the_makefile_runs_the_readmes_commands_and_ci_checks(
     project: Path, combo: harness.Combo, ci_config: dict[str, Any]
 ) -> None:
     recipes = makefile_recipes(project)
-    run, test = readme_blocks(project)[:2]
+    run, test = harness.readme_blocks(project)[:2]
     assert recipes["run"] == [run]
     assert recipes["test"] == [test]
     checks = [normalise(line) for line in recipes["check"]]
