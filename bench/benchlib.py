@@ -199,11 +199,10 @@ def uv() -> str:
 
 
 def project_env(project: Path, python_version: str = DEFAULT_PYTHON) -> Path:
-    """A virtualenv holding a baked project's dependencies and its dev extra (not the project)."""
-    declared = tomllib.loads((project / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    requirements = sorted(
-        [*declared["dependencies"], *declared.get("optional-dependencies", {}).get("dev", [])]
-    )
+    """A virtualenv holding a baked project's dependencies and its dev group (not the project)."""
+    declared = tomllib.loads((project / "pyproject.toml").read_text(encoding="utf-8"))
+    dev = declared.get("dependency-groups", {}).get("dev", [])
+    requirements = sorted([*declared["project"]["dependencies"], *dev])
     key = hashlib.sha256(json.dumps([python_version, requirements]).encode()).hexdigest()[:12]
     env = CACHE / "envs" / key
     if not (env / ".ready").exists():
@@ -211,7 +210,7 @@ def project_env(project: Path, python_version: str = DEFAULT_PYTHON) -> Path:
         shutil.rmtree(env, ignore_errors=True)
         run([uv(), "venv", "--quiet", "--python", python_version, env])
         install = ["pip", "install", "--quiet", "--compile-bytecode", "--python", env_python(env)]
-        run([uv(), *install, "-r", "pyproject.toml", "--extra", "dev"], cwd=project)
+        run([uv(), *install, "-r", "pyproject.toml", "--group", "dev"], cwd=project)
         (env / ".ready").write_text(json.dumps(requirements, indent=2), encoding="utf-8")
     return env
 

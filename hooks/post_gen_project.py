@@ -32,9 +32,9 @@ REMOVED_WHEN = {
     ("mode", "sync"): ["tests/api/test_login_and_the_event_loop.py"],
     ("database", "postgresql"): SQLITE_ONLY,
     ("database", "mysql"): SQLITE_ONLY,
-    ("ci", "github"): [".gitlab-ci.yml"],
+    ("ci", "github"): [".gitlab-ci.yml", "renovate.json"],
     ("ci", "gitlab"): [".github"],
-    ("ci", "none"): [".github", ".gitlab-ci.yml"],
+    ("ci", "none"): [".github", ".gitlab-ci.yml", "renovate.json"],
     ("docker", "no"): ["Dockerfile", ".dockerignore", "docker-compose.yml"],
     ("license", "none"): ["LICENSE"],
 }

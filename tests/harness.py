@@ -169,6 +169,9 @@ class Presence(NamedTuple):
 # A trailing "/" names a directory. "{plural}" is the resource_plural answer.
 ALWAYS_PRESENT = (
     "README.md",
+    "Makefile",
+    "logging.json",
+    "docs/hand-written.md",
     "pyproject.toml",
     "alembic.ini",
     ".env.example",
@@ -216,9 +219,12 @@ FILES_BY_ANSWER: dict[tuple[str, str], Presence] = {
             "tests/api/test_login_and_the_event_loop.py",
         )
     ),
-    ("ci", "github"): Presence(present=(".github/workflows/ci.yml",), absent=(".gitlab-ci.yml",)),
-    ("ci", "gitlab"): Presence(present=(".gitlab-ci.yml",), absent=(".github/",)),
-    ("ci", "none"): Presence(absent=(".github/", ".gitlab-ci.yml")),
+    ("ci", "github"): Presence(
+        present=(".github/workflows/ci.yml", ".github/dependabot.yml"),
+        absent=(".gitlab-ci.yml", "renovate.json"),
+    ),
+    ("ci", "gitlab"): Presence(present=(".gitlab-ci.yml", "renovate.json"), absent=(".github/",)),
+    ("ci", "none"): Presence(absent=(".github/", ".gitlab-ci.yml", "renovate.json")),
     ("docker", "yes"): Presence(present=DOCKER_FILES),
     ("docker", "no"): Presence(absent=DOCKER_FILES),
     ("license", "MIT"): Presence(present=("LICENSE",)),
@@ -328,6 +334,13 @@ def vocabulary(
     return hits
 
 
+def readme_blocks(project: Path) -> list[str]:
+    """The ```sh blocks of a README.md, in order, each without its closing newline."""
+    readme = (project / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"^```sh[ \t]*\n(.*?)^```", readme, flags=re.MULTILINE | re.DOTALL)
+    return [block.rstrip("\n") for block in blocks]
+
+
 def located_matches(root: Path, path: Path, text: str, pattern: re.Pattern[str]) -> list[str]:
     relative = path.relative_to(root).as_posix()
     return [
@@ -351,12 +364,17 @@ IMPORT_NAMES: dict[str, tuple[str, ...]] = {
     "psycopg2-binary": ("psycopg2",),
     "mysqlclient": ("MySQLdb",),
     "pillow": ("PIL",),
+    "python-json-logger": ("pythonjsonlogger",),
+    "opentelemetry-api": ("opentelemetry",),
+    "opentelemetry-sdk": ("opentelemetry",),
+    "opentelemetry-instrumentation-sqlalchemy": ("opentelemetry",),
 }
 
 # Frameworks whose public API hands out another distribution's types: code that uses them
 # imports those too, and the framework pins a compatible version.
 API_OF: dict[str, tuple[str, ...]] = {
-    "fastapi": ("starlette", "pydantic"),
+    # FastAPI's own tracing is OpenTelemetry's API; its `opentelemetry` extra adds the SDK.
+    "fastapi": ("starlette", "pydantic", "opentelemetry"),
     "pydantic-settings": ("pydantic",),
     "schemathesis": ("hypothesis",),
     "sqlmodel": ("sqlalchemy", "pydantic"),
@@ -370,10 +388,13 @@ def pyproject(root: Path) -> dict[str, Any]:
 
 
 def declared_requirements(root: Path) -> list[str]:
-    """`[project] dependencies` plus the `dev` extra: all the baked project may rely on."""
-    project = pyproject(root).get("project", {})
-    dev = project.get("optional-dependencies", {}).get("dev", [])
-    return sorted(" ".join(req.split()) for req in [*project.get("dependencies", []), *dev])
+    """`[project] dependencies` plus the `dev` dependency group (PEP 735): all the baked
+    project may rely on."""
+    metadata = pyproject(root)
+    runtime = metadata.get("project", {}).get("dependencies", [])
+    dev = metadata.get("dependency-groups", {}).get("dev", [])
+    assert all(isinstance(req, str) for req in dev), "no {include-group} in the dev group"
+    return sorted(" ".join(req.split()) for req in [*runtime, *dev])
 
 
 def importable_modules(requirements: Iterable[str]) -> set[str]:
@@ -478,7 +499,7 @@ def build_env(project: Path, env_dir: Path, interpreter: str) -> None:
     steps = [
         [uv, "venv", "--quiet", "--python", interpreter, str(env_dir)],
         [uv, "pip", "install", "--quiet", "--compile-bytecode", "--python", str(env_dir),
-         "-r", "pyproject.toml", "--extra", "dev"],
+         "-r", "pyproject.toml", "--group", "dev"],
     ]  # fmt: skip
     for step in steps:
         done = subprocess.run(

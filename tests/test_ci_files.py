@@ -18,6 +18,13 @@ import yaml
 
 CI_FILES = {"github": ".github/workflows/ci.yml", "gitlab": ".gitlab-ci.yml"}
 SCHEMAS = {"github": "vendor.github-workflows", "gitlab": "vendor.gitlab-ci"}
+# What proposes dependency updates on each provider, and the schema it is read against.
+UPDATE_BOTS = {
+    "github": (".github/dependabot.yml", "vendor.dependabot"),
+    "gitlab": ("renovate.json", "vendor.renovate"),
+}
+# The install step, with and without a uv.lock.
+INSTALL = "if [ -f uv.lock ]; then uv sync --locked; else uv sync; fi"
 CHECKED_COMMANDS = (
     "ruff check .",
     "ruff format --check .",
@@ -57,9 +64,10 @@ def ci_config(ci_file: Path) -> dict[str, Any]:
 
 
 def normalise(command: str) -> str:
-    """`.venv/bin/python -m ruff check .` and `ruff check .` are the same command."""
+    """`uv run ruff check .`, `.venv/bin/python -m ruff check .` and `ruff check .` are the
+    same command."""
     command = " ".join(command.split())
-    for prefix in (".venv/bin/", "python -m "):
+    for prefix in ("uv run ", ".venv/bin/", "python -m "):
         command = command.removeprefix(prefix)
     return command
 
@@ -73,9 +81,21 @@ def shell_commands(script: str) -> Iterator[str]:
 
 
 def readme_commands(project: Path) -> set[str]:
-    readme = (project / "README.md").read_text(encoding="utf-8")
-    blocks = re.findall(r"^```sh[ \t]*\n(.*?)^```", readme, flags=re.MULTILINE | re.DOTALL)
+    blocks = harness.readme_blocks(project)
     return {command for block in blocks for command in shell_commands(block)}
+
+
+def makefile_recipes(project: Path) -> dict[str, list[str]]:
+    """Each target of the Makefile and the lines of its recipe."""
+    recipes: dict[str, list[str]] = {}
+    target = None
+    for line in (project / "Makefile").read_text(encoding="utf-8").splitlines():
+        if line.startswith("\t") and target is not None:
+            recipes[target].append(line.strip())
+        elif match := re.match(r"^([\w-]+):", line):
+            target = match.group(1)
+            recipes[target] = []
+    return recipes
 
 
 def flatten(items: Any) -> Iterator[Any]:
@@ -162,12 +182,71 @@ def database_of(image: str) -> str | None:
     return None
 
 
-def test_ci_file_matches_the_provider_schema(ci_file: Path, combo: harness.Combo) -> None:
-    command = [sys.executable, "-m", "check_jsonschema", "--builtin-schema", SCHEMAS[combo.ci]]
-    done = subprocess.run(
-        [*command, str(ci_file)], capture_output=True, text=True, timeout=120, check=False
-    )
+def check_schema(path: Path, schema: str) -> None:
+    command = [sys.executable, "-m", "check_jsonschema", "--builtin-schema", schema, str(path)]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_ci_file_matches_the_provider_schema(ci_file: Path, combo: harness.Combo) -> None:
+    check_schema(ci_file, SCHEMAS[combo.ci])
+
+
+def test_the_update_bot_config_matches_its_schema(project: Path, combo: harness.Combo) -> None:
+    relative, schema = UPDATE_BOTS[combo.ci]
+    check_schema(project / relative, schema)
+
+
+def test_ci_installs_from_the_lock_when_there_is_one(
+    combo: harness.Combo, ci_config: dict[str, Any]
+) -> None:
+    scripts = [" ".join(script.split()) for script in ci_scripts(combo.ci, ci_config)]
+    assert INSTALL in scripts, scripts
+    assert scripts.index(INSTALL) < min(
+        index for index, script in enumerate(scripts) if normalise(script) in CHECKED_COMMANDS
+    )
+
+
+@pytest.mark.parametrize("combo", GITHUB_PARAMS)
+def test_github_actions_are_on_their_current_majors(ci_config: dict[str, Any]) -> None:
+    used = {
+        step["uses"].partition("@")[0]: step["uses"].partition("@")[2]
+        for job in ci_config["jobs"].values()
+        for step in job["steps"]
+        if "uses" in step
+    }
+    # Node 24 majors; setup-uv publishes exact tags only, which Dependabot moves.
+    assert used == {
+        "actions/checkout": "v7",
+        "actions/setup-python": "v6",
+        "astral-sh/setup-uv": "v9.0.0",
+    }
+
+
+DEPENDABOT_PARAMS = [
+    harness.combo_param(replace(CI_COMBOS[0], ci="github", docker=docker), (*AXES, "docker"))
+    for docker in harness.choices("docker")
+]
+
+
+@pytest.mark.parametrize("combo", DEPENDABOT_PARAMS)
+def test_dependabot_watches_what_the_project_uses(project: Path, combo: harness.Combo) -> None:
+    config = yaml.safe_load((project / UPDATE_BOTS["github"][0]).read_text(encoding="utf-8"))
+    ecosystems = {update["package-ecosystem"] for update in config["updates"]}
+    expected = {"uv", "github-actions"} | ({"docker"} if combo.docker == "yes" else set())
+    assert ecosystems == expected
+
+
+def test_the_makefile_runs_the_readmes_commands_and_ci_checks(
+    project: Path, combo: harness.Combo, ci_config: dict[str, Any]
+) -> None:
+    recipes = makefile_recipes(project)
+    run, test = harness.readme_blocks(project)[:2]
+    assert recipes["run"] == [run]
+    assert recipes["test"] == [test]
+    checks = [normalise(line) for line in recipes["check"]]
+    assert checks == list(CHECKED_COMMANDS)
+    assert set(checks) <= ci_commands(combo.ci, ci_config)
 
 
 def test_readme_documents_the_checks(project: Path) -> None:

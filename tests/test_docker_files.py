@@ -73,10 +73,26 @@ def copied(stage: list[tuple[str, str]]) -> set[str]:
     return sources
 
 
+def named_stage(stages: list[list[tuple[str, str]]], name: str) -> list[tuple[str, str]]:
+    """The stage `FROM ... AS name`."""
+    (stage,) = [s for s in stages if s[0][1].lower().endswith(f" as {name}")]
+    return stage
+
+
+def position(stage: list[tuple[str, str]], instruction: str, pattern: str) -> int:
+    """The index of the one instruction of `stage` whose arguments match `pattern`."""
+    (index,) = [
+        i
+        for i, (name, arguments) in enumerate(stage)
+        if name == instruction and re.search(pattern, arguments)
+    ]
+    return index
+
+
 def test_the_build_stage_copies_what_the_build_reads(
     project: Path, stages: list[list[tuple[str, str]]]
 ) -> None:
-    build = stages[0]
+    build = named_stage(stages, "build")
     metadata = tomllib.loads((project / "pyproject.toml").read_text(encoding="utf-8"))
     needed = {"pyproject.toml", metadata["project"]["readme"]}
     needed |= set(metadata["tool"]["hatch"]["build"]["targets"]["wheel"]["packages"])
@@ -127,3 +143,42 @@ def test_the_image_checks_its_health_and_runs_unprivileged(
     assert "/health/live" in runtime["HEALTHCHECK"]
     assert "--start-period" in runtime["HEALTHCHECK"]
     assert "alembic upgrade head && exec uvicorn" in runtime["CMD"]
+
+
+def test_dependencies_are_installed_in_a_layer_of_their_own_before_the_code(
+    stages: list[list[tuple[str, str]]],
+) -> None:
+    """A change to the code reuses the dependency layer: its inputs are the project's
+    metadata and lock only, and it is built before the code is copied in."""
+    build = named_stage(stages, "build")
+    metadata = position(build, "COPY", r"^pyproject\.toml uv\.lock\* ")
+    dependencies = position(build, "RUN", r"uv sync .*--no-install-project")
+    code = position(build, "COPY", r"^app ")
+    service = position(build, "RUN", r"uv sync (?!.*--no-install-project)")
+    assert metadata < dependencies < code < service
+    # Nothing else reaches the dependency layer.
+    assert [name for name, _ in build[metadata + 1 : dependencies]] == []
+
+
+def test_the_build_honours_the_lock_and_leaves_the_dev_tools_out(
+    stages: list[list[tuple[str, str]]],
+) -> None:
+    build = named_stage(stages, "build")
+    syncs = [arguments for name, arguments in build if name == "RUN" and "uv sync" in arguments]
+    assert len(syncs) == 2
+    for sync in syncs:
+        assert "$(test -f uv.lock && echo --locked)" in sync
+        assert "--no-dev" in sync
+    assert env_of(build)["UV_PROJECT_ENVIRONMENT"] == "/venv"
+    runtime = stages[-1]
+    assert ("COPY", "--from=build /venv /venv") in runtime
+    assert not any("uv" in arguments.split()[0] for name, arguments in runtime if name == "RUN")
+
+
+def test_every_line_the_container_writes_is_json(
+    project: Path, stages: list[list[tuple[str, str]]]
+) -> None:
+    runtime = dict(stages[-1])
+    assert "--log-config logging.json" in runtime["CMD"]
+    assert "logging.json" in copied(stages[-1])
+    assert (project / "logging.json").is_file()

@@ -42,7 +42,9 @@ def readme_run_steps(project: Path, env_dir: Path, port: int) -> list[list[str]]
     first_command = re.search(r"```sh\n(.+?)\n```", readme, re.DOTALL)
     assert first_command, "README.md has no ```sh block"
     steps = [shlex.split(step) for step in first_command.group(1).split("&&")]
-    run_from = next(i for i, step in enumerate(steps) if step[0].endswith("/alembic"))
+    # `uv run alembic ...` and `.venv/bin/alembic ...` both run the environment's alembic.
+    steps = [step[2:] if step[:2] == ["uv", "run"] else step for step in steps]
+    run_from = next(i for i, step in enumerate(steps) if Path(step[0]).name == "alembic")
     resolved = []
     for step in steps[run_from:]:
         step = [str(env_dir / "bin" / Path(step[0]).name), *step[1:]]

@@ -3,6 +3,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from opentelemetry.trace import TracerProvider
 
 {% if cookiecutter.auth == "yes" -%}
 from app.auth.router import router as auth_router
@@ -11,8 +12,9 @@ from app.core.security import warn_about_the_development_key
 from app.core.config import Settings, get_settings
 from app.core.db import engine
 from app.core.errors import register_error_handlers
-from app.core.limits import BodySizeLimitMiddleware
+from app.core.limits import DeclaredBodySizeLimitMiddleware
 from app.core.logging import RequestContextMiddleware, configure_logging
+from app.core.telemetry import exporting_tracer_provider, telemetry_config, trace_statements
 from app.health.router import router as health_router
 from app.{{ cookiecutter.resource_plural }}.router import router as {{ cookiecutter.resource_plural }}_router
 {%- if cookiecutter.auth == "yes" %}
@@ -31,18 +33,30 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     {{ cookiecutter.__await }}engine.dispose()
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(
+    settings: Settings | None = None, *, tracer_provider: TracerProvider | None = None
+) -> FastAPI:
+    """The service, configured by `settings` (default: the environment's).
+
+    Requests and SQL statements are traced on `tracer_provider`, else on the provider that
+    `OTEL_EXPORTER_OTLP_ENDPOINT` configures, else not at all (app/core/telemetry.py).
+    """
     settings = settings or get_settings()
     configure_logging(json_lines=settings.environment == "production")
+    tracer_provider = tracer_provider or exporting_tracer_provider("{{ cookiecutter.project_slug }}")
+    if tracer_provider is not None:
+        trace_statements({{ "engine.sync_engine" if cookiecutter.mode == "async" else "engine" }}, tracer_provider)
     app = FastAPI(
         title=settings.project_name,
         version="{{ cookiecutter.version }}",
         lifespan=lifespan,
         # /items/ is a 404, not a redirect built from the client's Host header.
         redirect_slashes=False,
+        telemetry=telemetry_config(tracer_provider),
     )
     app.state.settings = settings
-    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_request_body_bytes)
+    max_bytes = settings.max_request_body_bytes
+    app.add_middleware(DeclaredBodySizeLimitMiddleware, max_bytes=max_bytes)
     app.add_middleware(RequestContextMiddleware)
     if settings.cors_origins:
         # Outermost: every answer gets the CORS headers, the 500 and the 413 included, or a
@@ -56,7 +70,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
     register_error_handlers(app)
 
-    api = APIRouter(prefix=API_PREFIX)
+    # Every route that reads a body is under the API router: FastAPI counts its bytes.
+    api = APIRouter(prefix=API_PREFIX, max_body_size=max_bytes)
 {%- if cookiecutter.auth == "yes" %}
     api.include_router(auth_router)
     api.include_router(users_router)

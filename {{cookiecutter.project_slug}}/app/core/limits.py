@@ -1,43 +1,38 @@
-"""The largest request body the service reads: past it, a 413 before anything parses it."""
+"""The largest request body the service reads: past it, a 413 before anything parses it.
 
-from fastapi import HTTPException, status
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+FastAPI counts a body's bytes as they arrive (`max_body_size`, set on the API router in
+`app/main.py`) and answers 413 in the `{"detail": ...}` shape once they pass the limit.
+A body whose Content-Length already says it is too large is refused here instead, at once:
+FastAPI would answer it in plain text, from outside the middleware that adds the request id
+and the security headers, and log the refusal as an unhandled error.
+"""
 
-BODY_TOO_LARGE = "Request body too large"
+from fastapi import status
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+# The words FastAPI's own 413 uses, so that both refusals read the same.
+BODY_TOO_LARGE = "Content Too Large"
 
 
-class BodySizeLimitMiddleware:
-    """Refuses a body over `max_bytes`: at once when its Content-Length says so, else as
-    soon as the bytes received pass it. Without a limit, one unauthenticated request can
-    make the service hold (and a 422 echo back) as much as the client sends."""
+class DeclaredBodySizeLimitMiddleware:
+    """Answers 413 to a request whose Content-Length is over `max_bytes`, without reading
+    its body; other requests pass untouched."""
 
     def __init__(self, app: ASGIApp, max_bytes: int) -> None:
         self.app = app
         self.max_bytes = max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        for name, value in scope["headers"]:
-            if name == b"content-length" and value.isdigit() and int(value) > self.max_bytes:
-                await send_too_large(send)
-                return
-        received = 0
-
-        async def counting_receive() -> Message:
-            nonlocal received
-            message = await receive()
-            received += len(message.get("body", b""))
-            if received > self.max_bytes:
-                # Raised where the app reads the body: its error handler answers 413.
-                raise HTTPException(status.HTTP_413_CONTENT_TOO_LARGE, BODY_TOO_LARGE)
-            return message
-
-        await self.app(scope, counting_receive, send)
+        if scope["type"] == "http":
+            for name, value in scope["headers"]:
+                if name == b"content-length" and value.isdigit() and int(value) > self.max_bytes:
+                    await send_too_large(send)
+                    return
+        await self.app(scope, receive, send)
 
 
 async def send_too_large(send: Send) -> None:
+    """A JSON 413 that closes the connection: the unread body is not waited for."""
     body = b'{"detail":"' + BODY_TOO_LARGE.encode() + b'"}'
     await send(
         {

@@ -1,5 +1,6 @@
 """What every response carries: a request id, security headers, one access log line."""
 
+import json
 import logging
 from types import SimpleNamespace
 
@@ -8,7 +9,8 @@ from fastapi import status
 from fastapi.testclient import TestClient
 
 from app.core.config import Settings
-from app.core.logging import SECURITY_HEADERS
+from app.core.limits import BODY_TOO_LARGE
+from app.core.logging import SECURITY_HEADERS, JsonFormatter, TextFormatter
 from app import main
 from app.main import app, create_app
 
@@ -86,8 +88,55 @@ def test_a_body_over_the_limit_is_refused_before_it_is_parsed(bare_client: TestC
     declared = bare_client.post(create, content=b"x" * (limit + 1))
     streamed = bare_client.post(create, content=iter([b"x" * limit, b"x"]))  # no Content-Length
 
-    assert declared.status_code == status.HTTP_413_CONTENT_TOO_LARGE
-    assert streamed.status_code == status.HTTP_413_CONTENT_TOO_LARGE
+    for refused in (declared, streamed):
+        assert refused.status_code == status.HTTP_413_CONTENT_TOO_LARGE
+        assert refused.json() == {"detail": BODY_TOO_LARGE}
+        assert refused.headers["X-Request-ID"]
+
+
+def test_a_logging_call_that_cannot_be_formatted_does_not_fail_the_request(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    service = create_app()
+
+    @service.get("/careless")
+    def careless() -> dict[str, str]:
+        logging.getLogger("app").info("%s and %s", "one argument short")
+        return {"status": "ok"}
+
+    response = TestClient(service).get("/careless")
+
+    assert response.status_code == status.HTTP_200_OK
+    written = capsys.readouterr().err
+    assert "%s and %s" in written
+    assert "Logging error" not in written
+
+
+def test_a_token_in_the_path_stays_out_of_the_access_line(
+    bare_client: TestClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    token = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl"
+
+    with caplog.at_level(logging.INFO, logger="app.access"):
+        bare_client.get(f"{LIVE}/{token}")
+
+    (access,) = [r for r in caplog.records if r.name == "app.access"]
+    line = JsonFormatter().format(access)
+    assert token not in line
+    assert json.loads(line)["path"] == f"{LIVE}/[redacted]"
+    assert token not in TextFormatter().format(access)
+
+
+def test_a_line_break_sent_in_the_path_cannot_forge_a_text_log_line(
+    bare_client: TestClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.INFO, logger="app.access"):
+        bare_client.get(f"{LIVE}%0A2026-01-01T00:00:00.000Z%20INFO%20[admin]%20forged")
+
+    (access,) = [r for r in caplog.records if r.name == "app.access"]
+    line = TextFormatter().format(access)
+    assert "\n" not in line
+    assert f"GET {LIVE}\\n2026-01-01" in line
 
 
 def test_health_answers_head_as_well_as_get(bare_client: TestClient) -> None:
