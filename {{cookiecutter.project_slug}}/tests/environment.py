@@ -10,18 +10,27 @@ from app.core.config import Settings, get_settings
 
 # The settings every test starts from, on top of the defaults in app.core.config.
 TEST_SETTINGS = {"ENVIRONMENT": "test"}
+# Read from the environment by libraries rather than by Settings: OpenTelemetry's exporter
+# configuration (https://opentelemetry.io/docs/specs/otel/configuration/sdk-environment-variables/).
+LIBRARY_PREFIXES = ("OTEL_",)
 
 
 def isolate_from_outside_settings() -> None:
     """Stops the service's settings reading `.env`, removes every variable of the environment
-    that names one of them (whatever its case), then sets TEST_SETTINGS.
+    that names one of them (whatever its case) or starts with LIBRARY_PREFIXES, then sets
+    TEST_SETTINGS.
 
     Runs once, before the app is imported: app.core.db builds its engine from the settings
     at import. Tests that check how settings are read give their own (tests/unit/test_config.py).
     """
     Settings.model_config["env_file"] = None
     fields = set(Settings.model_fields)
-    for name in [name for name in os.environ if name.lower() in fields]:
+    outside = [
+        name
+        for name in os.environ
+        if name.lower() in fields or name.upper().startswith(LIBRARY_PREFIXES)
+    ]
+    for name in outside:
         del os.environ[name]
     os.environ.update(TEST_SETTINGS)
     get_settings.cache_clear()
