@@ -196,6 +196,7 @@ FILES_BY_ANSWER: dict[tuple[str, str], Presence] = {
             "app/core/security.py",
             "app/auth/router.py",
             "app/users/models.py",
+            "migrations/versions/0002_login_failures.py",
             "app/users/router.py",
             "tests/api/test_auth.py",
         )
@@ -205,7 +206,9 @@ FILES_BY_ANSWER: dict[tuple[str, str], Presence] = {
             "app/core/security.py",
             "app/auth/",
             "app/users/",
+            "migrations/versions/0002_login_failures.py",
             "tests/api/test_auth.py",
+            "tests/api/test_login_throttle.py",
             "tests/api/test_users.py",
             "tests/api/test_login_and_the_event_loop.py",
         )

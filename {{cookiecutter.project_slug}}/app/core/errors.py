@@ -57,6 +57,7 @@ class AppError(Exception):
     def __init__(self, detail: str) -> None:
         super().__init__(detail)
         self.detail = detail
+        self.headers: dict[str, str] = {}
 
 
 class NotFoundError(AppError):
@@ -65,6 +66,26 @@ class NotFoundError(AppError):
 
 class ConflictError(AppError):
     status_code = status.HTTP_409_CONFLICT
+
+
+class TooManyRequestsError(AppError):
+    """A 429 that says, in Retry-After, how many seconds to wait."""
+
+    status_code = status.HTTP_429_TOO_MANY_REQUESTS
+
+    def __init__(self, detail: str, retry_after: int) -> None:
+        super().__init__(detail)
+        self.headers = {"Retry-After": str(retry_after)}
+
+
+class BusyError(AppError):
+    """The service is at capacity for this kind of work: a 503 to retry shortly."""
+
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.headers = dict(RETRY_AFTER)
 
 
 class AsciiJSONResponse(JSONResponse):
@@ -89,7 +110,9 @@ async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
 
 async def _app_error(_request: Request, exc: Exception) -> JSONResponse:
     error = exc if isinstance(exc, AppError) else AppError(str(exc))
-    return JSONResponse({"detail": error.detail}, status_code=error.status_code)
+    return JSONResponse(
+        {"detail": error.detail}, status_code=error.status_code, headers=error.headers
+    )
 
 
 async def _integrity_error(_request: Request, exc: Exception) -> JSONResponse:
