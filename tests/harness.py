@@ -228,9 +228,9 @@ FILES_BY_ANSWER: dict[tuple[str, str], Presence] = {
         absent=("tests/api/test_login_and_the_event_loop.py",),
     ),
     ("mode", "async"): Presence(absent=("tests/transport.py",)),
-    ("database", "sqlite"): Presence(present=SQLITE_ONLY),
-    ("database", "postgresql"): Presence(absent=SQLITE_ONLY),
-    ("database", "mysql"): Presence(absent=SQLITE_ONLY),
+    ("database", "sqlite"): Presence(present=SQLITE_ONLY, absent=("tests/faults/",)),
+    ("database", "postgresql"): Presence(absent=SQLITE_ONLY, present=("tests/faults/",)),
+    ("database", "mysql"): Presence(absent=SQLITE_ONLY, present=("tests/faults/",)),
 }
 
 # What only accounts and sign-in bring. Generic words stay allowed: log redaction keeps
