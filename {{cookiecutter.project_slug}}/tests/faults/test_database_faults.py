@@ -7,7 +7,6 @@ from collections.abc import {% if cookiecutter.mode == "async" %}AsyncIterator{%
 
 import pytest
 from fastapi import FastAPI, status
-from httpx2 import ASGITransport, AsyncClient, Response
 {%- if cookiecutter.mode == "async" %}
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
@@ -16,12 +15,17 @@ from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 {%- endif %}
 
-from app.core.config import get_settings
-from app.core.db import SessionDep, committing, create_db_engine, driver_timeouts, get_session
-from app.core.errors import DATABASE_UNAVAILABLE
-from app.main import create_app
+from app.core.db import committing, create_db_engine, driver_timeouts, get_session
 from tests.database import database_url_for_tests
 from tests.faults.proxy import FreezableProxy
+from tests.probing import (
+    BOUNDS,
+    PROBE,
+    SLACK,
+    assert_unavailable,
+    service_with_sessions_on,
+    timed_get,
+)
 
 # The server's id for a connection, and how another connection ends it.
 {% if cookiecutter.database == "postgresql" -%}
@@ -33,19 +37,6 @@ CONNECTION_ID = "SELECT CONNECTION_ID()"
 KILL = "KILL :id"
 DEFAULT_PORT = 3306
 {%- endif %}
-# Short bounds, so the tests wait seconds: what production sets, smaller.
-BOUNDS = get_settings().model_copy(
-    update={
-        "database_connect_timeout": 1,
-        "database_statement_timeout": 1,
-        "database_pool_timeout": 1,
-        "readiness_timeout": 1,
-        "request_timeout": 2,
-    }
-)
-# Time a 503 may take past its bound: the scheduling of a busy test machine.
-SLACK = 1.5
-PROBE = "/probe"
 {%- if cookiecutter.mode == "sync" %}
 
 # The requests are awaited in both modes; anyio's plugin runs these tests.
@@ -56,36 +47,6 @@ pytestmark = pytest.mark.anyio
 def anyio_backend() -> str:
     return "asyncio"  # what uvicorn runs the service on
 {%- endif %}
-
-
-def service_with_sessions_on(engine: {{ cookiecutter.__engine }}) -> FastAPI:
-    """The service with BOUNDS, its sessions on `engine`, and a route that reads."""
-    app = create_app(BOUNDS)
-
-    @app.get(PROBE)
-    {{ cookiecutter.__async }}def probe(session: SessionDep) -> None:
-        {{ cookiecutter.__await }}session.execute(text("SELECT 1"))
-
-    async def session() -> AsyncIterator[{{ cookiecutter.__session }}]:
-        async with committing({{ cookiecutter.__session }}(engine, expire_on_commit=False)) as opened:
-            yield opened
-
-    app.dependency_overrides[get_session] = session
-    return app
-
-
-async def timed_get(app: FastAPI, path: str) -> tuple[Response, float]:
-    """The response and the seconds it took."""
-    async with AsyncClient(transport=ASGITransport(app=app), base_url="http://test") as client:
-        started = time.monotonic()
-        response = await client.get(path)
-        return response, time.monotonic() - started
-
-
-def assert_unavailable(response: Response) -> None:
-    assert response.status_code == status.HTTP_503_SERVICE_UNAVAILABLE, response.text
-    assert response.json() == {"detail": DATABASE_UNAVAILABLE}
-    assert int(response.headers["Retry-After"]) > 0
 
 
 @pytest.fixture
