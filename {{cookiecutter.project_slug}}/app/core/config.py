@@ -97,7 +97,7 @@ class Settings(BaseSettings):
 
 class SettingsError(SystemExit):
     """Settings the service cannot start with, said in one line that names each setting
-    and never its value (a rejected SECRET_KEY must not reach a log). A SystemExit, so
+    and never its value (a rejected secret must not reach a log). A SystemExit, so
     the process ends with status 1 and that line, without a traceback."""
 
 
