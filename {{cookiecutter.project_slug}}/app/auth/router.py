@@ -36,13 +36,14 @@ router = APIRouter(prefix="/auth", tags=["auth"], responses=documented(400, 503)
     response: Response,
 ) -> Token:
     attempt = throttle.Attempt.of(request, service.normalize_email(form.username))
-    checked_at = {{ cookiecutter.__await }}throttle.check(session, attempt, get_settings())
+    settings = get_settings()
+    checked_at = {{ cookiecutter.__await }}throttle.check(session, attempt, settings)
     user = {{ cookiecutter.__await }}service.authenticate(session, form.username, form.password)
     if user is None:
-        {{ cookiecutter.__await }}throttle.record_failure(session, attempt, checked_at)
+        {{ cookiecutter.__await }}throttle.record_failure(session, attempt, checked_at, settings)
         raise unauthorized(INCORRECT_CREDENTIALS)
     {{ cookiecutter.__await }}throttle.forget_failures(session, attempt)
     # A token is a credential: no cache, shared or private, may keep it (RFC 6749, 5.1).
     response.headers["Cache-Control"] = "no-store"
     response.headers["Pragma"] = "no-cache"
-    return Token(access_token=create_access_token(user.id, get_settings()))
+    return Token(access_token=create_access_token(user.id, settings))

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from fastapi import Request
-from sqlalchemy import delete, func, select, type_coerce
+from sqlalchemy import delete, func, or_, select, type_coerce
 {{ cookiecutter.__session_import }}
 
 from app.auth.models import CLIENT_MAX_LENGTH, LoginFailure
@@ -72,9 +72,18 @@ class Attempt:
     return now
 
 
-{{ cookiecutter.__async }}def record_failure(session: {{ cookiecutter.__session }}, attempt: Attempt, at: datetime) -> None:
-    """Counts a failed login, committed at once: the 401 that follows rolls back the rest."""
-    session.add(LoginFailure(account=attempt.account, client=attempt.client, failed_at=at))
+{{ cookiecutter.__async }}def record_failure(
+    session: {{ cookiecutter.__session }}, attempt: Attempt, failed_at: datetime, settings: Settings
+) -> None:
+    """Counts a failed login, committed at once: the 401 that follows rolls back the rest.
+
+    The account's and the client's failures that have left the window go at the same time,
+    so the table holds no more than the windows' worth of rows for anyone still failing.
+    """
+    expired = failed_at - timedelta(seconds=settings.login_failure_window)
+    whose = or_(LoginFailure.account == attempt.account, LoginFailure.client == attempt.client)
+    {{ cookiecutter.__await }}session.execute(delete(LoginFailure).where(whose, LoginFailure.failed_at <= expired))
+    session.add(LoginFailure(account=attempt.account, client=attempt.client, failed_at=failed_at))
     {{ cookiecutter.__await }}session.commit()
 
 

@@ -99,6 +99,22 @@ FULLWIDTH = {letter: letter + 0xFEE0 for letter in range(ord("a"), ord("z") + 1)
     assert response.status_code == status.HTTP_200_OK
 
 
+{{ cookiecutter.__async }}def test_a_new_failure_prunes_the_ones_that_left_the_window(
+    client: {{ cookiecutter.__client }},
+    db_session: {{ cookiecutter.__session }},
+    user: User,
+) -> None:
+    {{ cookiecutter.__await }}fail_to_log_in(client, user.email, 3)
+    window = timedelta(seconds=SETTINGS.login_failure_window)
+    long_ago = {{ cookiecutter.__await }}database_now(db_session) - window
+    {{ cookiecutter.__await }}db_session.execute(update(LoginFailure).values(failed_at=long_ago))
+
+    {{ cookiecutter.__await }}fail_to_log_in(client, "someone-else@example.com", 1)
+    left = {{ cookiecutter.__await }}db_session.scalar(select(func.count()).select_from(LoginFailure))
+
+    assert left == 1  # the same client's old failures went with it
+
+
 {{ cookiecutter.__async }}def test_a_successful_login_clears_its_accounts_failures(
     client: {{ cookiecutter.__client }},
     db_session: {{ cookiecutter.__session }},
