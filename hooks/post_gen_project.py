@@ -15,6 +15,8 @@ import sys
 from pathlib import Path
 
 SQLITE_ONLY = ["app/core/sqlite.py", "tests/migrations/test_sqlite_migrations.py"]
+# Faults of a database server reached over the network: SQLite has no connection to lose.
+SERVER_ONLY = ["tests/faults"]
 # (variable, value) -> paths removed when the variable has that value; `{name}` in a
 # path stands for the answer to `name`.
 REMOVED_WHEN = {
@@ -22,7 +24,9 @@ REMOVED_WHEN = {
         "app/auth",
         "app/users",
         "app/core/security.py",
+        "migrations/versions/0002_login_failures.py",
         "tests/api/test_auth.py",
+        "tests/api/test_login_throttle.py",
         "tests/api/test_users.py",
         "tests/api/test_{resource_plural}_ownership.py",
         "tests/unit/test_security.py",
@@ -30,6 +34,7 @@ REMOVED_WHEN = {
     ],
     # In sync mode the login handler runs in a worker thread by construction.
     ("mode", "sync"): ["tests/api/test_login_and_the_event_loop.py"],
+    ("database", "sqlite"): SERVER_ONLY,
     ("database", "postgresql"): SQLITE_ONLY,
     ("database", "mysql"): SQLITE_ONLY,
     ("ci", "github"): [".gitlab-ci.yml", "renovate.json"],

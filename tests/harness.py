@@ -205,6 +205,7 @@ FILES_BY_ANSWER: dict[tuple[str, str], Presence] = {
             "app/core/security.py",
             "app/auth/router.py",
             "app/users/models.py",
+            "migrations/versions/0002_login_failures.py",
             "app/users/router.py",
             "tests/api/test_auth.py",
         )
@@ -214,7 +215,9 @@ FILES_BY_ANSWER: dict[tuple[str, str], Presence] = {
             "app/core/security.py",
             "app/auth/",
             "app/users/",
+            "migrations/versions/0002_login_failures.py",
             "tests/api/test_auth.py",
+            "tests/api/test_login_throttle.py",
             "tests/api/test_users.py",
             "tests/api/test_login_and_the_event_loop.py",
         )
@@ -237,9 +240,9 @@ FILES_BY_ANSWER: dict[tuple[str, str], Presence] = {
         absent=("tests/api/test_login_and_the_event_loop.py",),
     ),
     ("mode", "async"): Presence(absent=("tests/transport.py",)),
-    ("database", "sqlite"): Presence(present=SQLITE_ONLY),
-    ("database", "postgresql"): Presence(absent=SQLITE_ONLY),
-    ("database", "mysql"): Presence(absent=SQLITE_ONLY),
+    ("database", "sqlite"): Presence(present=SQLITE_ONLY, absent=("tests/faults/",)),
+    ("database", "postgresql"): Presence(absent=SQLITE_ONLY, present=("tests/faults/",)),
+    ("database", "mysql"): Presence(absent=SQLITE_ONLY, present=("tests/faults/",)),
 }
 
 # What only accounts and sign-in bring. Generic words stay allowed: log redaction keeps

@@ -1,6 +1,7 @@
 """The baked service as a real process, started by its README's run command and driven over
-HTTP: the client journey, a burst of concurrent writes, and (on PostgreSQL) a database
-outage that readiness reports and survives."""
+HTTP: the client journey, a burst of concurrent writes, a database outage that readiness
+reports and survives (PostgreSQL), a database that stops answering (PostgreSQL, MySQL), a
+request with huge headers, a login flood, and the API docs in a browser with no network."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ import json
 import os
 import re
 import shlex
+import shutil
 import socket
+import statistics
 import subprocess
 import threading
 import time
@@ -62,7 +65,9 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_service(project: Path, env_dir: Path, database_url: str, log: Path) -> Iterator[str]:
+def running_service(
+    project: Path, env_dir: Path, database_url: str, log: Path, **settings: str
+) -> Iterator[str]:
     port = free_port()
     *setup, serve = readme_run_steps(project, env_dir, port)
     environ = harness.clean_environ(
@@ -70,6 +75,7 @@ def running_service(project: Path, env_dir: Path, database_url: str, log: Path) 
         DATABASE_URL=database_url,
         ENVIRONMENT="production",
         SECRET_KEY=SECRET_KEY,
+        **settings,
     )
     with log.open("w") as output:  # everything the steps print, as a log pipeline sees it
         for step in setup:
@@ -115,6 +121,7 @@ def call(
     body: dict[str, Any] | None = None,
     form: dict[str, str] | None = None,
     token: str | None = None,
+    timeout: float = 30,
 ) -> tuple[int, Any]:
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     data = None
@@ -125,7 +132,7 @@ def call(
         headers["Content-Type"] = "application/x-www-form-urlencoded"
     request = urllib.request.Request(url, data=data, method=method, headers=headers)
     try:
-        with urllib.request.urlopen(request, timeout=30) as response:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
             raw, status = response.read(), response.status
     except urllib.error.HTTPError as error:
         raw, status = error.read(), error.code
@@ -191,6 +198,52 @@ class OutageProxy:
             for sock in (source, sink):
                 with suppress(OSError):
                     sock.shutdown(socket.SHUT_RDWR)
+
+
+class FreezingProxy:
+    """Forwards a local port to the database; freeze() stops it forwarding, both ways,
+    without closing anything (a database host that stopped answering), thaw() resumes."""
+
+    def __init__(self, target: tuple[str, int]) -> None:
+        self.target = target
+        self._flowing = threading.Event()
+        self._flowing.set()
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self.port = int(self._listener.getsockname()[1])
+        self._sockets: list[socket.socket] = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def freeze(self) -> None:
+        self._flowing.clear()
+
+    def thaw(self) -> None:
+        self._flowing.set()
+
+    def close(self) -> None:
+        self._flowing.set()
+        for sock in [self._listener, *self._sockets]:
+            with suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+            sock.close()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _ = self._listener.accept()
+                upstream = socket.create_connection(self.target)
+            except OSError:
+                return
+            self._sockets += [client, upstream]
+            for source, sink in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pump, args=(source, sink), daemon=True).start()
+
+    def _pump(self, source: socket.socket, sink: socket.socket) -> None:
+        try:
+            while chunk := source.recv(65536):
+                self._flowing.wait()
+                sink.sendall(chunk)
+        except OSError:
+            pass
 
 
 # --- the tests ----------------------------------------------------------------------------------
@@ -309,3 +362,197 @@ def statuses_until(url: str, wanted: int, seconds: float = 20) -> list[int]:
         time.sleep(0.25)
         seen.append(call("GET", url)[0])
     return seen
+
+
+def timed_call(method: str, url: str, **kwargs: Any) -> tuple[int, Any, float]:
+    started = time.monotonic()
+    status, body = call(method, url, **kwargs)
+    return status, body, time.monotonic() - started
+
+
+def one_combo(database: str) -> list[Any]:
+    return [c for c in harness.one_per_database() if c.values[0].database == database]
+
+
+# The service's defaults, as its settings declare them (app/core/config.py).
+READINESS_TIMEOUT = 2
+STATEMENT_TIMEOUT = 10
+LOGIN_FAILURES_PER_CLIENT = 50
+# What a 503 may take past its bound on a busy 2-core machine.
+SLACK = 3
+
+
+@pytest.mark.parametrize("combo", one_combo("postgresql") + one_combo("mysql"))
+def test_a_database_that_stops_answering_gets_503s_within_bounds_and_no_data_in_the_log(
+    combo: harness.Combo, bake: Callable[..., Any], tmp_path: Path
+) -> None:
+    project, env_dir = baked_project(combo, bake)
+    direct_url = harness.empty_generated_database(project, env_dir, combo, tmp_path, "_frozen")
+    parts = urllib.parse.urlsplit(direct_url)
+    default_port = 5432 if combo.database == "postgresql" else 3306
+    proxy = FreezingProxy((parts.hostname or "127.0.0.1", parts.port or default_port))
+    user_part = parts.netloc.rpartition("@")[0]
+    via_proxy = direct_url.replace(parts.netloc, f"{user_part}@127.0.0.1:{proxy.port}")
+    log = tmp_path / "service.log"
+    email = "frozen-person@example.com"
+
+    try:
+        with running_service(project, env_dir, via_proxy, log) as base_url:
+            ready = f"{base_url}/health/ready"
+            token = sign_in(base_url, "reader@example.com")
+            assert call("GET", ready)[0] == 200
+
+            proxy.freeze()
+            probe = timed_call("GET", ready)
+            read = timed_call("GET", f"{base_url}/api/v1/items", token=token)
+            credentials = {"email": email, "password": PASSWORD}
+            register = timed_call("POST", f"{base_url}/api/v1/auth/register", body=credentials)
+            proxy.thaw()
+            recovered = statuses_until(ready, 200, seconds=30)
+    finally:
+        proxy.close()
+
+    assert probe[0] == 503, probe
+    assert probe[2] < READINESS_TIMEOUT + SLACK, probe
+    for status, body, took in (read, register):
+        assert (status, body) == (503, {"detail": "Database unavailable, try again shortly"})
+        assert took < STATEMENT_TIMEOUT + SLACK
+    assert recovered[-1] == 200, recovered
+    output = log.read_text()
+    for secret in (email, "frozen-person", PASSWORD, SECRET_KEY, "$argon2", token):
+        assert secret not in output, f"{secret!r} is in the service's log"
+
+
+HEADER_FLOOD_BYTES = 64 * 1024 * 1024
+
+
+@pytest.mark.parametrize("combo", one_combo("sqlite"))
+def test_a_request_with_huge_headers_is_refused_at_once_and_holds_no_one_up(
+    combo: harness.Combo, bake: Callable[..., Any], tmp_path: Path
+) -> None:
+    project, env_dir = baked_project(combo, bake)
+    database_url = harness.empty_generated_database(project, env_dir, combo, tmp_path, "_headers")
+
+    with running_service(project, env_dir, database_url, tmp_path / "service.log") as base_url:
+        port = int(urllib.parse.urlsplit(base_url).port or 0)
+        with socket.create_connection(("127.0.0.1", port), timeout=30) as flood:
+            flood.sendall(b"GET /health/live HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ")
+            started, sent = time.monotonic(), 0
+            chunk = b"a" * 65536
+            try:
+                while sent < HEADER_FLOOD_BYTES:
+                    flood.sendall(chunk)
+                    sent += len(chunk)
+            except OSError:
+                pass  # the server closed the connection: the refusal
+            refused_after = time.monotonic() - started
+            flood.settimeout(5)
+            try:
+                answer = flood.recv(4096)
+            except OSError:
+                answer = b""
+        live = timed_call("GET", f"{base_url}/health/live")
+
+    assert sent < HEADER_FLOOD_BYTES, "the whole 64 MiB header was read"
+    assert refused_after < 2, refused_after
+    assert answer == b"" or answer.split(b" ")[1] in (b"400", b"413", b"431"), answer[:80]
+    assert live[0] == 200
+    assert live[2] < 1, live
+
+
+@pytest.mark.parametrize("combo", one_combo("sqlite"))
+def test_a_login_flood_starves_no_other_request(
+    combo: harness.Combo, bake: Callable[..., Any], tmp_path: Path
+) -> None:
+    project, env_dir = baked_project(combo, bake)
+    database_url = harness.empty_generated_database(project, env_dir, combo, tmp_path, "_flood")
+
+    with running_service(project, env_dir, database_url, tmp_path / "service.log") as base_url:
+        token = sign_in(base_url, "reader@example.com")
+        items, login = f"{base_url}/api/v1/items", f"{base_url}/api/v1/auth/login"
+        reads: list[float] = []
+        flooding = threading.Event()
+
+        def read_meanwhile() -> None:
+            while flooding.is_set():
+                status, _, took = timed_call("GET", items, token=token)
+                assert status == 200
+                reads.append(took)
+
+        def wrong_login(n: int) -> int:
+            # 25 accounts: none reaches its own limit (10) before the client reaches its own.
+            form = {"username": f"victim-{n % 25}@example.com", "password": "wrong-password"}
+            return call("POST", login, form=form)[0]
+
+        flooding.set()
+        reader = threading.Thread(target=read_meanwhile)
+        reader.start()
+        with ThreadPoolExecutor(max_workers=100) as pool:
+            answers = list(pool.map(wrong_login, range(600)))
+        flooding.clear()
+        reader.join()
+
+        # One at a time (each admitted to a password check) until the client's limit.
+        after = [wrong_login(n) for n in range(LOGIN_FAILURES_PER_CLIENT + 1)]
+
+    counts = {status: answers.count(status) for status in set(answers)}
+    assert set(answers) <= {401, 429, 503}, counts
+    assert len(reads) >= 5
+    assert statistics.median(reads) < 0.5, sorted(reads)
+    # Every failure is counted, across the flood: the client reaches its limit, passed at
+    # most by the logins let in to Argon2 at once (4 a core), and gets 429s from then on.
+    checked = answers.count(401) + after.count(401)
+    overshoot = 4 * (os.cpu_count() or 1)
+    assert LOGIN_FAILURES_PER_CLIENT <= checked <= LOGIN_FAILURES_PER_CLIENT + overshoot, counts
+    assert after[-1] == 429, after
+
+
+# The page a browser shows for /docs lists every operation with its path.
+OPERATION = re.compile(r'class="opblock-summary-path"[^>]*data-path="([^"]+)"')
+CHROMIUM = ("chromium", "chromium-browser")
+
+
+@pytest.mark.parametrize("combo", one_combo("sqlite"))
+def test_the_api_docs_list_every_operation_in_a_browser_without_network(
+    combo: harness.Combo, bake: Callable[..., Any], tmp_path: Path
+) -> None:
+    browser = next(filter(None, map(shutil.which, CHROMIUM)), None)
+    if browser is None:
+        pytest.fail(
+            "no headless Chromium on this machine: install it (Debian: "
+            "apt-get install -y chromium) to check the API docs in a browser"
+        )
+    project, env_dir = baked_project(combo, bake)
+    database_url = harness.empty_generated_database(project, env_dir, combo, tmp_path, "_docs")
+    log = tmp_path / "service.log"
+
+    with running_service(project, env_dir, database_url, log, DOCS_ENABLED="true") as base_url:
+        schema = call("GET", f"{base_url}/openapi.json")[1]
+        page = subprocess.run(
+            [
+                browser,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                # No network beyond the service: a script from a CDN would not load.
+                "--proxy-server=http://127.0.0.1:9",
+                "--proxy-bypass-list=127.0.0.1",
+                f"--user-data-dir={tmp_path / 'browser'}",
+                "--dump-dom",
+                "--virtual-time-budget=5000",
+                f"{base_url}/docs",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+
+    shown = set(OPERATION.findall(page.stdout))
+    documented = set(schema["paths"])
+    assert documented, schema
+    assert shown == documented, (sorted(documented - shown), page.stderr[-2000:])

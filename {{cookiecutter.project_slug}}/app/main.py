@@ -11,6 +11,8 @@ from app.core.security import warn_about_the_development_key
 {% endif -%}
 from app.core.config import Settings, get_settings
 from app.core.db import engine
+from app.core.deadline import DeadlineMiddleware
+from app.core.docs import add_docs
 from app.core.errors import register_error_handlers
 from app.core.limits import DeclaredBodySizeLimitMiddleware
 from app.core.logging import RequestContextMiddleware, configure_logging
@@ -53,8 +55,13 @@ def create_app(
         # /items/ is a 404, not a redirect built from the client's Host header.
         redirect_slashes=False,
         telemetry=telemetry_config(tracer_provider),
+        # Served by add_docs from the service's own files, or not at all (DOCS_ENABLED).
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/openapi.json" if settings.serves_docs else None,
     )
     app.state.settings = settings
+    app.add_middleware(DeadlineMiddleware, seconds=settings.request_timeout)
     max_bytes = settings.max_request_body_bytes
     app.add_middleware(DeclaredBodySizeLimitMiddleware, max_bytes=max_bytes)
     app.add_middleware(RequestContextMiddleware)
@@ -79,6 +86,8 @@ def create_app(
     api.include_router({{ cookiecutter.resource_plural }}_router)
     app.include_router(health_router)
     app.include_router(api)
+    if settings.serves_docs:
+        add_docs(app)
     return app
 
 

@@ -1,8 +1,9 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Response, status
+from fastapi import APIRouter, Depends, Request, Response, status
 from fastapi.security import OAuth2PasswordRequestForm
 
+from app.auth import throttle
 from app.auth.dependencies import unauthorized
 from app.core.config import get_settings
 from app.core.db import SessionDep
@@ -27,16 +28,22 @@ router = APIRouter(prefix="/auth", tags=["auth"], responses=documented(400, 503)
     return {{ cookiecutter.__await }}service.register_user(session, data)
 
 
-@router.post("/login", response_model=Token, responses=documented(401))
+@router.post("/login", response_model=Token, responses=documented(401, 429))
 {{ cookiecutter.__async }}def login(
+    request: Request,
     session: SessionDep,
     form: Annotated[OAuth2PasswordRequestForm, Depends()],
     response: Response,
 ) -> Token:
+    attempt = throttle.Attempt.of(request, service.normalize_email(form.username))
+    settings = get_settings()
+    checked_at = {{ cookiecutter.__await }}throttle.check(session, attempt, settings)
     user = {{ cookiecutter.__await }}service.authenticate(session, form.username, form.password)
     if user is None:
+        {{ cookiecutter.__await }}throttle.record_failure(session, attempt, checked_at, settings)
         raise unauthorized(INCORRECT_CREDENTIALS)
+    {{ cookiecutter.__await }}throttle.forget_failures(session, attempt)
     # A token is a credential: no cache, shared or private, may keep it (RFC 6749, 5.1).
     response.headers["Cache-Control"] = "no-store"
     response.headers["Pragma"] = "no-cache"
-    return Token(access_token=create_access_token(user.id, get_settings()))
+    return Token(access_token=create_access_token(user.id, settings))

@@ -1,19 +1,27 @@
+import json
 from functools import lru_cache
-from typing import Literal, Self
+from typing import Annotated, Any, Literal, Self
 
-from pydantic import Field, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 {%- if cookiecutter.auth == "yes" %}
 
 # Good enough for a laptop, refused in production: see Settings.refuse_insecure_production.
 DEFAULT_SECRET_KEY = "insecure-development-key-change-me-in-production"  # noqa: S105
+SECRET_KEY_MIN_LENGTH = 32
+# A key of 32+ characters drawn from fewer than this many ("aaaa...", "abab...") is a
+# placeholder, not a secret; secrets.token_urlsafe(48) and token_hex(32) pass easily.
+SECRET_KEY_MIN_DISTINCT = 10
 {%- endif %}
+
+Seconds = Annotated[float, Field(gt=0)]
 
 
 class Settings(BaseSettings):
     """Everything the service reads from the environment (or a `.env` file).
 
-    A variable set to the empty string counts as unset: its default applies.
+    A variable set to the empty string counts as unset: its default applies. Durations
+    are in seconds.
     """
 
     model_config = SettingsConfigDict(env_file=".env", env_ignore_empty=True, extra="ignore")
@@ -22,14 +30,46 @@ class Settings(BaseSettings):
     environment: Literal["development", "test", "production"] = "development"
     debug: bool = False
     database_url: str = "{{ cookiecutter.__default_database_url }}"
-    cors_origins: list[str] = []
+    # NoDecode: read by split_list below, as a JSON list or as a comma-separated one.
+    cors_origins: Annotated[list[str], NoDecode] = []
     max_request_body_bytes: int = Field(default=1024 * 1024, gt=0)
+    # None: on outside production, off in it.
+    docs_enabled: bool | None = None
+    # Every wait on the database is bounded; past a bound the client gets a 503.
+    database_connect_timeout: Seconds = 5
+    database_statement_timeout: Seconds = 10
+    database_pool_timeout: Seconds = 5
+    readiness_timeout: Seconds = 2
+    # No response started by then: a 503, whatever the request was waiting for.
+    request_timeout: Seconds = 30
 {%- if cookiecutter.auth == "yes" %}
     secret_key: str = DEFAULT_SECRET_KEY
     access_token_expire_minutes: int = Field(default=30, gt=0, le=60 * 24 * 30)
     jwt_issuer: str = "{{ cookiecutter.project_slug }}"
     jwt_audience: str = "{{ cookiecutter.project_slug }}"
+    # Failed logins counted over the last LOGIN_FAILURE_WINDOW seconds: past either
+    # limit, further attempts get a 429 until the oldest failure leaves the window.
+    login_failure_window: int = Field(default=15 * 60, gt=0)
+    login_failures_per_account: int = Field(default=10, gt=0)
+    login_failures_per_client: int = Field(default=50, gt=0)
 {%- endif %}
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def split_list(cls, value: Any) -> Any:
+        """`a,b` and `["a", "b"]` both give ["a", "b"]; spaces around items are dropped."""
+        if not isinstance(value, str):
+            return value
+        if value.lstrip().startswith("["):
+            return json.loads(value)
+        return [item.strip() for item in value.split(",") if item.strip()]
+
+    @property
+    def serves_docs(self) -> bool:
+        """Whether /docs and /openapi.json are served (DOCS_ENABLED, else not in production)."""
+        if self.docs_enabled is not None:
+            return self.docs_enabled
+        return self.environment != "production"
 
     @model_validator(mode="after")
     def refuse_insecure_production(self) -> Self:
@@ -37,13 +77,60 @@ class Settings(BaseSettings):
             return self
         if self.debug:
             raise ValueError("DEBUG must be off in production")
+        if "database_url" not in self.model_fields_set:
+            raise ValueError("DATABASE_URL must be set in production")
 {%- if cookiecutter.auth == "yes" %}
-        if self.secret_key == DEFAULT_SECRET_KEY or len(self.secret_key) < 32:
-            raise ValueError("SECRET_KEY must be set to a random value of 32+ characters")
+        key = self.secret_key
+        if (
+            key == DEFAULT_SECRET_KEY
+            or len(key) < SECRET_KEY_MIN_LENGTH
+            or any(character.isspace() for character in key)
+            or len(set(key)) < SECRET_KEY_MIN_DISTINCT
+        ):
+            raise ValueError(
+                f"SECRET_KEY must be set to a random value of {SECRET_KEY_MIN_LENGTH}+ "
+                "characters without spaces"
+            )
 {%- endif %}
         return self
 
 
+class SettingsError(SystemExit):
+    """Settings the service cannot start with, said in one line that names each setting
+    and never its value (a rejected secret must not reach a log). A SystemExit, so
+    the process ends with status 1 and that line, without a traceback."""
+
+
+def describe(error: ValidationError) -> str:
+    """One line naming each rejected setting and why; never the value it was given."""
+    problems = []
+    for item in error.errors(include_input=False, include_url=False):
+        reason = item["msg"].removeprefix("Value error, ")
+        name = "_".join(str(part) for part in item["loc"]).upper()
+        problems.append(f"{name}: {reason}" if name else reason)
+    return "invalid settings: " + "; ".join(problems)
+
+
+class _Environment(BaseSettings):
+    # Read on its own, to say a start-up error in production's format when the rest of
+    # the settings cannot be read.
+    model_config = SettingsConfigDict(env_file=".env", env_ignore_empty=True, extra="ignore")
+
+    environment: str = "development"
+
+
+def settings_error(error: ValidationError) -> SettingsError:
+    """The exit for settings that do not validate: a JSON line in production, else text."""
+    message = describe(error)
+    if _Environment().environment == "production":
+        message = json.dumps({"level": "CRITICAL", "logger": __name__, "message": message})
+    return SettingsError(message)
+
+
 @lru_cache
 def get_settings() -> Settings:
-    return Settings()
+    """The service's settings, read once; raises SettingsError if they do not validate."""
+    try:
+        return Settings()
+    except ValidationError as error:
+        raise settings_error(error) from None

@@ -1,9 +1,10 @@
+import asyncio
 from collections.abc import AsyncGenerator, AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
-from sqlalchemy import URL
+from sqlalchemy import URL, text
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -14,7 +15,7 @@ from sqlalchemy.ext.asyncio import (
 {% if cookiecutter.database == "sqlite" -%}
 from app.core import sqlite
 {% endif -%}
-from app.core.config import get_settings
+from app.core.config import Settings, get_settings
 from app.core.models import Base
 
 __all__ = [
@@ -25,19 +26,31 @@ __all__ = [
     "create_db_engine",
     "get_database",
     "get_session",
+    "ping",
 ]
 
 
 def create_db_engine(url: str | URL, **kwargs: Any) -> AsyncEngine:
+    """An engine with every wait bounded by settings: connecting, a statement, and the
+    wait for a pooled connection (pool_timeout, unless the caller brings its own pool).
+
+    Statement parameters stay out of its exceptions (hide_parameters), so a logged error
+    never carries a row's values: an email, a password hash.
+    """
+    settings = get_settings()
+    options: dict[str, Any] = {"hide_parameters": True, **kwargs}
+    options["connect_args"] = {**driver_timeouts(settings), **kwargs.get("connect_args", {})}
+    if "poolclass" not in kwargs:
+        options.setdefault("pool_timeout", settings.database_pool_timeout)
 {%- if cookiecutter.database == "sqlite" %}
-    # A pool of one connection (see app.core.sqlite), unless the caller brings its own.
-    options = kwargs if "poolclass" in kwargs else {**sqlite.POOL, **kwargs}
+        # A pool of one connection (see app.core.sqlite), unless the caller brings its own.
+        options = {**sqlite.POOL, **options}
     engine = create_async_engine(url, **options)
     sqlite.use_real_transactions(engine.sync_engine)
 {%- else %}
     # pre_ping replaces connections that died while pooled (a database restart), so
     # readiness recovers without restarting the service.
-    engine = create_async_engine(url, pool_pre_ping=True, **kwargs)
+    engine = create_async_engine(url, pool_pre_ping=True, **options)
 {%- endif %}
     return engine
 
@@ -103,6 +116,21 @@ async def committing(session: AsyncSession) -> AsyncIterator[AsyncSession]:
         except Exception:
             await session.rollback()
             raise
+
+
+async def ping(session: AsyncSession, seconds: float) -> None:
+    """Runs SELECT 1 and ends its transaction (a rollback: it wrote nothing), within `seconds`.
+
+    Raises TimeoutError past them, or the driver's error. A connection given up on is
+    dropped (invalidated, which closes it without waiting on the database), never reused.
+    """
+    try:
+        async with asyncio.timeout(seconds):
+            await session.execute(text("SELECT 1"))
+            await session.rollback()  # ends the transaction, here rather than after the bound
+    except TimeoutError:
+        await session.invalidate()
+        raise
 
 
 # scope="function" commits before the response is sent, so a client that reads right

@@ -5,14 +5,14 @@ from typing import Annotated, Any
 import anyio
 from anyio.lowlevel import RunVar
 from fastapi import Depends, Request
-from sqlalchemy import URL, Engine, create_engine
+from sqlalchemy import URL, Engine, create_engine, text
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
 {% if cookiecutter.database == "sqlite" -%}
 from app.core import sqlite
 {% endif -%}
-from app.core.config import get_settings
+from app.core.config import Settings, get_settings
 from app.core.models import Base
 
 __all__ = [
@@ -23,23 +23,64 @@ __all__ = [
     "create_db_engine",
     "get_database",
     "get_session",
+    "ping",
 ]
 
 # Sessions open at once, per process: fewer than the 40 worker threads of anyio's default
 # threadpool, which runs every `def` dependency and handler (see session_slots).
 SESSIONS_AT_ONCE = 32
+# Readiness checks in worker threads at once: a check given up on (see ping) may hold its
+# thread until the database answers, and probes must not take every thread meanwhile.
+PINGS_AT_ONCE = 2
+# In Session.info: the session's work was given up on while a thread still runs it.
+ABANDONED = "abandoned"
+
+
+def driver_timeouts(settings: Settings) -> dict[str, Any]:
+    """The driver's own bounds (its connect_args) on connecting and on a statement."""
+{%- if cookiecutter.database == "sqlite" %}
+    # How long a statement waits for another connection's write lock, in seconds.
+    return {"timeout": settings.database_statement_timeout}
+{%- elif cookiecutter.database == "postgresql" %}
+    # libpq counts whole seconds; statement_timeout is the server's, in milliseconds. A
+    # database that stops answering without closing the connection is outside both: see
+    # app.core.deadline.
+    return {
+        "connect_timeout": max(1, round(settings.database_connect_timeout)),
+        "options": f"-c statement_timeout={round(settings.database_statement_timeout * 1000)}",
+    }
+{%- else %}
+    # Socket timeouts, in seconds: a statement whose answer does not come (a slow query or
+    # a database that stopped answering) fails with "Lost connection".
+    return {
+        "connect_timeout": settings.database_connect_timeout,
+        "read_timeout": settings.database_statement_timeout,
+        "write_timeout": settings.database_statement_timeout,
+    }
+{%- endif %}
 
 
 def create_db_engine(url: str | URL, **kwargs: Any) -> Engine:
+    """An engine with every wait bounded by settings: connecting, a statement, and the
+    wait for a pooled connection (pool_timeout, unless the caller brings its own pool).
+
+    Statement parameters stay out of its exceptions (hide_parameters), so a logged error
+    never carries a row's values: an email, a password hash.
+    """
+    settings = get_settings()
+    options: dict[str, Any] = {"hide_parameters": True, **kwargs}
+    options["connect_args"] = {**driver_timeouts(settings), **kwargs.get("connect_args", {})}
+    if "poolclass" not in kwargs:
+        options.setdefault("pool_timeout", settings.database_pool_timeout)
 {%- if cookiecutter.database == "sqlite" %}
-    # A pool of one connection (see app.core.sqlite), unless the caller brings its own.
-    options = kwargs if "poolclass" in kwargs else {**sqlite.POOL, **kwargs}
+        # A pool of one connection (see app.core.sqlite), unless the caller brings its own.
+        options = {**sqlite.POOL, **options}
     engine = create_engine(url, **options)
     sqlite.use_real_transactions(engine)
 {%- else %}
     # pre_ping replaces connections that died while pooled (a database restart), so
     # readiness recovers without restarting the service.
-    engine = create_engine(url, pool_pre_ping=True, **kwargs)
+    engine = create_engine(url, pool_pre_ping=True, **options)
 {%- endif %}
     return engine
 
@@ -109,9 +150,47 @@ async def committing(session: Session) -> AsyncIterator[Session]:
     try:
         yield session
     except Exception:
-        await run_in_threadpool(_end_session, session, commit=False)
+        if not session.info.get(ABANDONED):  # if it is, the thread still using it ends it
+            await run_in_threadpool(_end_session, session, commit=False)
         raise
     await run_in_threadpool(_end_session, session, commit=True)
+
+
+async def ping(session: Session, seconds: float) -> None:
+    """Runs SELECT 1 and ends its transaction (a rollback: it wrote nothing), within `seconds`.
+
+    Raises TimeoutError past them, or the driver's error. A worker thread cannot be
+    interrupted: one given up on is left to finish, and ends the session when it does.
+    """
+    try:
+        with anyio.fail_after(seconds):
+            await anyio.to_thread.run_sync(
+                _ping, session, abandon_on_cancel=True, limiter=_ping_slots()
+            )
+    except TimeoutError:
+        session.info[ABANDONED] = True
+        raise
+
+
+def _ping(session: Session) -> None:
+    try:
+        session.execute(text("SELECT 1"))
+        session.rollback()  # ends the transaction, here rather than after the bound
+    finally:
+        if session.info.get(ABANDONED):
+            session.close()
+
+
+_ping_limiters: RunVar[anyio.CapacityLimiter] = RunVar("ping_slots")
+
+
+def _ping_slots() -> anyio.CapacityLimiter:
+    try:
+        return _ping_limiters.get()
+    except LookupError:
+        limiter = anyio.CapacityLimiter(PINGS_AT_ONCE)
+        _ping_limiters.set(limiter)
+        return limiter
 
 
 _session_slots: RunVar[anyio.Semaphore] = RunVar("session_slots")

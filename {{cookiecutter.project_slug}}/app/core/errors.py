@@ -8,13 +8,29 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
-from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
 logger = logging.getLogger(__name__)
 
 ALREADY_EXISTS = "Resource already exists"
 DATABASE_UNAVAILABLE = "Database unavailable, try again shortly"
+# Seconds a client is asked to wait before retrying a 503 (the Retry-After header).
+RETRY_AFTER_SECONDS = 5
+RETRY_AFTER = {"Retry-After": str(RETRY_AFTER_SECONDS)}
+
+# Failures a retry can get past, whatever exception class the driver chose for them.
+# PostgreSQL SQLSTATEs (class 08 is the connection's): the server shutting down or
+# terminating the backend (57P01-57P03), a statement cancelled by statement_timeout
+# (57014), too many connections (53300), a lock wait timed out (55P03), serialization
+# failures and deadlocks (40001, 40P01).
+TRANSIENT_SQLSTATES = frozenset(
+    {"57P01", "57P02", "57P03", "57014", "53300", "55P03", "40001", "40P01"}
+)
+# MySQL and MariaDB error numbers: too many connections (1040), lock wait timeout (1205),
+# deadlock (1213), cannot connect (2002, 2003), server gone or connection lost (2006,
+# 2013), statement timeouts (3024 MySQL, 1969 MariaDB).
+TRANSIENT_MYSQL_ERRORS = frozenset({1040, 1205, 1213, 1969, 2002, 2003, 2006, 2013, 3024})
 
 
 class ErrorResponse(BaseModel):
@@ -41,6 +57,7 @@ class AppError(Exception):
     def __init__(self, detail: str) -> None:
         super().__init__(detail)
         self.detail = detail
+        self.headers: dict[str, str] = {}
 
 
 class NotFoundError(AppError):
@@ -49,6 +66,26 @@ class NotFoundError(AppError):
 
 class ConflictError(AppError):
     status_code = status.HTTP_409_CONFLICT
+
+
+class TooManyRequestsError(AppError):
+    """A 429 that says, in Retry-After, how many seconds to wait."""
+
+    status_code = status.HTTP_429_TOO_MANY_REQUESTS
+
+    def __init__(self, detail: str, retry_after: int) -> None:
+        super().__init__(detail)
+        self.headers = {"Retry-After": str(retry_after)}
+
+
+class BusyError(AppError):
+    """The service is at capacity for this kind of work: a 503 to retry shortly."""
+
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.headers = dict(RETRY_AFTER)
 
 
 class AsciiJSONResponse(JSONResponse):
@@ -73,7 +110,9 @@ async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
 
 async def _app_error(_request: Request, exc: Exception) -> JSONResponse:
     error = exc if isinstance(exc, AppError) else AppError(str(exc))
-    return JSONResponse({"detail": error.detail}, status_code=error.status_code)
+    return JSONResponse(
+        {"detail": error.detail}, status_code=error.status_code, headers=error.headers
+    )
 
 
 async def _integrity_error(_request: Request, exc: Exception) -> JSONResponse:
@@ -83,21 +122,62 @@ async def _integrity_error(_request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse({"detail": ALREADY_EXISTS}, status_code=status.HTTP_409_CONFLICT)
 
 
-async def _database_error(_request: Request, exc: Exception) -> JSONResponse:
-    # With the traceback: the client learns nothing, the log must say what failed and where.
-    logger.error("database error: %s", type(exc.__cause__ or exc).__name__, exc_info=exc)
+def is_transient(error: DBAPIError) -> bool:
+    """Whether a database error is the database being unreachable, slow or busy (a 503 the
+    client may retry) rather than a bug in the statement (a 500).
+
+    Drivers disagree on classes: asyncpg reports a connection lost mid-request as a bare
+    DBAPIError. So besides SQLAlchemy's own verdict (OperationalError, InterfaceError, a
+    connection it invalidated), the driver's error code counts, and a socket error or a
+    timeout anywhere among its causes.
+    """
+    if error.connection_invalidated or isinstance(error, OperationalError | InterfaceError):
+        return True
+    original = error.orig
+    sqlstate = getattr(original, "sqlstate", None) or getattr(original, "pgcode", None)
+    if isinstance(sqlstate, str) and (sqlstate.startswith("08") or sqlstate in TRANSIENT_SQLSTATES):
+        return True
+    code = original.args[0] if original is not None and original.args else None
+    if isinstance(code, int) and code in TRANSIENT_MYSQL_ERRORS:
+        return True
+    cause: BaseException | None = original
+    while cause is not None:
+        if isinstance(cause, OSError):  # TimeoutError included
+            return True
+        cause = cause.__cause__ or cause.__context__
+    return False
+
+
+def unavailable() -> JSONResponse:
+    """The 503 every database failure answers: the same detail, and when to retry."""
     return JSONResponse(
         {"detail": DATABASE_UNAVAILABLE},
         status_code=status.HTTP_503_SERVICE_UNAVAILABLE,
+        headers=RETRY_AFTER,
     )
+
+
+async def _database_error(_request: Request, exc: Exception) -> JSONResponse:
+    # With the traceback: the client learns nothing, the log must say what failed and where.
+    # The engine hides statement parameters (app.core.db), so no row's values reach it.
+    logger.error("database error: %s", type(exc.__cause__ or exc).__name__, exc_info=exc)
+    return unavailable()
+
+
+async def _driver_error(request: Request, exc: Exception) -> JSONResponse:
+    if isinstance(exc, DBAPIError) and is_transient(exc):
+        return await _database_error(request, exc)
+    raise exc  # a bug (a ProgrammingError, say): the 500 of an unexpected error
 
 
 def register_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(AppError, _app_error)
     app.add_exception_handler(IntegrityError, _integrity_error)
-    # Connection-level failures only: a ProgrammingError is a bug and stays a 500. Some
-    # async drivers report a refused connection as a bare OSError. PoolTimeoutError: no
+    # Failures of the database, not of the statement: see is_transient. A ProgrammingError
+    # is a bug and stays a 500. Some async drivers report a refused connection as a bare
+    # OSError, and a bounded wait ends in TimeoutError (an OSError). PoolTimeoutError: no
     # pooled connection came free in time, an overload the client may retry.
-    for error in (OperationalError, InterfaceError, OSError, PoolTimeoutError):
+    app.add_exception_handler(DBAPIError, _driver_error)
+    for error in (OSError, PoolTimeoutError):
         app.add_exception_handler(error, _database_error)

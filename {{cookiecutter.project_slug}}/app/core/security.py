@@ -2,6 +2,8 @@ import logging
 import os
 import threading
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from functools import cache
 
@@ -10,6 +12,7 @@ from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
 
 from app.core.config import DEFAULT_SECRET_KEY, Settings
+from app.core.errors import BusyError
 
 ALGORITHM = "HS256"
 DEVELOPMENT_KEY_WARNING = (
@@ -25,6 +28,12 @@ password_hash = PRODUCTION_PASSWORD_HASH
 # logins queues here, rather than taking every thread's worth of memory (40 x 64 MiB)
 # and all the CPU from the requests that need neither.
 hashing_slots = threading.BoundedSemaphore(os.cpu_count() or 1)
+# Argon2 calls let in at once, running or waiting for a slot. Past them a call is refused
+# at once (a 503) rather than held: a flood of logins would otherwise hold every worker
+# thread waiting here, and requests that need no Argon2 could not get a thread.
+HASHING_QUEUE = 4 * (os.cpu_count() or 1)
+hashing_queue = threading.BoundedSemaphore(HASHING_QUEUE)
+HASHING_BUSY = "Too many sign-ins at once, try again shortly"
 
 
 @cache
@@ -34,13 +43,26 @@ def _dummy_hash() -> str:
     return password_hash.hash("not-a-real-password")
 
 
+@contextmanager
+def hashing_slot() -> Iterator[None]:
+    """A turn at Argon2: waits for one of the cores' slots, or raises BusyError at once
+    when HASHING_QUEUE calls are already running or waiting."""
+    if not hashing_queue.acquire(blocking=False):
+        raise BusyError(HASHING_BUSY)
+    try:
+        with hashing_slots:
+            yield
+    finally:
+        hashing_queue.release()
+
+
 def hash_password(password: str) -> str:
-    with hashing_slots:
+    with hashing_slot():
         return password_hash.hash(password)
 
 
 def verify_password(password: str, hashed: str | None) -> bool:
-    with hashing_slots:
+    with hashing_slot():
         if hashed is None:
             password_hash.verify(password, _dummy_hash())
             return False

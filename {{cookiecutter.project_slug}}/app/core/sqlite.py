@@ -16,7 +16,7 @@ WRITES = {"sqlite_writes": True}
 PRAGMAS = (
     "PRAGMA foreign_keys=ON",  # SQLite ignores foreign keys (and ON DELETE) unless asked
     "PRAGMA journal_mode=WAL",  # readers no longer wait for the writer
-    "PRAGMA busy_timeout=10000",  # a locked database is waited for, up to 10 s
+    # (How long a locked database is waited for is the driver's `timeout`: app.core.db.)
     # With WAL, commits no longer wait for the disk (checkpoints do). A commit survives the
     # service crashing; a power loss or an OS crash can lose the last ones, never the file.
     "PRAGMA synchronous=NORMAL",

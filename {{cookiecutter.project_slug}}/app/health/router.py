@@ -1,9 +1,9 @@
 from fastapi import APIRouter, HTTPException, status
-from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from app.core.db import SessionDep
-from app.core.errors import DATABASE_UNAVAILABLE, documented
+from app.core.config import get_settings
+from app.core.db import SessionDep, ping
+from app.core.errors import DATABASE_UNAVAILABLE, RETRY_AFTER, documented
 
 router = APIRouter(prefix="/health", tags=["health"])
 
@@ -19,10 +19,12 @@ async def live() -> dict[str, str]:
 
 @router.head("/ready", include_in_schema=False)
 @router.get("/ready", responses=documented(503))
-{{ cookiecutter.__async }}def ready(session: SessionDep) -> dict[str, str]:
-    """The service can do its job: the database answers."""
+async def ready(session: SessionDep) -> dict[str, str]:
+    """The service can do its job: the database answers within READINESS_TIMEOUT (2 s)."""
     try:
-        {{ cookiecutter.__await }}session.execute(text("SELECT 1"))
-    except (DBAPIError, OSError) as exc:
-        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, DATABASE_UNAVAILABLE) from exc
+        await ping(session, get_settings().readiness_timeout)
+    except (DBAPIError, OSError) as exc:  # TimeoutError is an OSError
+        raise HTTPException(
+            status.HTTP_503_SERVICE_UNAVAILABLE, DATABASE_UNAVAILABLE, headers=RETRY_AFTER
+        ) from exc
     return {"status": "ok"}

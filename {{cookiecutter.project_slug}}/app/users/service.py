@@ -1,3 +1,4 @@
+import unicodedata
 import uuid
 
 {% if cookiecutter.mode == "async" -%}
@@ -22,13 +23,15 @@ EMAIL_ALREADY_EXISTS = "A user with this email already exists"
 
 
 def normalize_email(email: str) -> str:
-    """The form registration stores an address in (EmailStr's: display name and spaces
-    dropped, Unicode composed, domain decoded), lowercased; as given if it is no address."""
+    """The form registration stores an address in, and login looks it up by: compatibility
+    characters folded (NFKC: fullwidth letters are plain ones), then EmailStr's form (display
+    name and spaces dropped, domain decoded), lowercased; as given if it is no address."""
+    folded = unicodedata.normalize("NFKC", email)
     try:
-        _, normalized = validate_email(email)
+        _, normalized = validate_email(folded)
     except ValueError:  # pydantic's PydanticCustomError
-        normalized = email.strip()
-    return normalized.lower()
+        normalized = folded.strip()
+    return unicodedata.normalize("NFKC", normalized).lower()
 
 
 {{ cookiecutter.__async }}def get_user_by_email(session: {{ cookiecutter.__session }}, email: str) -> User | None:

@@ -1,4 +1,5 @@
 import logging
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -27,8 +28,27 @@ LOGIN = app.url_path_for("login")
     assert "a-long-password" not in response.text
 
 
-{{ cookiecutter.__async }}def test_registering_an_email_twice_returns_409(client: {{ cookiecutter.__client }}, user: User) -> None:
-    body = {"email": user.email.upper(), "password": "a-long-password"}
+def compatibility_forms(text: str, first: int) -> str:
+    """`text` with each ASCII letter as its form in a Unicode block of compatibility
+    letters starting at code point `first` (for "a"): NFKC folds them all back."""
+    return "".join(chr(first + ord(c) - ord("a")) if "a" <= c <= "z" else c for c in text.lower())
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        pytest.param(str.upper, id="upper-case"),
+        pytest.param(lambda email: compatibility_forms(email, 0xFF41), id="fullwidth"),
+        pytest.param(lambda email: compatibility_forms(email, 0x1D41A), id="mathematical-bold"),
+        pytest.param(lambda email: compatibility_forms(email, 0x1D5BA), id="sans-serif"),
+    ],
+)
+{{ cookiecutter.__async }}def test_registering_an_email_twice_returns_409(
+    client: {{ cookiecutter.__client }},
+    user: User,
+    written: Callable[[str], str],
+) -> None:
+    body = {"email": written(user.email), "password": "a-long-password"}
 
     response = {{ cookiecutter.__await }}client.post(REGISTER, json=body)
 

@@ -1,10 +1,23 @@
+import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
 
-from app.core.config import Settings
+from app.core.config import Settings{% if cookiecutter.auth == "yes" %}, SECRET_KEY_MIN_DISTINCT, SECRET_KEY_MIN_LENGTH{% endif %}
 from tests.database import configured_test_database_url, database_url_for_tests
+
+# What production needs at least: each test below changes one thing.
+PRODUCTION = {
+    "environment": "production",
+    "database_url": "{{ cookiecutter.__default_database_url }}",
+{%- if cookiecutter.auth == "yes" %}
+    "secret_key": "pS8v-3kQ_zL1xW7nR2bY9tH4mC6fJ0dA5gE",
+{%- endif %}
+}
 
 
 @pytest.fixture(autouse=True)
@@ -26,26 +39,121 @@ def test_development_accepts_the_defaults() -> None:
 
 def test_production_refuses_debug_mode() -> None:
     with pytest.raises(ValidationError, match="DEBUG"):
-        Settings(environment="production", debug=True{% if cookiecutter.auth == "yes" %}, secret_key="s" * 64{% endif %})
+        Settings.model_validate({**PRODUCTION, "debug": True})
+
+
+def test_production_refuses_to_fall_back_to_the_development_database() -> None:
+    without_url = {name: value for name, value in PRODUCTION.items() if name != "database_url"}
+
+    with pytest.raises(ValidationError, match="DATABASE_URL must be set"):
+        Settings.model_validate(without_url)
 {%- if cookiecutter.auth == "yes" %}
 
 
-@pytest.mark.parametrize(
-    "overrides",
-    [pytest.param({}, id="default-key"), pytest.param({"secret_key": "short"}, id="short-key")],
-)
-def test_production_refuses_an_insecure_secret_key(overrides: dict[str, str]) -> None:
+def insecure_keys() -> list[object]:
+    """Keys that are long enough and still no secret, built from the rules themselves."""
+    long_enough = SECRET_KEY_MIN_LENGTH
+    few = "".join(chr(ord("a") + i) for i in range(SECRET_KEY_MIN_DISTINCT - 1))
+    return [
+        pytest.param(None, id="default-key"),
+        pytest.param("k" * (long_enough - 1), id="short"),
+        *(
+            pytest.param(space * long_enough, id=f"spaces-{ord(space):x}")
+            for space in (" ", "\t", "\u00a0", "\u3000")
+        ),
+        pytest.param(PRODUCTION["secret_key"][:20] + " " + PRODUCTION["secret_key"], id="a-space"),
+        pytest.param(few * (long_enough // len(few) + 1), id="too-few-characters"),
+    ]
+
+
+@pytest.mark.parametrize("key", insecure_keys())
+def test_production_refuses_an_insecure_secret_key(key: str | None) -> None:
+    settings = {**PRODUCTION, "secret_key": key} if key else {**PRODUCTION}
+    if key is None:
+        del settings["secret_key"]
+
     with pytest.raises(ValidationError, match="SECRET_KEY"):
-        Settings.model_validate({"environment": "production", **overrides})
-
-
+        Settings.model_validate(settings)
 {%- endif %}
 
 
 def test_production_starts_with_safe_settings() -> None:
-    settings = Settings(environment="production"{% if cookiecutter.auth == "yes" %}, secret_key="s" * 64{% endif %})
+    settings = Settings.model_validate(PRODUCTION)
 
     assert settings.environment == "production"
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [
+        pytest.param({"DEBUG": "true"}, id="debug"),
+        pytest.param({"DATABASE_URL": ""}, id="no-database-url"),
+{%- if cookiecutter.auth == "yes" %}
+        pytest.param({"SECRET_KEY": " " * 40}, id="blank-key"),
+{%- endif %}
+        pytest.param({"MAX_REQUEST_BODY_BYTES": "-1"}, id="negative-limit"),
+    ],
+)
+def test_a_refused_setting_stops_the_service_with_one_json_line_and_no_value(
+    broken: dict[str, str],
+) -> None:
+    given = {name.upper(): value for name, value in PRODUCTION.items()} | broken
+    environ = {**os.environ, **given, "PYTHONPATH": str(Path(__file__).parents[2])}
+
+    started = subprocess.run(
+        [sys.executable, "-c", "import app.main"],
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+    lines = started.stderr.splitlines()
+    assert started.returncode == 1
+    assert len(lines) == 1, started.stderr
+    line = json.loads(lines[0])
+    assert line["level"] == "CRITICAL"
+    assert next(iter(broken)) in line["message"]
+    for name, value in given.items():
+        if value.strip() and name not in {"ENVIRONMENT", "DEBUG"}:
+            assert value not in lines[0], f"the line shows {name}'s value"
+
+
+@pytest.mark.parametrize(
+    ("written", "origins"),
+    [
+        ("https://a.example", ["https://a.example"]),
+        ("https://a.example,https://b.example", ["https://a.example", "https://b.example"]),
+        (" https://a.example , https://b.example ,", ["https://a.example", "https://b.example"]),
+        ('["https://a.example", "https://b.example"]', ["https://a.example", "https://b.example"]),
+        ("[]", []),
+    ],
+    ids=["one", "commas", "spaces", "json", "json-empty"],
+)
+def test_lists_are_read_as_operators_write_them(
+    monkeypatch: pytest.MonkeyPatch, written: str, origins: list[str]
+) -> None:
+    monkeypatch.setenv("CORS_ORIGINS", written)
+
+    assert Settings().cors_origins == origins
+
+
+@pytest.mark.parametrize(
+    ("settings", "served"),
+    [
+        ({"environment": "development"}, True),
+        ({"environment": "test"}, True),
+        (PRODUCTION, False),
+        ({**PRODUCTION, "docs_enabled": True}, True),
+        ({"environment": "development", "docs_enabled": False}, False),
+    ],
+    ids=["development", "test", "production", "production-enabled", "development-disabled"],
+)
+def test_the_docs_are_served_outside_production_unless_set_otherwise(
+    settings: dict[str, object], served: bool
+) -> None:
+    assert Settings.model_validate(settings).serves_docs is served
 
 
 def test_settings_are_read_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,0 +1,161 @@
+"""Failed logins are counted per account and per client, in the database, over a window of
+the database's clock; past a limit the service answers 429 without checking a password."""
+
+import threading
+from collections.abc import Callable
+from datetime import timedelta
+
+import pytest
+from fastapi import status
+{{ cookiecutter.__client_import }}
+from sqlalchemy import func, select, update
+{{ cookiecutter.__session_import }}
+
+from app.auth.models import LoginFailure
+from app.auth.router import INCORRECT_CREDENTIALS
+from app.auth.throttle import TOO_MANY_ATTEMPTS, database_now
+from app.core import security
+from app.core.config import get_settings
+from app.main import app
+from app.users.models import User
+from tests.factories import TEST_PASSWORD
+
+LOGIN = app.url_path_for("login")
+SETTINGS = get_settings()
+# a-z to their fullwidth forms (U+FF41...), which NFKC folds back.
+FULLWIDTH = {letter: letter + 0xFEE0 for letter in range(ord("a"), ord("z") + 1)}
+
+
+{{ cookiecutter.__async }}def fail_to_log_in(client: {{ cookiecutter.__client }}, email: str, times: int) -> list[int]:
+    form = {"username": email, "password": "wrong-password"}
+    return [({{ cookiecutter.__await }}client.post(LOGIN, data=form)).status_code for _ in range(times)]
+
+
+{{ cookiecutter.__async }}def test_an_account_past_its_failure_limit_gets_429_even_with_its_password(
+    client: {{ cookiecutter.__client }},
+    user: User,
+) -> None:
+    limit = SETTINGS.login_failures_per_account
+
+    answers = {{ cookiecutter.__await }}fail_to_log_in(client, user.email, limit)
+    refused = {{ cookiecutter.__await }}client.post(LOGIN, data={"username": user.email, "password": TEST_PASSWORD})
+
+    assert answers == [status.HTTP_401_UNAUTHORIZED] * limit
+    assert refused.status_code == status.HTTP_429_TOO_MANY_REQUESTS
+    assert refused.json() == {"detail": TOO_MANY_ATTEMPTS}
+    assert 0 < int(refused.headers["Retry-After"]) <= SETTINGS.login_failure_window
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        pytest.param(str.upper, id="upper-case"),
+        pytest.param(lambda email: f"  {email} ", id="spaces"),
+        pytest.param(lambda email: email.translate(FULLWIDTH), id="fullwidth"),
+    ],
+)
+{{ cookiecutter.__async }}def test_an_account_is_counted_however_its_email_is_written(
+    client: {{ cookiecutter.__client }},
+    user: User,
+    written: Callable[[str], str],
+) -> None:
+    limit = SETTINGS.login_failures_per_account
+    {{ cookiecutter.__await }}fail_to_log_in(client, user.email, limit - 1)
+
+    answers = {{ cookiecutter.__await }}fail_to_log_in(client, written(user.email), 2)
+
+    assert answers == [status.HTTP_401_UNAUTHORIZED, status.HTTP_429_TOO_MANY_REQUESTS]
+
+
+{{ cookiecutter.__async }}def test_a_client_past_its_failure_limit_gets_429_for_any_account(
+    client: {{ cookiecutter.__client }},
+) -> None:
+    per_account = SETTINGS.login_failures_per_account
+    per_client = SETTINGS.login_failures_per_client
+    answers: list[int] = []
+    for n in range(-(-per_client // (per_account - 1))):  # never an account's own limit
+        times = min(per_account - 1, per_client - len(answers))
+        answers += {{ cookiecutter.__await }}fail_to_log_in(client, f"guess-{n}@example.com", times)
+
+    refused = {{ cookiecutter.__await }}fail_to_log_in(client, "someone-else@example.com", 1)
+
+    assert answers == [status.HTTP_401_UNAUTHORIZED] * per_client
+    assert refused == [status.HTTP_429_TOO_MANY_REQUESTS]
+
+
+{{ cookiecutter.__async }}def test_failures_older_than_the_window_no_longer_count(
+    client: {{ cookiecutter.__client }},
+    db_session: {{ cookiecutter.__session }},
+    user: User,
+) -> None:
+    {{ cookiecutter.__await }}fail_to_log_in(client, user.email, SETTINGS.login_failures_per_account)
+    # As if the window had passed, on the database's clock (the one the throttle reads).
+    window = timedelta(seconds=SETTINGS.login_failure_window)
+    long_ago = {{ cookiecutter.__await }}database_now(db_session) - window
+    {{ cookiecutter.__await }}db_session.execute(update(LoginFailure).values(failed_at=long_ago))
+
+    response = {{ cookiecutter.__await }}client.post(LOGIN, data={"username": user.email, "password": TEST_PASSWORD})
+
+    assert response.status_code == status.HTTP_200_OK
+
+
+{{ cookiecutter.__async }}def test_a_new_failure_prunes_the_ones_that_left_the_window(
+    client: {{ cookiecutter.__client }},
+    db_session: {{ cookiecutter.__session }},
+    user: User,
+) -> None:
+    {{ cookiecutter.__await }}fail_to_log_in(client, user.email, 3)
+    window = timedelta(seconds=SETTINGS.login_failure_window)
+    long_ago = {{ cookiecutter.__await }}database_now(db_session) - window
+    {{ cookiecutter.__await }}db_session.execute(update(LoginFailure).values(failed_at=long_ago))
+
+    {{ cookiecutter.__await }}fail_to_log_in(client, "someone-else@example.com", 1)
+    left = {{ cookiecutter.__await }}db_session.scalar(select(func.count()).select_from(LoginFailure))
+
+    assert left == 1  # the same client's old failures went with it
+
+
+{{ cookiecutter.__async }}def test_a_successful_login_clears_its_accounts_failures(
+    client: {{ cookiecutter.__client }},
+    db_session: {{ cookiecutter.__session }},
+    user: User,
+) -> None:
+    {{ cookiecutter.__await }}fail_to_log_in(client, user.email, SETTINGS.login_failures_per_account - 1)
+    form = {"username": user.email, "password": TEST_PASSWORD}
+    assert ({{ cookiecutter.__await }}client.post(LOGIN, data=form)).status_code == status.HTTP_200_OK
+
+    left = {{ cookiecutter.__await }}db_session.scalar(select(func.count()).select_from(LoginFailure))
+
+    assert left == 0
+
+
+{{ cookiecutter.__async }}def test_the_failures_table_holds_no_email_address(
+    client: {{ cookiecutter.__client }},
+    db_session: {{ cookiecutter.__session }},
+    user: User,
+) -> None:
+    {{ cookiecutter.__await }}fail_to_log_in(client, user.email, 1)
+
+    accounts = ({{ cookiecutter.__await }}db_session.scalars(select(LoginFailure.account))).all()
+
+    assert len(accounts) == 1
+    assert user.email not in accounts[0]
+    assert user.email.split("@")[0] not in accounts[0]
+
+
+{{ cookiecutter.__async }}def test_past_the_argon2_queue_a_login_is_refused_at_once_with_503(
+    client: {{ cookiecutter.__client }},
+    user: User,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Every place in the queue taken, as by a flood of logins: the next one does not wait
+    # for a turn (holding a worker thread meanwhile), it is told to come back.
+    monkeypatch.setattr(security, "hashing_queue", threading.BoundedSemaphore(1))
+    security.hashing_queue.acquire()
+
+    response = {{ cookiecutter.__await }}client.post(LOGIN, data={"username": user.email, "password": TEST_PASSWORD})
+
+    assert response.status_code == status.HTTP_503_SERVICE_UNAVAILABLE
+    assert response.json() == {"detail": security.HASHING_BUSY}
+    assert int(response.headers["Retry-After"]) > 0
+    assert response.json()["detail"] != INCORRECT_CREDENTIALS

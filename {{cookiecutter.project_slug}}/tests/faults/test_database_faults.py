@@ -1,0 +1,113 @@
+"""The database fails as it does in production, for real: a connection killed during a
+request, a database that stops answering. Each answers 503 with Retry-After within the
+bounds in settings, and the service recovers by itself."""
+
+import time
+from collections.abc import {% if cookiecutter.mode == "async" %}AsyncIterator{% else %}AsyncIterator, Iterator{% endif %}
+
+import pytest
+from fastapi import FastAPI, status
+{%- if cookiecutter.mode == "async" %}
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+{%- else %}
+from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session
+{%- endif %}
+
+from app.core.db import committing, create_db_engine, driver_timeouts, get_session
+from tests.database import database_url_for_tests
+from tests.faults.proxy import FreezableProxy
+from tests.probing import (
+    BOUNDS,
+    PROBE,
+    SLACK,
+    assert_unavailable,
+    service_with_sessions_on,
+    timed_get,
+)
+
+# The server's id for a connection, and how another connection ends it.
+{% if cookiecutter.database == "postgresql" -%}
+CONNECTION_ID = "SELECT pg_backend_pid()"
+KILL = "SELECT pg_terminate_backend(:id)"
+DEFAULT_PORT = 5432
+{%- else -%}
+CONNECTION_ID = "SELECT CONNECTION_ID()"
+KILL = "KILL :id"
+DEFAULT_PORT = 3306
+{%- endif %}
+{%- if cookiecutter.mode == "sync" %}
+
+# The requests are awaited in both modes; anyio's plugin runs these tests.
+pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"  # what uvicorn runs the service on
+{%- endif %}
+
+
+@pytest.fixture
+{{ cookiecutter.__async }}def fault_engine() -> {{ cookiecutter.__iterator }}[{{ cookiecutter.__engine }}]:
+    """An engine on the test database outside the test's transaction, with BOUNDS."""
+    engine = create_db_engine(database_url_for_tests(), connect_args=driver_timeouts(BOUNDS))
+    yield engine
+    {{ cookiecutter.__await }}engine.dispose()
+
+
+async def test_a_connection_killed_during_a_request_answers_503_and_the_next_one_works(
+    engine: {{ cookiecutter.__engine }},
+    fault_engine: {{ cookiecutter.__engine }},
+) -> None:
+    app = service_with_sessions_on(fault_engine)
+
+    async def session_killed_once_connected() -> AsyncIterator[{{ cookiecutter.__session }}]:
+        async with committing({{ cookiecutter.__session }}(fault_engine)) as session:
+            victim = ({{ cookiecutter.__await }}session.execute(text(CONNECTION_ID))).scalar_one()
+            {{ cookiecutter.__async }}with engine.connect() as another:
+                {{ cookiecutter.__await }}another.execute(text(KILL), {"id": victim})
+            yield session
+
+    healthy = app.dependency_overrides[get_session]
+    app.dependency_overrides[get_session] = session_killed_once_connected
+    during, _ = await timed_get(app, PROBE)
+    app.dependency_overrides[get_session] = healthy
+    after, _ = await timed_get(app, PROBE)
+
+    assert_unavailable(during)
+    assert after.status_code == status.HTTP_200_OK
+
+
+async def test_a_database_that_stops_answering_gets_503s_within_their_bounds_and_recovers(
+    fault_engine: {{ cookiecutter.__engine }},
+) -> None:
+    url = database_url_for_tests()
+    with FreezableProxy((url.host or "127.0.0.1", url.port or DEFAULT_PORT)) as proxy:
+        through_proxy = url.set(host="127.0.0.1", port=proxy.port)
+        engine = create_db_engine(through_proxy, connect_args=driver_timeouts(BOUNDS))
+        app = service_with_sessions_on(engine)
+        assert (await timed_get(app, "/health/ready"))[0].status_code == status.HTTP_200_OK
+
+        proxy.freeze()
+        ready, ready_took = await timed_get(app, "/health/ready")
+        read, read_took = await timed_get(app, PROBE)
+        proxy.thaw()
+        recovered = await answers_200_within(app, seconds=15)
+
+    {{ cookiecutter.__await }}engine.dispose()
+    assert_unavailable(ready)
+    assert ready_took < BOUNDS.readiness_timeout + SLACK
+    assert_unavailable(read)
+    bound = max(BOUNDS.database_statement_timeout, BOUNDS.request_timeout)
+    assert read_took < bound + SLACK
+    assert recovered
+
+
+async def answers_200_within(app: FastAPI, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if (await timed_get(app, "/health/ready"))[0].status_code == status.HTTP_200_OK:
+            return True
+    return False
