@@ -30,6 +30,31 @@ __all__ = [
 ]
 
 
+def driver_timeouts(settings: Settings) -> dict[str, Any]:
+    """The driver's own bounds (its connect_args) on connecting and on a statement."""
+{%- if cookiecutter.database == "sqlite" %}
+    # How long a statement waits for another connection's write lock, in seconds.
+    return {"timeout": settings.database_statement_timeout}
+{%- elif cookiecutter.database == "postgresql" %}
+    # command_timeout is asyncpg's own, in seconds: it also ends the wait on a database
+    # that stopped answering without closing the connection. statement_timeout is the
+    # server's, in milliseconds: it stops the query there too.
+    statement_ms = round(settings.database_statement_timeout * 1000)
+    return {
+        "timeout": settings.database_connect_timeout,
+        "command_timeout": settings.database_statement_timeout,
+        "server_settings": {"statement_timeout": str(statement_ms)},
+    }
+{%- else %}
+    # A socket read timeout, in seconds: a statement whose answer does not come (a slow
+    # query or a database that stopped answering) fails instead of waiting.
+    return {
+        "connect_timeout": settings.database_connect_timeout,
+        "read_timeout": settings.database_statement_timeout,
+    }
+{%- endif %}
+
+
 def create_db_engine(url: str | URL, **kwargs: Any) -> AsyncEngine:
     """An engine with every wait bounded by settings: connecting, a statement, and the
     wait for a pooled connection (pool_timeout, unless the caller brings its own pool).

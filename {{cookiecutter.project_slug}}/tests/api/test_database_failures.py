@@ -4,7 +4,6 @@ what the service logs about it holds no statement's values."""
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,7 +18,7 @@ from sqlalchemy import Connection, Engine, event
 
 from app.core.db import create_db_engine, driver_timeouts
 from app.main import app
-from tests.database import database_url_for_tests, is_in_memory
+from tests.database import database_url_for_tests
 from tests.probing import (
     BOUNDS,
     PROBE,
@@ -81,14 +80,9 @@ def inserts_fail(engine: {{ cookiecutter.__engine }}) -> Iterator[None]:
     assert body["description"] not in logged
 
 
-async def test_a_request_that_finds_no_free_connection_gets_503_within_the_pool_timeout(
-    tmp_path: Path,
-) -> None:
-    url = database_url_for_tests()
-    if is_in_memory(url):  # a pool needs a database its connections share
-        url = url.set(database=str(tmp_path / "pool.db"))
+async def test_a_request_that_finds_no_free_connection_gets_503_within_the_pool_timeout() -> None:
     engine = create_db_engine(
-        url,
+        database_url_for_tests(),
         pool_size=1,
         max_overflow=0,
         pool_timeout=BOUNDS.database_pool_timeout,

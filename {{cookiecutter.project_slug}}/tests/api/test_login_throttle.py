@@ -93,6 +93,7 @@ FULLWIDTH = {letter: letter + 0xFEE0 for letter in range(ord("a"), ord("z") + 1)
     window = timedelta(seconds=SETTINGS.login_failure_window)
     long_ago = {{ cookiecutter.__await }}database_now(db_session) - window
     {{ cookiecutter.__await }}db_session.execute(update(LoginFailure).values(failed_at=long_ago))
+    {{ cookiecutter.__await }}db_session.commit()  # a write held open would block the request
 
     response = {{ cookiecutter.__await }}client.post(LOGIN, data={"username": user.email, "password": TEST_PASSWORD})
 
@@ -108,6 +109,7 @@ FULLWIDTH = {letter: letter + 0xFEE0 for letter in range(ord("a"), ord("z") + 1)
     window = timedelta(seconds=SETTINGS.login_failure_window)
     long_ago = {{ cookiecutter.__await }}database_now(db_session) - window
     {{ cookiecutter.__await }}db_session.execute(update(LoginFailure).values(failed_at=long_ago))
+    {{ cookiecutter.__await }}db_session.commit()  # a write held open would block the request
 
     {{ cookiecutter.__await }}fail_to_log_in(client, "someone-else@example.com", 1)
     left = {{ cookiecutter.__await }}db_session.scalar(select(func.count()).select_from(LoginFailure))

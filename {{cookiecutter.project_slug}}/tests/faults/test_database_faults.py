@@ -70,10 +70,9 @@ async def test_a_connection_killed_during_a_request_answers_503_and_the_next_one
                 {{ cookiecutter.__await }}another.execute(text(KILL), {"id": victim})
             yield session
 
-    healthy = app.dependency_overrides[get_session]
     app.dependency_overrides[get_session] = session_killed_once_connected
     during, _ = await timed_get(app, PROBE)
-    app.dependency_overrides[get_session] = healthy
+    del app.dependency_overrides[get_session]
     after, _ = await timed_get(app, PROBE)
 
     assert_unavailable(during)
