@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from app.core.config import Settings{% if cookiecutter.auth == "yes" %}, SECRET_KEY_MIN_DISTINCT, SECRET_KEY_MIN_LENGTH{% endif %}
+from app.core.config import Settings, SettingsError, get_settings{% if cookiecutter.auth == "yes" %}, SECRET_KEY_MIN_DISTINCT, SECRET_KEY_MIN_LENGTH{% endif %}
 from tests.database import configured_test_database_url, database_url_for_tests
 
 # What production needs at least: each test below changes one thing.
@@ -83,21 +83,50 @@ def test_production_starts_with_safe_settings() -> None:
     assert settings.environment == "production"
 
 
-@pytest.mark.parametrize(
-    "broken",
-    [
-        pytest.param({"DEBUG": "true"}, id="debug"),
-        pytest.param({"DATABASE_URL": ""}, id="no-database-url"),
+REFUSED = [
+    pytest.param({"DEBUG": "true"}, id="debug"),
+    pytest.param({"DATABASE_URL": ""}, id="no-database-url"),
 {%- if cookiecutter.auth == "yes" %}
-        pytest.param({"SECRET_KEY": " " * 40}, id="blank-key"),
+    pytest.param({"SECRET_KEY": " " * 40}, id="blank-key"),
 {%- endif %}
-        pytest.param({"MAX_REQUEST_BODY_BYTES": "-1"}, id="negative-limit"),
-    ],
-)
-def test_a_refused_setting_stops_the_service_with_one_json_line_and_no_value(
+    pytest.param({"MAX_REQUEST_BODY_BYTES": "-1"}, id="negative-limit"),
+]
+
+
+def production_environment(broken: dict[str, str]) -> dict[str, str]:
+    return {name.upper(): value for name, value in PRODUCTION.items()} | broken
+
+
+def assert_one_line_naming_the_setting(line: str, broken: dict[str, str]) -> None:
+    record = json.loads(line)
+    assert record["level"] == "CRITICAL"
+    assert next(iter(broken)) in record["message"]
+    for name, value in production_environment(broken).items():
+        if value.strip() and name not in {"ENVIRONMENT", "DEBUG"}:
+            assert value not in line, f"the line shows {name}'s value"
+
+
+@pytest.mark.parametrize("broken", REFUSED)
+def test_a_refused_setting_is_said_in_one_json_line_without_its_value(
     broken: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    given = {name.upper(): value for name, value in PRODUCTION.items()} | broken
+    for name, value in production_environment(broken).items():
+        monkeypatch.setenv(name, value)
+    get_settings.cache_clear()
+
+    with pytest.raises(SettingsError) as refused:
+        get_settings()
+    get_settings.cache_clear()
+
+    assert isinstance(refused.value.code, str)
+    assert "\n" not in refused.value.code
+    assert_one_line_naming_the_setting(refused.value.code, broken)
+
+
+def test_a_refused_setting_stops_the_process_with_that_line_alone() -> None:
+    broken = {"DEBUG": "true"}
+    given = production_environment(broken)
     environ = {**os.environ, **given, "PYTHONPATH": str(Path(__file__).parents[2])}
 
     started = subprocess.run(
@@ -109,15 +138,9 @@ def test_a_refused_setting_stops_the_service_with_one_json_line_and_no_value(
         check=False,
     )
 
-    lines = started.stderr.splitlines()
     assert started.returncode == 1
-    assert len(lines) == 1, started.stderr
-    line = json.loads(lines[0])
-    assert line["level"] == "CRITICAL"
-    assert next(iter(broken)) in line["message"]
-    for name, value in given.items():
-        if value.strip() and name not in {"ENVIRONMENT", "DEBUG"}:
-            assert value not in lines[0], f"the line shows {name}'s value"
+    assert len(started.stderr.splitlines()) == 1, started.stderr
+    assert_one_line_naming_the_setting(started.stderr, broken)
 
 
 @pytest.mark.parametrize(
