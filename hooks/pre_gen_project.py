@@ -204,10 +204,10 @@ def _resource_problem(key: str, name: str, auth: str, limit: int) -> str | None:
         return "is a Python keyword"
     if name.startswith("test"):
         return "must not start with 'test' (pytest would collect what is named after it)"
-    taken = TAKEN_PLURALS if key == "resource_plural" else set()
-    if key == "resource_name":
-        taken = TAKEN_NAMES | (TAKEN_WITH_AUTH if auth == "yes" else frozenset())
-    if name in taken:
+    if key == "resource_plural" and name in TAKEN_PLURALS:
+        return "names a package or test module the template already holds (pick another word)"
+    taken = TAKEN_NAMES | (TAKEN_WITH_AUTH if auth == "yes" else frozenset())
+    if key == "resource_name" and name in taken:
         return "is a name the generated code already uses (pick another word)"
     return None
 
