@@ -218,6 +218,9 @@ ISSUE_EXAMPLES: list[dict[str, str]] = [
     {"resource_name": "response"},
     {"resource_name": "user", "resource_plural": "users", "auth": "no"},
     {"resource_name": "category", "database": "mysql", "mode": "async"},
+    # Slugs that YAML reads as something else when written bare.
+    {"project_name": "Null", "database": "postgresql"},
+    {"project_name": "On", "database": "mysql"},
     {
         "project_name": 'Jane "JD" O\'Neil \\ שלום 漢字 *bold* [x](y) <b> & #1',
         "description": "- 1. > # `code` \\ **not bold** | table | ~~no~~ &amp; émoji 🚀🎉",
@@ -273,6 +276,19 @@ def readme_shows(project: Path) -> tuple[str, str]:
     return rendered_text(tokens[1]), rendered_text(tokens[4])
 
 
+def environment_values(node: Any, where: str = "") -> Iterator[tuple[str, Any]]:
+    """Every variable a compose or CI file sets (`environment`, `env`, `variables`): YAML
+    reads a bare `null`, `on` or `1e3` as something other than the text a slug makes."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in {"environment", "env", "variables"} and isinstance(value, dict):
+                yield from ((f"{where}/{key}/{name}", v) for name, v in value.items())
+            yield from environment_values(value, f"{where}/{key}")
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from environment_values(value, f"{where}[{index}]")
+
+
 def static_problems(project: Path, answers: dict[str, str]) -> Iterator[str]:
     """What fails in a baked project without installing it."""
     for path in harness.baked_files(project):
@@ -282,7 +298,10 @@ def static_problems(project: Path, answers: dict[str, str]) -> Iterator[str]:
             except SyntaxError as error:
                 yield f"{path.relative_to(project)}: {error}"
         elif path.suffix in {".yml", ".yaml"}:
-            yaml.safe_load(path.read_text(encoding="utf-8"))
+            document = yaml.safe_load(path.read_text(encoding="utf-8"))
+            for where, value in environment_values(document):
+                if not isinstance(value, str):
+                    yield f"{path.relative_to(project)}: {where} reads as {value!r}, not text"
     yield from harness.file_set_problems(project, answers)
     yield from harness.unrendered_jinja(project)
     metadata = tomllib.loads((project / "pyproject.toml").read_text(encoding="utf-8"))["project"]
@@ -350,9 +369,9 @@ def test_every_answer_bakes_a_clean_project_or_is_refused_cleanly(
 # --strict, the suite with its coverage gate, the contract tests.
 SUITE_SAMPLE = {
     "astral-name-sqlite-async": {"project_name": "Rocket 🚀", "mode": "async"},
-    "quotes-and-rtl-sqlite-sync": ISSUE_EXAMPLES[12],
-    "longest-names-postgresql-async": ISSUE_EXAMPLES[13],
-    "longest-names-mysql-sync-no-auth": ISSUE_EXAMPLES[14],
+    "quotes-and-rtl-sqlite-sync": ISSUE_EXAMPLES[14],
+    "longest-names-postgresql-async": ISSUE_EXAMPLES[15],
+    "longest-names-mysql-sync-no-auth": ISSUE_EXAMPLES[16],
 }
 
 
