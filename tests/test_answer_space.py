@@ -180,7 +180,7 @@ CODE_IDENTIFIERS = st.deferred(
 @st.composite
 def answer_sets(draw: st.DrawFn) -> dict[str, str]:
     answers = {
-        "project_name": draw(text(max_size=40)),
+        "project_name": draw(text(max_size=pre.PROJECT_NAME_COLUMNS)),
         "description": draw(
             st.one_of(text(max_size=80), text(max_size=pre.TEXT_MAX["description"]))
         ),
