@@ -154,7 +154,7 @@ def answers_as_baked(answers: dict[str, str]) -> dict[str, str]:
 # scripts, combining marks, quotes, backslashes), less what cannot be one line of text.
 ONE_LINE = st.characters(exclude_categories=("Cc", "Cs", "Zl", "Zp"))
 PUNCTUATION = st.sampled_from(list("\"'\\`*_[]<>&|~#!-+=.()1 "))
-TEXT_CHARACTERS = st.one_of(ONE_LINE, PUNCTUATION, st.sampled_from("aé漢🚀ש"))
+TEXT_CHARACTERS = st.one_of(ONE_LINE, PUNCTUATION, st.sampled_from("aé漢🚀ש\u200f\u202e"))
 
 
 def text(max_size: int) -> st.SearchStrategy[str]:
@@ -204,7 +204,30 @@ def answer_sets(draw: st.DrawFn) -> dict[str, str]:
     return answers
 
 
-# The answers that broke bakes before the hooks checked them, and the longest ones allowed.
+# Free text with every kind of character a format gives a meaning to, and right-to-left
+# text with its direction marks.
+QUOTES_AND_RTL = {
+    "project_name": 'Jane "JD" O\'Neil \\ שלום 漢字 *bold* [x](y) <b> & #1',
+    "description": "- 1. > # `code` \\ **not bold** | table | ~~no~~ &amp; \u202eémoji 🚀🎉",
+    "author_name": 'O\'Brien "Zoë" \\ \u200f مرحبا',
+}
+# Every name as long as the hook allows.
+LONGEST_POSTGRESQL = {
+    "project_name": "界" * 30,
+    "project_slug": "a" * pre.SLUG_MAX,
+    "resource_name": "abcdefghij_klmnopqr",
+    "resource_plural": "abcdefghij_klmnopqrzz",
+    "database": "postgresql",
+    "mode": "async",
+}
+LONGEST_MYSQL = {
+    "project_slug": "b" * pre.SLUG_MAX,
+    "resource_name": "abcdefghij_klmnopqr",
+    "resource_plural": "abcdefghij_klmnopqrzz",
+    "database": "mysql",
+    "auth": "no",
+}
+# The answers that broke bakes before the hooks checked them, and the ones above.
 ISSUE_EXAMPLES: list[dict[str, str]] = [
     {"project_name": "Acme Orders API", "database": "postgresql"},
     {"resource_name": "customer_complaint"},
@@ -221,26 +244,9 @@ ISSUE_EXAMPLES: list[dict[str, str]] = [
     # Slugs that YAML reads as something else when written bare.
     {"project_name": "Null", "database": "postgresql"},
     {"project_name": "On", "database": "mysql"},
-    {
-        "project_name": 'Jane "JD" O\'Neil \\ שלום 漢字 *bold* [x](y) <b> & #1',
-        "description": "- 1. > # `code` \\ **not bold** | table | ~~no~~ &amp; émoji 🚀🎉",
-        "author_name": 'O\'Brien "Zoë" \\ مرحبا',
-    },
-    {
-        "project_name": "界" * 30,
-        "project_slug": "a" * pre.SLUG_MAX,
-        "resource_name": "abcdefghij_klmnopqr",
-        "resource_plural": "abcdefghij_klmnopqrzz",
-        "database": "postgresql",
-        "mode": "async",
-    },
-    {
-        "project_slug": "b" * pre.SLUG_MAX,
-        "resource_name": "abcdefghij_klmnopqr",
-        "resource_plural": "abcdefghij_klmnopqrzz",
-        "database": "mysql",
-        "auth": "no",
-    },
+    QUOTES_AND_RTL,
+    LONGEST_POSTGRESQL,
+    LONGEST_MYSQL,
 ]
 
 
@@ -317,7 +323,7 @@ def static_problems(project: Path, answers: dict[str, str]) -> Iterator[str]:
             yield outcome.report(lines=40)
 
 
-def check_answers(answers: dict[str, str], output_dir: Path) -> Path | None:
+def bake_and_check(answers: dict[str, str], output_dir: Path) -> Path | None:
     """Bake `answers`: a refusal must match the hook's rules and leave nothing; a project
     must pass the static checks. Returns the project, if one was baked."""
     context = answers_as_baked(answers)
@@ -362,16 +368,16 @@ def with_issue_examples(test: Any) -> Any:
 def test_every_answer_bakes_a_clean_project_or_is_refused_cleanly(
     answers: dict[str, str], bakes: Path
 ) -> None:
-    check_answers(answers, bakes / str(len(list(bakes.iterdir()))))
+    bake_and_check(answers, bakes / str(len(list(bakes.iterdir()))))
 
 
 # Accepted answers far from the defaults whose projects are installed and run: mypy
 # --strict, the suite with its coverage gate, the contract tests.
 SUITE_SAMPLE = {
     "astral-name-sqlite-async": {"project_name": "Rocket 🚀", "mode": "async"},
-    "quotes-and-rtl-sqlite-sync": ISSUE_EXAMPLES[14],
-    "longest-names-postgresql-async": ISSUE_EXAMPLES[15],
-    "longest-names-mysql-sync-no-auth": ISSUE_EXAMPLES[16],
+    "quotes-and-rtl-sqlite-sync": QUOTES_AND_RTL,
+    "longest-names-postgresql-async": LONGEST_POSTGRESQL,
+    "longest-names-mysql-sync-no-auth": LONGEST_MYSQL,
 }
 
 
