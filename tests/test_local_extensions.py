@@ -4,6 +4,7 @@ same text, in the form the project's own tools accept; the default plural."""
 from __future__ import annotations
 
 import ast
+import re
 import shutil
 import subprocess
 import sys
@@ -132,3 +133,19 @@ def test_the_default_plural(noun: str, plural: str) -> None:
 )
 def test_class_names(snake: str, pascal: str) -> None:
     assert local_extensions.class_name(snake) == pascal
+
+
+def test_every_derived_name_the_template_reads_is_computed_at_bake_time() -> None:
+    """A value kept in cookiecutter.json is stored in replay files and `.cruft.json`, and an
+    earlier version's value would come back from them; `DERIVED` recomputes each one."""
+    read = {
+        name
+        for path in (harness.REPO_ROOT / "{{cookiecutter.project_slug}}").rglob("*")
+        if path.is_file()
+        for name in re.findall(r"cookiecutter\.(__\w+)", harness.read_text(path))
+    }
+    stored = {key for key in harness.SPEC if key.startswith("__") and key != "__prompts__"}
+
+    assert not stored, f"move to DERIVED in local_extensions.py: {sorted(stored)}"
+    assert sorted(read - local_extensions.DERIVED.keys()) == []
+    assert sorted(local_extensions.DERIVED.keys() - read) == []
