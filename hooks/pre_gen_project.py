@@ -34,8 +34,8 @@ EMAIL = re.compile(r"^[^@\s]+@[^@\s]+$")
 SLUG_MAX = 40
 # Names long enough for any real domain word, short enough that every generated line that
 # holds one stays within the projects' 100 columns.
-RESOURCE_MAX = 19
-PLURAL_MAX = 21
+RESOURCE_MAX = 18
+PLURAL_MAX = 20
 # A project name is written as a Python string in the settings; wide characters (CJK,
 # emoji) take two columns, and the line must stay within 100.
 PROJECT_NAME_COLUMNS = 60

@@ -215,15 +215,15 @@ QUOTES_AND_RTL = {
 LONGEST_POSTGRESQL = {
     "project_name": "界" * 30,
     "project_slug": "a" * pre.SLUG_MAX,
-    "resource_name": "abcdefghij_klmnopqr",
-    "resource_plural": "abcdefghij_klmnopqrzz",
+    "resource_name": "abcdefghij_klmnopq",
+    "resource_plural": "abcdefghij_klmnopqzz",
     "database": "postgresql",
     "mode": "async",
 }
 LONGEST_MYSQL = {
     "project_slug": "b" * pre.SLUG_MAX,
-    "resource_name": "abcdefghij_klmnopqr",
-    "resource_plural": "abcdefghij_klmnopqrzz",
+    "resource_name": "abcdefghij_klmnopq",
+    "resource_plural": "abcdefghij_klmnopqzz",
     "database": "mysql",
     "auth": "no",
 }
