@@ -180,7 +180,7 @@ CODE_IDENTIFIERS = st.deferred(
 @st.composite
 def answer_sets(draw: st.DrawFn) -> dict[str, str]:
     answers = {
-        "project_name": draw(text(max_size=pre.PROJECT_NAME_COLUMNS)),
+        "project_name": draw(text(max_size=pre.PROJECT_NAME_LITERAL_MAX)),
         "description": draw(
             st.one_of(text(max_size=80), text(max_size=pre.TEXT_MAX["description"]))
         ),
@@ -207,13 +207,13 @@ def answer_sets(draw: st.DrawFn) -> dict[str, str]:
 # Free text with every kind of character a format gives a meaning to, and right-to-left
 # text with its direction marks.
 QUOTES_AND_RTL = {
-    "project_name": 'Jane "JD" O\'Neil \\ שלום 漢字 *bold* [x](y) <b> & #1',
-    "description": "- 1. > # `code` \\ **not bold** | table | ~~no~~ &amp; \u202eémoji 🚀🎉",
+    "project_name": 'Jane "JD" O\'Neil \\ שלום *b* [x](y) <b> & #1',
+    "description": "- 1. > # `code` \\ **not bold** | table | ~~no~~ &amp; \u202eémoji 🚀🎉 漢字",
     "author_name": 'O\'Brien "Zoë" \\ \u200f مرحبا',
 }
 # Every name as long as the hook allows.
 LONGEST_POSTGRESQL = {
-    "project_name": "界" * 30,
+    "project_name": "界" * 11,
     "project_slug": "a" * pre.SLUG_MAX,
     "resource_name": "abcdefghij_klmnopq",
     "resource_plural": "abcdefghij_klmnopqzz",
@@ -221,6 +221,7 @@ LONGEST_POSTGRESQL = {
     "mode": "async",
 }
 LONGEST_MYSQL = {
+    "project_name": "x" * (pre.PROJECT_NAME_LITERAL_MAX - 2),
     "project_slug": "b" * pre.SLUG_MAX,
     "resource_name": "abcdefghij_klmnopq",
     "resource_plural": "abcdefghij_klmnopqzz",

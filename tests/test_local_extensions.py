@@ -17,11 +17,13 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
+from test_hooks import load_hook
 
 sys.path.insert(0, str(harness.REPO_ROOT))
 import local_extensions
 
 sys.path.remove(str(harness.REPO_ROOT))
+pre = load_hook("pre_gen_project")
 
 ANY_TEXT = st.text(st.characters(exclude_categories=("Cs",)), max_size=60)
 ONE_LINE = st.text(
@@ -81,6 +83,13 @@ def test_markdown_text_renders_as_the_text_in_a_heading_and_a_paragraph(text: st
 
     assert heading == (["heading_open", "inline", "heading_close"], text)
     assert paragraph == (["paragraph_open", "inline", "paragraph_close"], text)
+
+
+@DERANDOMIZED
+@given(ANY_TEXT)
+@with_tricky
+def test_the_hook_measures_a_python_string_as_the_filter_writes_it(text: str) -> None:
+    assert pre.python_literal_columns(text) == len(local_extensions.python_string(text))
 
 
 @settings(derandomize=True, max_examples=4, database=None, deadline=None)
