@@ -34,11 +34,12 @@ EMAIL = re.compile(r"^[^@\s]+@[^@\s]+$")
 SLUG_MAX = 40
 # Names long enough for any real domain word, short enough that every generated line that
 # holds one stays within the projects' 100 columns.
-RESOURCE_MAX = 19
-PLURAL_MAX = 21
-# A project name is written as a Python string in the settings; wide characters (CJK,
-# emoji) take two columns, and the line must stay within 100.
-PROJECT_NAME_COLUMNS = 60
+RESOURCE_MAX = 18
+PLURAL_MAX = 20
+# The project name is written as a Python string in the settings, on a line that must stay
+# within 100 columns. Characters outside ASCII are written there as escapes (ruff reports
+# letters that look like ASCII ones), 4 to 10 columns each.
+PROJECT_NAME_LITERAL_MAX = 72
 TEXT_MAX = {"description": 300, "author_name": 100, "author_email": 254}
 
 # Names the baked code already uses in the modules where the resource's names appear: a
@@ -173,10 +174,16 @@ TAKEN_PLURALS = frozenset(
 )
 
 
-def columns(text: str) -> int:
-    """Columns the text takes in an editor (and in ruff's line length): two for each wide
-    character, one for the rest."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+def python_literal_columns(text: str) -> int:
+    """Columns `text` takes as the string literal local_extensions.python_string writes."""
+    escapes = text.count("\\") + min(text.count('"'), text.count("'"))
+    return 2 + escapes + sum(_escaped_columns(ord(char)) for char in text)
+
+
+def _escaped_columns(code: int) -> int:
+    if 0x20 <= code <= 0x7E:
+        return 1
+    return 4 if code < 0x100 else 6 if code < 0x10000 else 10
 
 
 def _text_problem(value: str, limit: int) -> str | None:
@@ -204,10 +211,10 @@ def _resource_problem(key: str, name: str, auth: str, limit: int) -> str | None:
         return "is a Python keyword"
     if name.startswith("test"):
         return "must not start with 'test' (pytest would collect what is named after it)"
-    taken = TAKEN_PLURALS if key == "resource_plural" else set()
-    if key == "resource_name":
-        taken = TAKEN_NAMES | (TAKEN_WITH_AUTH if auth == "yes" else frozenset())
-    if name in taken:
+    if key == "resource_plural" and name in TAKEN_PLURALS:
+        return "names a package or test module the template already holds (pick another word)"
+    taken = TAKEN_NAMES | (TAKEN_WITH_AUTH if auth == "yes" else frozenset())
+    if key == "resource_name" and name in taken:
         return "is a name the generated code already uses (pick another word)"
     return None
 
@@ -230,11 +237,13 @@ def problems(answers: dict[str, str]) -> list[str]:
     elif len(slug) > SLUG_MAX:
         refuse("project_slug", f"must be at most {SLUG_MAX} characters long (it has {len(slug)})")
 
-    problem = _text_problem(answers["project_name"], limit=PROJECT_NAME_COLUMNS)
-    if problem is None and columns(answers["project_name"]) > PROJECT_NAME_COLUMNS:
+    name = answers["project_name"]
+    problem = _text_problem(name, limit=PROJECT_NAME_LITERAL_MAX)
+    if problem is None and python_literal_columns(name) > PROJECT_NAME_LITERAL_MAX:
         problem = (
-            f"must fit in {PROJECT_NAME_COLUMNS} columns (wide characters take two);"
-            f" it takes {columns(answers['project_name'])}"
+            f"must fit in {PROJECT_NAME_LITERAL_MAX} columns as a Python string, where a"
+            " character outside ASCII is an escape of 4 to 10 columns;"
+            f" it takes {python_literal_columns(name)}"
         )
     if problem:
         refuse("project_name", problem)

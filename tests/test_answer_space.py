@@ -154,7 +154,7 @@ def answers_as_baked(answers: dict[str, str]) -> dict[str, str]:
 # scripts, combining marks, quotes, backslashes), less what cannot be one line of text.
 ONE_LINE = st.characters(exclude_categories=("Cc", "Cs", "Zl", "Zp"))
 PUNCTUATION = st.sampled_from(list("\"'\\`*_[]<>&|~#!-+=.()1 "))
-TEXT_CHARACTERS = st.one_of(ONE_LINE, PUNCTUATION, st.sampled_from("aé漢🚀ש"))
+TEXT_CHARACTERS = st.one_of(ONE_LINE, PUNCTUATION, st.sampled_from("aé漢🚀ש\u200f\u202e"))
 
 
 def text(max_size: int) -> st.SearchStrategy[str]:
@@ -180,7 +180,7 @@ CODE_IDENTIFIERS = st.deferred(
 @st.composite
 def answer_sets(draw: st.DrawFn) -> dict[str, str]:
     answers = {
-        "project_name": draw(text(max_size=40)),
+        "project_name": draw(text(max_size=pre.PROJECT_NAME_LITERAL_MAX)),
         "description": draw(
             st.one_of(text(max_size=80), text(max_size=pre.TEXT_MAX["description"]))
         ),
@@ -204,7 +204,31 @@ def answer_sets(draw: st.DrawFn) -> dict[str, str]:
     return answers
 
 
-# The answers that broke bakes before the hooks checked them, and the longest ones allowed.
+# Free text with every kind of character a format gives a meaning to, and right-to-left
+# text with its direction marks.
+QUOTES_AND_RTL = {
+    "project_name": 'Jane "JD" O\'Neil \\ שלום *b* [x](y) <b> & #1',
+    "description": "- 1. > # `code` \\ **not bold** | table | ~~no~~ &amp; \u202eémoji 🚀🎉 漢字",
+    "author_name": 'O\'Brien "Zoë" \\ \u200f مرحبا',
+}
+# Every name as long as the hook allows.
+LONGEST_POSTGRESQL = {
+    "project_name": "界" * 11,
+    "project_slug": "a" * pre.SLUG_MAX,
+    "resource_name": "abcdefghij_klmnopq",
+    "resource_plural": "abcdefghij_klmnopqzz",
+    "database": "postgresql",
+    "mode": "async",
+}
+LONGEST_MYSQL = {
+    "project_name": "x" * (pre.PROJECT_NAME_LITERAL_MAX - 2),
+    "project_slug": "b" * pre.SLUG_MAX,
+    "resource_name": "abcdefghij_klmnopq",
+    "resource_plural": "abcdefghij_klmnopqzz",
+    "database": "mysql",
+    "auth": "no",
+}
+# The answers that broke bakes before the hooks checked them, and the ones above.
 ISSUE_EXAMPLES: list[dict[str, str]] = [
     {"project_name": "Acme Orders API", "database": "postgresql"},
     {"resource_name": "customer_complaint"},
@@ -218,26 +242,12 @@ ISSUE_EXAMPLES: list[dict[str, str]] = [
     {"resource_name": "response"},
     {"resource_name": "user", "resource_plural": "users", "auth": "no"},
     {"resource_name": "category", "database": "mysql", "mode": "async"},
-    {
-        "project_name": 'Jane "JD" O\'Neil \\ שלום 漢字 *bold* [x](y) <b> & #1',
-        "description": "- 1. > # `code` \\ **not bold** | table | ~~no~~ &amp; émoji 🚀🎉",
-        "author_name": 'O\'Brien "Zoë" \\ مرحبا',
-    },
-    {
-        "project_name": "界" * 30,
-        "project_slug": "a" * pre.SLUG_MAX,
-        "resource_name": "abcdefghij_klmnopqr",
-        "resource_plural": "abcdefghij_klmnopqrzz",
-        "database": "postgresql",
-        "mode": "async",
-    },
-    {
-        "project_slug": "b" * pre.SLUG_MAX,
-        "resource_name": "abcdefghij_klmnopqr",
-        "resource_plural": "abcdefghij_klmnopqrzz",
-        "database": "mysql",
-        "auth": "no",
-    },
+    # Slugs that YAML reads as something else when written bare.
+    {"project_name": "Null", "database": "postgresql"},
+    {"project_name": "On", "database": "mysql"},
+    QUOTES_AND_RTL,
+    LONGEST_POSTGRESQL,
+    LONGEST_MYSQL,
 ]
 
 
@@ -273,6 +283,19 @@ def readme_shows(project: Path) -> tuple[str, str]:
     return rendered_text(tokens[1]), rendered_text(tokens[4])
 
 
+def environment_values(node: Any, where: str = "") -> Iterator[tuple[str, Any]]:
+    """Every variable a compose or CI file sets (`environment`, `env`, `variables`): YAML
+    reads a bare `null`, `on` or `1e3` as something other than the text a slug makes."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in {"environment", "env", "variables"} and isinstance(value, dict):
+                yield from ((f"{where}/{key}/{name}", v) for name, v in value.items())
+            yield from environment_values(value, f"{where}/{key}")
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from environment_values(value, f"{where}[{index}]")
+
+
 def static_problems(project: Path, answers: dict[str, str]) -> Iterator[str]:
     """What fails in a baked project without installing it."""
     for path in harness.baked_files(project):
@@ -282,7 +305,10 @@ def static_problems(project: Path, answers: dict[str, str]) -> Iterator[str]:
             except SyntaxError as error:
                 yield f"{path.relative_to(project)}: {error}"
         elif path.suffix in {".yml", ".yaml"}:
-            yaml.safe_load(path.read_text(encoding="utf-8"))
+            document = yaml.safe_load(path.read_text(encoding="utf-8"))
+            for where, value in environment_values(document):
+                if not isinstance(value, str):
+                    yield f"{path.relative_to(project)}: {where} reads as {value!r}, not text"
     yield from harness.file_set_problems(project, answers)
     yield from harness.unrendered_jinja(project)
     metadata = tomllib.loads((project / "pyproject.toml").read_text(encoding="utf-8"))["project"]
@@ -298,7 +324,7 @@ def static_problems(project: Path, answers: dict[str, str]) -> Iterator[str]:
             yield outcome.report(lines=40)
 
 
-def check_answers(answers: dict[str, str], output_dir: Path) -> Path | None:
+def bake_and_check(answers: dict[str, str], output_dir: Path) -> Path | None:
     """Bake `answers`: a refusal must match the hook's rules and leave nothing; a project
     must pass the static checks. Returns the project, if one was baked."""
     context = answers_as_baked(answers)
@@ -343,16 +369,16 @@ def with_issue_examples(test: Any) -> Any:
 def test_every_answer_bakes_a_clean_project_or_is_refused_cleanly(
     answers: dict[str, str], bakes: Path
 ) -> None:
-    check_answers(answers, bakes / str(len(list(bakes.iterdir()))))
+    bake_and_check(answers, bakes / str(len(list(bakes.iterdir()))))
 
 
 # Accepted answers far from the defaults whose projects are installed and run: mypy
 # --strict, the suite with its coverage gate, the contract tests.
 SUITE_SAMPLE = {
     "astral-name-sqlite-async": {"project_name": "Rocket 🚀", "mode": "async"},
-    "quotes-and-rtl-sqlite-sync": ISSUE_EXAMPLES[12],
-    "longest-names-postgresql-async": ISSUE_EXAMPLES[13],
-    "longest-names-mysql-sync-no-auth": ISSUE_EXAMPLES[14],
+    "quotes-and-rtl-sqlite-sync": QUOTES_AND_RTL,
+    "longest-names-postgresql-async": LONGEST_POSTGRESQL,
+    "longest-names-mysql-sync-no-auth": LONGEST_MYSQL,
 }
 
 

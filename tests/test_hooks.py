@@ -68,7 +68,7 @@ def test_good_answers_are_accepted() -> None:
         ("project_name", "   "),
         ("project_name", " My Service"),
         ("project_name", "My\nService"),
-        ("project_name", "界" * 31),
+        ("project_name", "界" * 12),
         ("description", "two\u2028lines"),
         ("author_name", "x" * 101),
         ("project_slug", "a" * 41),
@@ -106,13 +106,18 @@ def test_a_plural_naming_a_package_of_the_template_is_refused_even_without_auth(
     ("value", "allowed"),
     [
         ("Rocket 🚀", True),
-        ("界" * 30, True),
-        ("界" * 31, False),
-        ("x" * 60, True),
-        ("x" * 61, False),
+        ("界" * 11, True),
+        ("界" * 12, False),
+        ("x" * 70, True),
+        ("x" * 71, False),
+        ('"' * 35, True),
+        ("\\" * 35, True),
+        ("\\" * 36, False),
     ],
 )
-def test_a_project_name_is_measured_in_columns(value: str, allowed: bool) -> None:
+def test_a_project_name_is_measured_as_the_python_string_it_becomes(
+    value: str, allowed: bool
+) -> None:
     assert (refusals(project_name=value) == []) is allowed
 
 

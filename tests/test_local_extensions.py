@@ -4,6 +4,7 @@ same text, in the form the project's own tools accept; the default plural."""
 from __future__ import annotations
 
 import ast
+import re
 import shutil
 import subprocess
 import sys
@@ -16,11 +17,13 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
+from test_hooks import load_hook
 
 sys.path.insert(0, str(harness.REPO_ROOT))
 import local_extensions
 
 sys.path.remove(str(harness.REPO_ROOT))
+pre = load_hook("pre_gen_project")
 
 ANY_TEXT = st.text(st.characters(exclude_categories=("Cs",)), max_size=60)
 ONE_LINE = st.text(
@@ -82,6 +85,13 @@ def test_markdown_text_renders_as_the_text_in_a_heading_and_a_paragraph(text: st
     assert paragraph == (["paragraph_open", "inline", "paragraph_close"], text)
 
 
+@DERANDOMIZED
+@given(ANY_TEXT)
+@with_tricky
+def test_the_hook_measures_a_python_string_as_the_filter_writes_it(text: str) -> None:
+    assert pre.python_literal_columns(text) == len(local_extensions.python_string(text))
+
+
 @settings(derandomize=True, max_examples=4, database=None, deadline=None)
 @given(st.lists(ANY_TEXT, min_size=100, max_size=100))
 def test_python_strings_are_as_ruff_formats_and_checks_them(texts: list[str]) -> None:
@@ -132,3 +142,19 @@ def test_the_default_plural(noun: str, plural: str) -> None:
 )
 def test_class_names(snake: str, pascal: str) -> None:
     assert local_extensions.class_name(snake) == pascal
+
+
+def test_every_derived_name_the_template_reads_is_computed_at_bake_time() -> None:
+    """A value kept in cookiecutter.json is stored in replay files and `.cruft.json`, and an
+    earlier version's value would come back from them; `DERIVED` recomputes each one."""
+    read = {
+        name
+        for path in (harness.REPO_ROOT / "{{cookiecutter.project_slug}}").rglob("*")
+        if path.is_file()
+        for name in re.findall(r"cookiecutter\.(__\w+)", harness.read_text(path))
+    }
+    stored = {key for key in harness.SPEC if key.startswith("__") and key != "__prompts__"}
+
+    assert not stored, f"move to DERIVED in local_extensions.py: {sorted(stored)}"
+    assert sorted(read - local_extensions.DERIVED.keys()) == []
+    assert sorted(local_extensions.DERIVED.keys() - read) == []
