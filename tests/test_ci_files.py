@@ -237,6 +237,21 @@ def test_dependabot_watches_what_the_project_uses(project: Path, combo: harness.
     assert ecosystems == expected
 
 
+PIP_INSTALL = (
+    "python3 -m venv .venv && .venv/bin/python -m pip install -U pip"
+    " && .venv/bin/python -m pip install -e . --group dev"
+)
+
+
+def test_the_readmes_pip_commands_are_its_uv_commands(project: Path) -> None:
+    """The README gives its two commands with uv, then with pip: the same steps."""
+    run, test, pip_run, pip_test = harness.readme_blocks(project)[:4]
+    for uv_form, pip_form in ((run, pip_run), (test, pip_test)):
+        assert uv_form.startswith("uv sync && "), uv_form
+        expected = uv_form.replace("uv sync", PIP_INSTALL, 1).replace("uv run ", ".venv/bin/")
+        assert pip_form == expected
+
+
 def test_the_makefile_runs_the_readmes_commands_and_ci_checks(
     project: Path, combo: harness.Combo, ci_config: dict[str, Any]
 ) -> None:

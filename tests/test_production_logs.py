@@ -49,7 +49,8 @@ def test_a_production_server_with_workers_writes_only_json_lines(
     port, log = free_port(), tmp_path / "server.log"
     command = [
         str(env_dir / "bin" / "uvicorn"), "app.main:app", "--host", "127.0.0.1",
-        "--port", str(port), "--no-access-log", "--log-config", "logging.json", "--workers", "2",
+        "--port", str(port), "--http", "h11", "--no-access-log", "--log-config", "logging.json",
+        "--workers", "2",
     ]  # fmt: skip
     environ = harness.clean_environ(
         ENVIRONMENT="production",
