@@ -24,6 +24,8 @@ from app.users.router import router as users_router
 {%- endif %}
 
 API_PREFIX = "/api/v1"
+# What traces call the service, unless OTEL_SERVICE_NAME says otherwise.
+SERVICE_NAME = "{{ cookiecutter.project_slug }}"
 
 
 @asynccontextmanager
@@ -45,7 +47,7 @@ def create_app(
     """
     settings = settings or get_settings()
     configure_logging(json_lines=settings.environment == "production")
-    tracer_provider = tracer_provider or exporting_tracer_provider("{{ cookiecutter.project_slug }}")
+    tracer_provider = tracer_provider or exporting_tracer_provider(SERVICE_NAME)
     if tracer_provider is not None:
         trace_statements({{ "engine.sync_engine" if cookiecutter.mode == "async" else "engine" }}, tracer_provider)
     app = FastAPI(

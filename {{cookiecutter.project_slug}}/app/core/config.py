@@ -15,6 +15,9 @@ SECRET_KEY_MIN_DISTINCT = 10
 {%- endif %}
 
 Seconds = Annotated[float, Field(gt=0)]
+# The development database, named after the project (see README.md, "Database").
+DATABASE_NAME = "{{ cookiecutter.__db_name }}"
+{%- set url_head, _, url_tail = cookiecutter.__default_database_url.rpartition(cookiecutter.__db_name) %}
 
 
 class Settings(BaseSettings):
@@ -26,10 +29,10 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_file=".env", env_ignore_empty=True, extra="ignore")
 
-    project_name: str = {{ cookiecutter.project_name | tojson }}
+    project_name: str = {{ cookiecutter.project_name | python_string }}
     environment: Literal["development", "test", "production"] = "development"
     debug: bool = False
-    database_url: str = "{{ cookiecutter.__default_database_url }}"
+    database_url: str = f"{{ url_head }}{DATABASE_NAME}{{ url_tail }}"
     # NoDecode: read by split_list below, as a JSON list or as a comma-separated one.
     cors_origins: Annotated[list[str], NoDecode] = []
     max_request_body_bytes: int = Field(default=1024 * 1024, gt=0)

@@ -13,7 +13,7 @@ from tests.database import configured_test_database_url, database_url_for_tests
 # What production needs at least: each test below changes one thing.
 PRODUCTION = {
     "environment": "production",
-    "database_url": "{{ cookiecutter.__default_database_url }}",
+    "database_url": Settings.model_fields["database_url"].default,
 {%- if cookiecutter.auth == "yes" %}
     "secret_key": "pS8v-3kQ_zL1xW7nR2bY9tH4mC6fJ0dA5gE",
 {%- endif %}
