@@ -62,11 +62,11 @@ def _db_name(answers: Mapping[str, str]) -> str:
     return re.sub(r"[-.]", "_", answers["project_slug"].lower())
 
 
-def _database_url(answers: Mapping[str, str], suffix: str) -> str:
+def _database_url(answers: Mapping[str, str]) -> str:
     driver = DRIVERS[answers["database"]][answers["mode"]]
     if answers["database"] == "sqlite":
-        return f"{driver}:///./{_db_name(answers)}.db" if suffix == "" else f"{driver}://"
-    return f"{driver}{SERVER_URLS[answers['database']]}{_db_name(answers)}{suffix}"
+        return f"{driver}:///./{_db_name(answers)}.db"
+    return f"{driver}{SERVER_URLS[answers['database']]}{_db_name(answers)}"
 
 
 # name -> (the answers it is made from, how). Read in templates as `cookiecutter.__<name>`.
@@ -103,11 +103,7 @@ DERIVED: dict[str, tuple[tuple[str, ...], Callable[[Mapping[str, str]], str]]] =
     "__driver": (("database", "mode"), lambda a: DRIVERS[a["database"]][a["mode"]]),
     "__default_database_url": (
         ("database", "mode", "project_slug"),
-        lambda a: _database_url(a, ""),
-    ),
-    "__default_test_database_url": (
-        ("database", "mode", "project_slug"),
-        lambda a: _database_url(a, "_test"),
+        _database_url,
     ),
 }
 

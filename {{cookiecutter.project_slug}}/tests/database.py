@@ -64,7 +64,7 @@ def configured_test_database_url() -> URL:
         return make_url(given)
     service_default = make_url(str(Settings.model_fields["database_url"].default))
     if service_default.get_backend_name() == "sqlite":
-        return service_default.set(database=None)  # in memory: a temporary file, see below
+        return URL.create(service_default.drivername)  # in memory: a temporary file, see below
     return service_default.set(database=f"{service_default.database}_test")
 
 

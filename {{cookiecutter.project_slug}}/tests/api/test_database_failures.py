@@ -66,7 +66,8 @@ def inserts_fail(engine: {{ cookiecutter.__engine }}) -> Iterator[None]:
     body = {"name": name, "description": "private-description-text"}
 
     with caplog.at_level(logging.DEBUG), inserts_fail(engine):
-        response = {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.post(app.url_path_for("create_{{ cookiecutter.resource_name }}"), json=body)
+        url = app.url_path_for("create_{{ cookiecutter.resource_name }}")
+        response = {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.post(url, json=body)
 
     assert_unavailable(response)
     formatter = logging.Formatter()

@@ -40,7 +40,8 @@ class Renamed{{ cookiecutter.__resource_class }}Factory({{ cookiecutter.__resour
         name=factory.LazyFunction(lambda: "lazy"),
         description=factory.LazyAttribute(lambda built: f"called {built.name}"),
     )
-    copied = {{ cookiecutter.__await }}{{ cookiecutter.__resource_class }}Factory(name="copied", description=factory.SelfAttribute("name"))
+    same = factory.SelfAttribute("name")
+    copied = {{ cookiecutter.__await }}{{ cookiecutter.__resource_class }}Factory(name="copied", description=same)
 
     assert (made.name, made.description) == ("lazy", "called lazy")
     assert copied.description == "copied"
@@ -64,7 +65,7 @@ class Renamed{{ cookiecutter.__resource_class }}Factory({{ cookiecutter.__resour
 {{ cookiecutter.__async }}def test_sequences_and_batches_make_distinct_committed_rows(db_session: {{ cookiecutter.__session }}) -> None:
     made = {{ cookiecutter.__await }}{{ cookiecutter.__resource_class }}Factory.create_batch(3)
 
-    assert [row.name for row in made] == ["{{ cookiecutter.resource_name }} 0", "{{ cookiecutter.resource_name }} 1", "{{ cookiecutter.resource_name }} 2"]
+    assert [row.name for row in made] == [f"{{ cookiecutter.resource_name }} {n}" for n in range(3)]
     {{ cookiecutter.__await }}db_session.rollback()  # committed: a rollback cannot take them back
     assert {{ cookiecutter.__await }}names(db_session) == [row.name for row in made]
 

@@ -169,8 +169,9 @@ WHAT_THE_TEST_SESSION_DOES = [commit, roll_back, close, release_a_savepoint, rol
     assert response.status_code == status.HTTP_201_CREATED
 
     # The service's own create, on the test's session: the name is taken, it rolls back.
+    taken = {{ cookiecutter.__resource_class }}Create(name="x")
     with pytest.raises(ConflictError):
-        {{ cookiecutter.__await }}service.create_{{ cookiecutter.resource_name }}(db_session, {{ cookiecutter.__resource_class }}Create(name="x"){% if cookiecutter.auth == "yes" %}, user.id{% endif %})
+        {{ cookiecutter.__await }}service.create_{{ cookiecutter.resource_name }}(db_session, taken{% if cookiecutter.auth == "yes" %}, user.id{% endif %})
 
     listed = {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.get(LIST)
     assert listed.json()["total"] == 1

@@ -1,8 +1,12 @@
 """Test database names the servers accept, whatever the project's name and the suffixes."""
 
-import pytest
+import os
 
-from tests.database import fitted_name, is_a_test_database
+import pytest
+from sqlalchemy import make_url
+
+from app.core.config import Settings
+from tests.database import database_url_for_tests, fitted_name, is_a_test_database
 
 # Development databases named after projects, short and long; the tests' is `<name>_test`.
 PROJECTS = [
@@ -34,3 +38,18 @@ def test_the_drop_command_finds_every_variant_and_nothing_else(name: str, backen
         assert is_a_test_database(variant, name, backend), variant
     assert not is_a_test_database(name.removesuffix("_test"), name, backend)
     assert not is_a_test_database(f"{name}x", name, backend)
+
+
+def test_by_default_the_tests_never_touch_the_services_own_database(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("TEST_DATABASE_URL", raising=False)
+    monkeypatch.chdir(os.path.dirname(__file__))  # no `.env` here
+    service = make_url(str(Settings.model_fields["database_url"].default))
+
+    tests = database_url_for_tests()
+
+    assert tests.get_backend_name() == service.get_backend_name()
+    assert tests.database != service.database
+    if tests.get_backend_name() == "sqlite":
+        assert os.path.isabs(str(tests.database)), "a temporary file, not the project's"
