@@ -22,11 +22,11 @@ __all__ = [
     "Base",
     "Database",
     "SessionDep",
+    "check_connection",
     "committing",
     "create_db_engine",
     "get_database",
     "get_session",
-    "ping",
 ]
 
 
@@ -143,7 +143,7 @@ async def committing(session: AsyncSession) -> AsyncIterator[AsyncSession]:
             raise
 
 
-async def ping(session: AsyncSession, seconds: float) -> None:
+async def check_connection(session: AsyncSession, seconds: float) -> None:
     """Runs SELECT 1 and ends its transaction (a rollback: it wrote nothing), within `seconds`.
 
     Raises TimeoutError past them, or the driver's error. A connection given up on is

@@ -19,18 +19,19 @@ __all__ = [
     "Base",
     "Database",
     "SessionDep",
+    "check_connection",
     "committing",
     "create_db_engine",
     "get_database",
     "get_session",
-    "ping",
 ]
 
 # Sessions open at once, per process: fewer than the 40 worker threads of anyio's default
 # threadpool, which runs every `def` dependency and handler (see session_slots).
 SESSIONS_AT_ONCE = 32
-# Readiness checks in worker threads at once: a check given up on (see ping) may hold its
-# thread until the database answers, and probes must not take every thread meanwhile.
+# Readiness checks in worker threads at once: a check given up on (see check_connection)
+# may hold its thread until the database answers, and probes must not take every thread
+# meanwhile.
 PINGS_AT_ONCE = 2
 # In Session.info: the session's work was given up on while a thread still runs it.
 ABANDONED = "abandoned"
@@ -156,7 +157,7 @@ async def committing(session: Session) -> AsyncIterator[Session]:
     await run_in_threadpool(_end_session, session, commit=True)
 
 
-async def ping(session: Session, seconds: float) -> None:
+async def check_connection(session: Session, seconds: float) -> None:
     """Runs SELECT 1 and ends its transaction (a rollback: it wrote nothing), within `seconds`.
 
     Raises TimeoutError past them, or the driver's error. A worker thread cannot be

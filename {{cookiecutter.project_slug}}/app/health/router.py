@@ -2,7 +2,7 @@ from fastapi import APIRouter, HTTPException, status
 from sqlalchemy.exc import DBAPIError
 
 from app.core.config import get_settings
-from app.core.db import SessionDep, ping
+from app.core.db import SessionDep, check_connection
 from app.core.errors import DATABASE_UNAVAILABLE, RETRY_AFTER, documented
 
 router = APIRouter(prefix="/health", tags=["health"])
@@ -22,7 +22,7 @@ async def live() -> dict[str, str]:
 async def ready(session: SessionDep) -> dict[str, str]:
     """The service can do its job: the database answers within READINESS_TIMEOUT (2 s)."""
     try:
-        await ping(session, get_settings().readiness_timeout)
+        await check_connection(session, get_settings().readiness_timeout)
     except (DBAPIError, OSError) as exc:  # TimeoutError is an OSError
         raise HTTPException(
             status.HTTP_503_SERVICE_UNAVAILABLE, DATABASE_UNAVAILABLE, headers=RETRY_AFTER
