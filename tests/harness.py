@@ -7,6 +7,7 @@ import hashlib
 import itertools
 import json
 import os
+import random
 import re
 import shutil
 import socket
@@ -14,7 +15,7 @@ import subprocess
 import sys
 import tomllib
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit, urlunsplit
@@ -51,22 +52,39 @@ def check_answers(extra_context: Mapping[str, str], spec: Mapping[str, Any]) -> 
             assert value in allowed, f"{option}={value!r} is not one of {allowed}"
 
 
+# Every choice variable of cookiecutter.json (its lists), in the file's order.
+CHOICE_AXES = tuple(
+    name for name, value in SPEC.items() if isinstance(value, list) and not name.startswith("_")
+)
+# Every value of these three is baked with every value of the other two: they decide what
+# code, dependencies and database a project has.
 CORE_AXES = ("database", "mode", "auth")
 BAKE_AXES = (*CORE_AXES, "ci", "docker")
 
 
 @dataclass(frozen=True)
 class Combo:
-    database: str
-    mode: str
-    auth: str
-    ci: str
-    docker: str
-    python_version: str
-    license: str
+    """A value for every choice variable, in CHOICE_AXES order; read one as `combo.database`."""
+
+    values: tuple[str, ...]
+
+    @classmethod
+    def of(cls, **answers: str) -> Combo:
+        """The given answers, the first choice of every other variable."""
+        unknown = sorted(set(answers) - set(CHOICE_AXES))
+        assert not unknown, f"not choice variables of cookiecutter.json: {unknown}"
+        return cls(tuple(answers.get(axis, choices(axis)[0]) for axis in CHOICE_AXES))
+
+    def __getattr__(self, axis: str) -> str:
+        if axis in CHOICE_AXES:
+            return self.values[CHOICE_AXES.index(axis)]
+        raise AttributeError(axis)
 
     def answers(self) -> dict[str, str]:
-        return asdict(self)
+        return dict(zip(CHOICE_AXES, self.values, strict=True))
+
+    def but(self, **changes: str) -> Combo:
+        return Combo.of(**{**self.answers(), **changes})
 
     def id(self, axes: Iterable[str] = BAKE_AXES) -> str:
         return "-".join(f"{axis}={getattr(self, axis)}" for axis in axes)
@@ -77,43 +95,118 @@ class Combo:
 
 
 def default_combo() -> Combo:
-    return Combo(**{field: choices(field)[0] for field in Combo.__dataclass_fields__})
+    return Combo.of()
 
 
-def core_combos(**fixed: str) -> list[Combo]:
-    """One combination per database x mode x auth.
+Pair = tuple[str, str, str, str]
 
-    python_version and license rotate with the index, so every value of both is baked, and
-    the ci/docker variants of one core share their Python files: their static checks and
-    virtualenv are then computed once.
+
+def covering_array(attempts: int = 64) -> list[Combo]:
+    """Rows of answers in which every value of every choice variable meets every value of
+    every other one (each pair in at least one row), and every database x mode x auth is a
+    row of its own.
+
+    The full product of the choices is far too large to bake and check one by one (it
+    multiplies with each new answer); a pairwise covering array is the usual way to test
+    such a space: most defects of interacting options need only two of them to show. Built
+    with the in-parameter-order strategy (IPOG): start from the core rows, add the other
+    variables one at a time, giving each row the value that covers the most pairs not yet
+    covered, then add rows for the pairs still missing. Greedy choices depend on the order
+    rows are visited in, so a few seeded orders are tried and the smallest array kept:
+    the same cookiecutter.json always gives the same rows.
     """
-    pythons, licenses = choices("python_version"), choices("license")
-    cores = itertools.product(*(choices(axis) for axis in CORE_AXES))
+    arrays = [_ipog(random.Random(seed)) for seed in range(attempts)]
+    smallest = min(arrays, key=len)
     return [
-        replace(
-            default_combo(),
-            database=database,
-            mode=mode,
-            auth=auth,
-            python_version=pythons[index % len(pythons)],
-            license=licenses[index % len(licenses)],
-            **fixed,
-        )
-        for index, (database, mode, auth) in enumerate(cores)
+        Combo.of(**{axis: value for axis, value in row.items() if value is not None})
+        for row in smallest
     ]
 
 
-def all_combos() -> list[Combo]:
-    return [
-        replace(core, ci=ci, docker=docker)
-        for core in core_combos()
-        for ci, docker in itertools.product(choices("ci"), choices("docker"))
+def _ipog(rng: random.Random) -> list[dict[str, str | None]]:
+    others = sorted(
+        (axis for axis in CHOICE_AXES if axis not in CORE_AXES),
+        key=lambda axis: (-len(choices(axis)), CHOICE_AXES.index(axis)),
+    )
+    rows: list[dict[str, str | None]] = [
+        dict(zip(CORE_AXES, values, strict=True))
+        for values in itertools.product(*(choices(axis) for axis in CORE_AXES))
     ]
+    done = list(CORE_AXES)
+    for axis in others:
+        missing = {
+            (earlier, old, axis, new)
+            for earlier in done
+            for old in choices(earlier)
+            for new in choices(axis)
+        }
+        used = dict.fromkeys(choices(axis), 0)
+        # The first row stays the default answers: what pressing Enter bakes is a row.
+        for index, row in [(0, rows[0]), *rng.sample(list(enumerate(rows))[1:], len(rows) - 1)]:
+            # Most pairs gained; then the value used least so far; then the first listed.
+            gains = {
+                v: sum((a, row.get(a), axis, v) in missing for a in done) for v in choices(axis)
+            }
+            value = (
+                choices(axis)[0] if index == 0 else max(gains, key=lambda v: (gains[v], -used[v]))
+            )
+            row[axis] = value
+            used[value] += 1
+            missing -= {(a, row.get(a), axis, value) for a in done}
+        for earlier, old, _, new in sorted(missing, key=_pair_order):
+            fits = next(
+                (row for row in rows if row.get(axis) == new and row.get(earlier) in (None, old)),
+                None,
+            )
+            if fits is None:
+                fits = {axis: new}
+                rows.append(fits)
+            fits[earlier] = old
+        done.append(axis)
+    return rows
+
+
+def _pair_order(pair: Pair) -> tuple[int, int, int, int]:
+    earlier, old, axis, new = pair
+    return (
+        CHOICE_AXES.index(earlier),
+        choices(earlier).index(old),
+        CHOICE_AXES.index(axis),
+        choices(axis).index(new),
+    )
+
+
+def uncovered_pairs(combos: Iterable[Combo]) -> list[str]:
+    """The pairs of answer values no combination holds, as `a=x with b=y`."""
+    seen = {
+        (first, combo.answers()[first], second, combo.answers()[second])
+        for combo in combos
+        for first, second in itertools.combinations(CHOICE_AXES, 2)
+    }
+    return [
+        f"{first}={x} with {second}={y}"
+        for first, second in itertools.combinations(CHOICE_AXES, 2)
+        for x in choices(first)
+        for y in choices(second)
+        if (first, x, second, y) not in seen
+    ]
+
+
+# Every row is baked, checked statically and runs its own suite.
+COVERING = covering_array()
+
+
+def core_combos() -> list[Combo]:
+    """The first row of each database x mode x auth."""
+    firsts: dict[str, Combo] = {}
+    for combo in COVERING:
+        firsts.setdefault(combo.core, combo)
+    return list(firsts.values())
 
 
 def combo_param(combo: Combo, axes: Iterable[str], *marks: pytest.MarkDecorator) -> Any:
-    """A pytest param with a readable id, kept on the worker that handles its core combination."""
-    group = pytest.mark.xdist_group(combo.core)
+    """A pytest param with a readable id, kept on the worker that handles its combination."""
+    group = pytest.mark.xdist_group(combo.id(CHOICE_AXES))
     return pytest.param(combo, id=combo.id(axes), marks=(group, *marks))
 
 
@@ -139,10 +232,10 @@ def one_per_database() -> list[Any]:
     ]
 
 
-def one_per_database_and_mode() -> list[Any]:
-    """Every database in both modes (auth on): for workflows whose outcome depends on the
-    driver, such as what a migration's autogenerate writes and what `alembic check` reads."""
-    return [env_param(c) for c in core_combos() if c.auth == "yes"]
+# Every database in both modes (auth on): for workflows whose outcome depends on the driver,
+# such as what a migration's autogenerate writes and what `alembic check` reads. The new-model
+# workflow runs these combinations' own suites; the others run theirs on their own.
+WORKFLOW_COMBOS = [combo for combo in core_combos() if combo.auth == "yes"]
 
 
 def project_path(result: Any) -> Path:
@@ -580,19 +673,29 @@ def static_checks(
     result_file = results_dir / f"{content_key(project, python_version)}.json"
     with FileLock(f"{result_file}.lock"):
         if not result_file.exists():
-            outcomes = run_static_checks(project, env_dir)
+            outcomes = run_static_checks(project, env_dir, python_version)
             result_file.write_text(json.dumps({k: v._asdict() for k, v in outcomes.items()}))
     stored = json.loads(result_file.read_text())
     return {name: Outcome(**outcome) for name, outcome in stored.items()}
 
 
-def run_static_checks(project: Path, env_dir: Path) -> dict[str, Outcome]:
-    # One mypy cache per env and worker, locked in case another run uses the same worker id:
-    # mypy's cache is not safe for concurrent writers, and the baked `app` modules of two
-    # combinations would overwrite each other's entries.
+def mypy_cache_dir(python_version: str) -> Path:
+    """mypy's cache for the projects this xdist worker checks on one Python.
+
+    Shared by every environment of that Python: mypy checks a module again only when its
+    source changed, so FastAPI, SQLAlchemy and pydantic, the same files in every
+    environment, are analysed once instead of once per combination (about 20 s of CPU
+    each); a driver only one environment has, or a project module of another combination,
+    is checked on its own. Locked by the caller: mypy's cache has no concurrent writers.
+    """
     worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
-    mypy_cache = CACHE_DIR / "mypy" / env_dir.name / worker
+    mypy_cache = CACHE_DIR / "mypy" / f"python{python_version}" / worker
     mypy_cache.parent.mkdir(parents=True, exist_ok=True)
+    return mypy_cache
+
+
+def run_static_checks(project: Path, env_dir: Path, python_version: str) -> dict[str, Outcome]:
+    mypy_cache = mypy_cache_dir(python_version)
     # ruff would otherwise leave a .ruff_cache in the baked project that later checks read.
     caches = {"MYPY_CACHE_DIR": str(mypy_cache), "RUFF_NO_CACHE": "true"}
     with FileLock(f"{mypy_cache}.lock"):

@@ -411,8 +411,7 @@ def test_unusual_answers_bake_a_project_that_passes_its_own_ci(
         for name, outcome in outcomes.items()
         if name == "mypy" and outcome.returncode != 0
     ]
-    combo = harness.replace(
-        harness.default_combo(),
+    combo = harness.default_combo().but(
         database=context["database"],
         mode=context["mode"],
         auth=context["auth"],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -9,7 +10,7 @@ from typing import Any
 import harness
 import pytest
 
-COMBOS = harness.all_combos()
+COMBOS = harness.COVERING
 PARAMS = [harness.combo_param(combo, harness.BAKE_AXES) for combo in COMBOS]
 WITHOUT_AUTH = [param for param in PARAMS if param.values[0].auth == "no"]
 WITHOUT_DOCKER = [param for param in PARAMS if param.values[0].docker == "no"]
@@ -95,3 +96,16 @@ def test_is_ruff_formatted(checks: dict[str, harness.Outcome]) -> None:
 @pytest.mark.env
 def test_passes_mypy_strict(checks: dict[str, harness.Outcome]) -> None:
     checks["mypy"].require_success()
+
+
+def test_the_combinations_hold_every_pair_of_answers_and_every_core_combination() -> None:
+    """Whatever cookiecutter.json lists: each value of a choice variable meets each value of
+    every other one in a combination checked above, and database x mode x auth in full."""
+    assert not harness.uncovered_pairs(COMBOS), harness.uncovered_pairs(COMBOS)
+    cores = {combo.core for combo in COMBOS}
+    every_core = {
+        harness.Combo.of(**dict(zip(harness.CORE_AXES, values, strict=True))).core
+        for values in itertools.product(*map(harness.choices, harness.CORE_AXES))
+    }
+    assert cores == every_core
+    assert COMBOS[0] == harness.default_combo(), "the default answers are a combination"

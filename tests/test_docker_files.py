@@ -16,7 +16,7 @@ import harness
 import pytest
 import yaml
 
-COMBOS = [c for c in harness.core_combos(docker="yes") if c.auth == "yes"]
+COMBOS = [c.but(docker="yes") for c in harness.core_combos() if c.auth == "yes"]
 PARAMS = [harness.combo_param(combo, ("database", "mode")) for combo in COMBOS]
 SQLITE = [param for param in PARAMS if param.values[0].database == "sqlite"]
 SERVERS = [param for param in PARAMS if param.values[0].database != "sqlite"]
