@@ -206,8 +206,13 @@ def core_combos() -> list[Combo]:
 
 def combo_param(combo: Combo, axes: Iterable[str], *marks: pytest.MarkDecorator) -> Any:
     """A pytest param with a readable id, kept on the worker that handles its combination."""
-    group = pytest.mark.xdist_group(combo.id(CHOICE_AXES))
-    return pytest.param(combo, id=combo.id(axes), marks=(group, *marks))
+    return pytest.param(combo, id=combo.id(axes), marks=(group_of(combo), *marks))
+
+
+def group_of(combo: Combo) -> pytest.MarkDecorator:
+    """Every test of one combination on one xdist worker (`--dist=loadgroup`): its bake,
+    environment and static checks are then made once, and mypy's cache is warm."""
+    return pytest.mark.xdist_group(combo.id(CHOICE_AXES))
 
 
 def env_param(combo: Combo) -> Any:
@@ -594,7 +599,9 @@ def build_env(project: Path, env_dir: Path, interpreter: str) -> None:
     environ = clean_environ(UV_PYTHON_DOWNLOADS="never")
     steps = [
         [uv, "venv", "--quiet", "--python", interpreter, str(env_dir)],
-        [uv, "pip", "install", "--quiet", "--compile-bytecode", "--python", str(env_dir),
+        # No --compile-bytecode: compiling every installed module cost 9 s of CPU per
+        # environment; Python compiles what a run imports, once, and keeps it.
+        [uv, "pip", "install", "--quiet", "--python", str(env_dir),
          "-r", "pyproject.toml", "--group", "dev"],
     ]  # fmt: skip
     for step in steps:

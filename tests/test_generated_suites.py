@@ -91,12 +91,12 @@ def xdist_cases() -> list[Any]:
     )
     return [
         # Baked with no answers at all: what someone pressing Enter through the prompts gets.
-        pytest.param(None, defaults, id="defaults", marks=pytest.mark.xdist_group(defaults.core)),
+        pytest.param(None, defaults, id="defaults", marks=harness.group_of(defaults)),
         pytest.param(
             postgres_sync.answers(),
             postgres_sync,
             id=postgres_sync.id(harness.CORE_AXES),
-            marks=[pytest.mark.database, pytest.mark.xdist_group(postgres_sync.core)],
+            marks=[pytest.mark.database, harness.group_of(postgres_sync)],
         ),
     ]
 
@@ -171,7 +171,7 @@ def git(project: Path, *args: str, check: bool = True) -> subprocess.CompletedPr
 
 # What a user runs in a fresh project before its first commit: each writes something.
 FIRST_DAY_COMMANDS = (
-    ["-m", "pytest", "-q"],
+    # Writes what plain `pytest` writes (its cache, hypothesis' examples) and the coverage data.
     ["-m", "pytest", "-q", "--cov"],
     ["-m", "pytest", "-q", "-m", "contract"],
     ["-m", "alembic", "upgrade", "head"],
