@@ -33,6 +33,7 @@ import os
 import re
 import resource
 import shutil
+import signal
 import subprocess
 import sys
 import tarfile
@@ -175,7 +176,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
 url, verb = make_url(sys.argv[1]), sys.argv[2]
-admin = url.set(database="postgres" if url.get_backend_name() == "postgresql" else None)
+admin = url.set(database="postgres" if url.get_backend_name() == "postgresql" else "mysql")
 statement = text(f"CREATE DATABASE {url.database}" if verb == "CREATE"
                  else f"DROP DATABASE IF EXISTS {url.database}")
 
@@ -220,9 +221,11 @@ class Variant:
 
 @contextlib.contextmanager
 def variant(
-    root: Path, database_kind: str, mode: str, against: str | None, stack: contextlib.ExitStack
+    root: Path, database_kind: str, mode: str, args: argparse.Namespace, stack: contextlib.ExitStack
 ) -> Iterator[Variant]:
-    """The baked service and both hand-written apps on one database of their own."""
+    """Hello-world, the baked service and both hand-written apps (and the baked service at
+    --against) on one database of their own, each app's pool of --pool-size connections."""
+    against = args.against
     name = f"{database_kind}-{mode}"
     answers = {"database": database_kind, "mode": mode, "auth": "yes"}
     project = benchlib.bake(root / f"{name}-out", answers)
@@ -230,7 +233,15 @@ def variant(
     driver = benchlib.database_driver(project)
     prefix = f"bench_service_{uuid.uuid4().hex[:8]}"
     url = stack.enter_context(database(python, driver, f"{prefix}_{name.replace('-', '_')}", root))
-    environ = benchlib.clean_environ(DATABASE_URL=url, ENVIRONMENT="development", BENCH_MODE=mode)
+    pool = str(args.pool_size)
+    environ = benchlib.clean_environ(
+        DATABASE_URL=url,
+        ENVIRONMENT="development",
+        BENCH_MODE=mode,
+        BENCH_POOL_SIZE=pool,
+        DATABASE_POOL_SIZE=pool,
+        DATABASE_MAX_OVERFLOW="0",
+    )
     benchlib.run([python, "-m", "alembic", "upgrade", "head"], cwd=project, env=environ)
     port = benchlib.free_port()
     pid = stack.enter_context(uvicorn(python, "app.main:app", port, "/health/live",
@@ -277,7 +288,14 @@ def variant(
                 )
             ),
         )
-    endpoints = []
+    # Hello-world runs from the project's virtualenv: the same uvicorn, uvloop and httptools.
+    (root / "hello.py").write_text(HELLO_APP, encoding="utf-8")
+    hello_port = benchlib.free_port()
+    hello_log = root / f"{name}-hello.log"
+    hello_pid = stack.enter_context(
+        uvicorn(python, "hello:app", hello_port, "/hello", hello_log, "--app-dir", str(root))
+    )
+    endpoints = [Endpoint(f"{name} hello", hello_port, "/hello", pid=hello_pid)]
     for app, (app_port, app_pid) in servers.items():
         endpoints += [
             Endpoint(f"{name} {app} read", app_port, read_path, auth, pid=app_pid),
@@ -462,14 +480,17 @@ class Summary:
 
 
 def table(summaries: dict[str, Summary], variants: list[str]) -> list[str]:
-    hello = summaries["hello"]
     lines = [
-        f"{'app':<40} {'req/s':>7} {'/hello':>7} {'/baked':>7} {'CPU/req':>9}"
+        f"{'app':<52} {'req/s':>7} {'/hello':>7} {'/baked':>7} {'CPU/req':>9}"
         f" {'p50 ms':>7} {'p99 ms':>7} {'quiet':>6}",
-        f"{'hello-world':<40} {hello.rps:7.0f} {1:7.3f} {'-':>7} {hello.cpu_us:7.0f}µs"
-        f" {hello.p50_ms:7.2f} {hello.p99_ms:7.2f} {hello.quiet_rounds:>3}/{hello.rounds}",
     ]
     for name in variants:
+        hello = summaries[f"{name} hello"]
+        lines.append(
+            f"{name + ' hello-world':<52} {hello.rps:7.0f} {1:7.3f} {'-':>7}"
+            f" {hello.cpu_us:7.0f}µs {hello.p50_ms:7.2f} {hello.p99_ms:7.2f}"
+            f" {hello.quiet_rounds:>3}/{hello.rounds}"
+        )
         for work in ("read", "create"):
             baked = summaries.get(f"{name} baked {work}")
             for app in (*APPS, "against"):
@@ -479,7 +500,7 @@ def table(summaries: dict[str, Summary], variants: list[str]) -> list[str]:
                 of_baked = found.rps / baked.rps if baked and baked.rps else 0.0
                 failed = f" ({found.failed} failed)" if found.failed else ""
                 lines.append(
-                    f"{name + ' ' + work + ': ' + APP_LABELS[app]:<40} {found.rps:7.0f}"
+                    f"{name + ' ' + work + ': ' + APP_LABELS[app]:<52} {found.rps:7.0f}"
                     f" {found.rps / hello.rps:7.3f} {of_baked:7.2f} {found.cpu_us:7.0f}µs"
                     f" {found.p50_ms:7.2f} {found.p99_ms:7.2f}"
                     f" {found.quiet_rounds:>3}/{found.rounds}{failed}"
@@ -490,14 +511,15 @@ def table(summaries: dict[str, Summary], variants: list[str]) -> list[str]:
 def figures_of(
     summaries: dict[str, Summary], variants: list[str], tool: str, busy: bool
 ) -> list[Figure]:
-    hello = summaries["hello"]
     marked = " BUSY MACHINE: not comparable" if busy else ""
-    figures = [
-        Figure("Service: hello-world route (`async def`)", hello.rps, "req/s",
-               detail=f"p50 {hello.p50_ms:.2f} ms, p99 {hello.p99_ms:.2f} ms, "
-               f"{hello.cpu_us:.0f} µs CPU/request; {tool}{marked}"),
-    ]  # fmt: skip
+    figures = []
     for name in variants:
+        hello = summaries[f"{name} hello"]
+        figures.append(
+            Figure(f"Service {name}: hello-world route (`async def`)", hello.rps, "req/s",
+                   detail=f"p50 {hello.p50_ms:.2f} ms, p99 {hello.p99_ms:.2f} ms, "
+                   f"{hello.cpu_us:.0f} µs CPU/request; {tool}{marked}")
+        )  # fmt: skip
         for work in ("read", "create"):
             baked = summaries.get(f"{name} baked {work}")
             orm = summaries.get(f"{name} orm {work}")
@@ -552,6 +574,12 @@ def main() -> None:
     )
     args_parser.add_argument("--modes", default="async,sync", help="comma-separated")
     args_parser.add_argument(
+        "--pool-size",
+        type=int,
+        default=10,
+        help="each app's pool on PostgreSQL and MySQL (the servers may be shared; default 10)",
+    )
+    args_parser.add_argument(
         "--max-load",
         type=float,
         default=float(os.cpu_count() or 1),
@@ -576,6 +604,8 @@ def main() -> None:
         help="also serve the template at this git revision, read and create in the same rounds",
     )
     args = args_parser.parse_args()
+    # Stopped with SIGTERM, still stop the servers and drop the databases (the `finally`s).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 
     wrk = None if args.tool == "python" else find_wrk(install=not args.no_install)
     if args.tool == "wrk" and not wrk:
@@ -588,32 +618,23 @@ def main() -> None:
     )
 
     variants: list[str] = []
-    with (
-        tempfile.TemporaryDirectory(prefix="bench-service-") as tmp,
-        contextlib.ExitStack() as stack,
-    ):
-        root = Path(tmp)
-        endpoints = []
+    results: dict[str, list[Run]] = {}
+    with tempfile.TemporaryDirectory(prefix="bench-service-") as tmp:
+        # One variant at a time: the database servers may be shared, and every app keeps its
+        # pool open between runs. Hello-world is measured again in each variant's rounds.
         for database_kind in args.databases.split(","):
             for mode in args.modes.split(","):
-                try:
-                    served = stack.enter_context(
-                        variant(root, database_kind, mode, args.against, stack)
-                    )
-                except LookupError as missing:
-                    benchlib.say(f"skipping {database_kind}-{mode}: {missing}")
-                    continue
-                variants.append(served.name)
-                endpoints += served.endpoints
-        # Hello-world runs from the first project's virtualenv: the same uvicorn, uvloop and
-        # httptools as every app measured.
-        (root / "hello.py").write_text(HELLO_APP, encoding="utf-8")
-        hello_port = benchlib.free_port()
-        python = benchlib.env_python(benchlib.project_env(next(root.glob("*-out/*"))))
-        hello_pid = stack.enter_context(uvicorn(python, "hello:app", hello_port, "/hello",
-                                        root / "hello.log", "--app-dir", str(root)))  # fmt: skip
-        endpoints.insert(0, Endpoint("hello", hello_port, "/hello", pid=hello_pid))
-        results = measure(endpoints, wrk, args, root)
+                with contextlib.ExitStack() as stack:
+                    try:
+                        served = stack.enter_context(
+                            variant(Path(tmp), database_kind, mode, args, stack)
+                        )
+                    except LookupError as missing:
+                        benchlib.say(f"skipping {database_kind}-{mode}: {missing}")
+                        continue
+                    benchlib.say(f"\n{served.name}")
+                    variants.append(served.name)
+                    results.update(measure(served.endpoints, wrk, args, Path(tmp)))
 
     summaries = {name: Summary.of(runs, args.max_others) for name, runs in results.items()}
     ending_load = os.getloadavg()[0]

@@ -29,8 +29,10 @@ BACKEND, DRIVER = URL.get_backend_name(), URL.get_driver_name()
 POOL_SIZE = int(os.environ.get("BENCH_POOL_SIZE", "32"))
 ASYNC = os.environ.get("BENCH_MODE", "async") == "async"
 # PostgreSQL stores uuid and timestamptz; MySQL and SQLite (as SQLAlchemy maps them here)
-# 32 hex digits and a naive UTC datetime.
+# a naive UTC datetime, and the uuid as MariaDB's uuid type (text with dashes through the
+# driver) or as 32 hex digits; UUID_TEXT is set at the first connection.
 NATIVE = BACKEND == "postgresql"
+UUID_TEXT = False
 MARK = {"asyncpg": "${}", "pysqlite": "?", "aiosqlite": "?"}.get(DRIVER, "%s")
 
 
@@ -42,6 +44,10 @@ def sql(text: str) -> str:
 
 
 USER = sql("SELECT is_active FROM users WHERE id = :1")
+ID_TYPE = (
+    "SELECT data_type FROM information_schema.columns"
+    " WHERE table_schema = DATABASE() AND table_name = 'items' AND column_name = 'id'"
+)
 ITEM = sql("SELECT id, name, description, created_at, owner_id FROM items WHERE id = :1")
 INSERT = sql(
     "INSERT INTO items (id, created_at, name, owner_id, description) VALUES (:1, :2, :3, :4, NULL)"
@@ -69,7 +75,11 @@ def user_id_of(authorization: str) -> uuid.UUID:
 
 
 def key(value: uuid.UUID) -> Any:
-    return value if NATIVE else value.hex
+    """A uuid as the table holds it: PostgreSQL's and MariaDB's uuid types, else 32 hex digits
+    (SQLite, and MySQL, which has no uuid type)."""
+    if NATIVE:
+        return value
+    return str(value) if UUID_TEXT else value.hex
 
 
 def now() -> datetime:
@@ -80,7 +90,7 @@ def now() -> datetime:
 def as_item(row: Any) -> dict[str, Any]:
     item_id, name, description, created_at, _ = row
     return {
-        "id": str(item_id) if NATIVE else str(uuid.UUID(item_id)),
+        "id": str(uuid.UUID(str(item_id))),
         "name": name,
         "description": description,
         "created_at": created_at if NATIVE else f"{created_at}+00:00",
@@ -108,7 +118,12 @@ if ASYNC:
         if DRIVER == "asyncmy":
             import asyncmy
 
-            return await asyncmy.create_pool(db=URL.database, maxsize=POOL_SIZE, **CONNECT)
+            global UUID_TEXT
+            opened = await asyncmy.create_pool(db=URL.database, maxsize=POOL_SIZE, **CONNECT)
+            async with opened.acquire() as connection, connection.cursor() as cursor:
+                await cursor.execute(ID_TYPE)
+                UUID_TEXT = (await cursor.fetchone())[0] == "uuid"
+            return opened
         import aiosqlite
 
         return await aiosqlite.connect(URL.database)
@@ -185,7 +200,12 @@ else:
         if DRIVER == "pymysql":
             import pymysql
 
-            return pymysql.connect(database=URL.database, **CONNECT)
+            global UUID_TEXT
+            connection = pymysql.connect(database=URL.database, **CONNECT)
+            with connection.cursor() as cursor:
+                cursor.execute(ID_TYPE)
+                UUID_TEXT = cursor.fetchone()[0] == "uuid"
+            return connection
         import sqlite3
 
         return sqlite3.connect(URL.database, check_same_thread=False)
