@@ -101,13 +101,38 @@ APP_LABELS = {
 
 
 @dataclass
+class Server:
+    """How to start one app: a uvicorn worker on `port`, started anew for each round."""
+
+    python: Path
+    app: str  # module:attribute
+    ready_path: str
+    log: Path
+    cwd: Path
+    env: dict[str, str]
+    extra: tuple[str, ...] = ()
+    port: int = field(default_factory=benchlib.free_port)
+
+    @contextlib.contextmanager
+    def running(self) -> Iterator[int]:
+        """The server, up until the block ends; yields its pid."""
+        with uvicorn(self.python, self.app, self.port, self.ready_path, self.log, *self.extra,
+                     cwd=self.cwd, env=self.env) as pid:  # fmt: skip
+            yield pid
+
+
+@dataclass
 class Endpoint:
     name: str
-    port: int
+    server: Server
     path: str
     headers: dict[str, str] = field(default_factory=dict)
     creates: bool = False
-    pid: int = 0  # the server process, for its CPU time
+    pid: int = 0  # the server process while it runs, for its CPU time
+
+    @property
+    def port(self) -> int:
+        return self.server.port
 
 
 @dataclass
@@ -221,87 +246,57 @@ class Variant:
 
 @contextlib.contextmanager
 def variant(
-    root: Path, database_kind: str, mode: str, args: argparse.Namespace, stack: contextlib.ExitStack
+    root: Path, database_kind: str, mode: str, args: argparse.Namespace
 ) -> Iterator[Variant]:
     """Hello-world, the baked service and both hand-written apps (and the baked service at
     --against) on one database of their own, each app's pool of --pool-size connections."""
-    against = args.against
     name = f"{database_kind}-{mode}"
     answers = {"database": database_kind, "mode": mode, "auth": "yes"}
     project = benchlib.bake(root / f"{name}-out", answers)
     python = benchlib.env_python(benchlib.project_env(project))
     driver = benchlib.database_driver(project)
     prefix = f"bench_service_{uuid.uuid4().hex[:8]}"
-    url = stack.enter_context(database(python, driver, f"{prefix}_{name.replace('-', '_')}", root))
-    pool = str(args.pool_size)
-    environ = benchlib.clean_environ(
-        DATABASE_URL=url,
-        ENVIRONMENT="development",
-        BENCH_MODE=mode,
-        BENCH_POOL_SIZE=pool,
-        DATABASE_POOL_SIZE=pool,
-        DATABASE_MAX_OVERFLOW="0",
-    )
-    benchlib.run([python, "-m", "alembic", "upgrade", "head"], cwd=project, env=environ)
-    port = benchlib.free_port()
-    pid = stack.enter_context(uvicorn(python, "app.main:app", port, "/health/live",
-                                      root / f"{name}.log", cwd=project, env=environ))  # fmt: skip
-    auth = sign_in(port)
-    created = call(port, "/api/v1/items", b'{"name": "read me"}',
-                   **auth, **{"Content-Type": "application/json"})  # fmt: skip
-    read_path = f"/api/v1/items/{created['id']}"
-    servers = {"baked": (port, pid)}
-    for app in ("orm", "raw"):
-        app_port = benchlib.free_port()
-        servers[app] = (
-            app_port,
-            stack.enter_context(
-                uvicorn(
-                    python,
-                    f"handwritten_{app}:app",
-                    app_port,
-                    "/hello",
-                    root / f"{name}-{app}.log",
-                    "--app-dir",
-                    str(benchlib.BENCH_DIR),
-                    cwd=project,
-                    env=environ,
-                )
-            ),
+    with database(python, driver, f"{prefix}_{name.replace('-', '_')}", root) as url:
+        pool = str(args.pool_size)
+        environ = benchlib.clean_environ(
+            DATABASE_URL=url,
+            ENVIRONMENT="development",
+            BENCH_MODE=mode,
+            BENCH_POOL_SIZE=pool,
+            DATABASE_POOL_SIZE=pool,
+            DATABASE_MAX_OVERFLOW="0",
         )
-    if against:
-        template = template_at(against, root / f"{name}-against-template")
-        before = benchlib.bake(root / f"{name}-against-out", answers, template)
-        before_python = benchlib.env_python(benchlib.project_env(before))
-        before_port = benchlib.free_port()
-        servers["against"] = (
-            before_port,
-            stack.enter_context(
-                uvicorn(
-                    before_python,
-                    "app.main:app",
-                    before_port,
-                    "/health/live",
-                    root / f"{name}-against.log",
-                    cwd=before,
-                    env=environ,
-                )
-            ),
-        )
-    # Hello-world runs from the project's virtualenv: the same uvicorn, uvloop and httptools.
-    (root / "hello.py").write_text(HELLO_APP, encoding="utf-8")
-    hello_port = benchlib.free_port()
-    hello_log = root / f"{name}-hello.log"
-    hello_pid = stack.enter_context(
-        uvicorn(python, "hello:app", hello_port, "/hello", hello_log, "--app-dir", str(root))
-    )
-    endpoints = [Endpoint(f"{name} hello", hello_port, "/hello", pid=hello_pid)]
-    for app, (app_port, app_pid) in servers.items():
-        endpoints += [
-            Endpoint(f"{name} {app} read", app_port, read_path, auth, pid=app_pid),
-            Endpoint(f"{name} {app} create", app_port, "/api/v1/items", auth, True, app_pid),
-        ]
-    yield Variant(name, endpoints)
+        benchlib.run([python, "-m", "alembic", "upgrade", "head"], cwd=project, env=environ)
+        # Hello-world runs from the project's virtualenv: the same uvicorn, uvloop, httptools.
+        (root / "hello.py").write_text(HELLO_APP, encoding="utf-8")
+        servers = {
+            "hello": Server(python, "hello:app", "/hello", root / f"{name}-hello.log", root,
+                            environ, ("--app-dir", str(root))),
+            "baked": Server(python, "app.main:app", "/health/live", root / f"{name}.log",
+                            project, environ),
+        }  # fmt: skip
+        for app in ("orm", "raw"):
+            servers[app] = Server(python, f"handwritten_{app}:app", "/hello",
+                                  root / f"{name}-{app}.log", project, environ,
+                                  ("--app-dir", str(benchlib.BENCH_DIR)))  # fmt: skip
+        if args.against:
+            template = template_at(args.against, root / f"{name}-against-template")
+            before = benchlib.bake(root / f"{name}-against-out", answers, template)
+            before_python = benchlib.env_python(benchlib.project_env(before))
+            servers["against"] = Server(before_python, "app.main:app", "/health/live",
+                                        root / f"{name}-against.log", before, environ)  # fmt: skip
+        with servers["baked"].running():
+            auth = sign_in(servers["baked"].port)
+            created = call(servers["baked"].port, "/api/v1/items", b'{"name": "read me"}',
+                           **auth, **{"Content-Type": "application/json"})  # fmt: skip
+        read_path = f"/api/v1/items/{created['id']}"
+        endpoints = [Endpoint(f"{name} hello", servers.pop("hello"), "/hello")]
+        for app, server in servers.items():
+            endpoints += [
+                Endpoint(f"{name} {app} read", server, read_path, auth),
+                Endpoint(f"{name} {app} create", server, "/api/v1/items", auth, creates=True),
+            ]
+        yield Variant(name, endpoints)
 
 
 def sign_in(port: int) -> dict[str, str]:
@@ -428,21 +423,29 @@ def measure_once(
 def measure(
     endpoints: list[Endpoint], wrk: str | None, args: argparse.Namespace, tmp: Path
 ) -> dict[str, list[Run]]:
-    for endpoint in endpoints:  # warm-up: connection pools, caches, lazily built code
-        measure_once(endpoint, 1, wrk, args, tmp)
+    """Rounds over the endpoints. Each server starts anew in each round and stops once its
+    endpoints are measured, so only one app holds database connections at a time; a
+    warm-up of a second per endpoint (pool, caches, lazily built code) comes first."""
     results: dict[str, list[Run]] = {endpoint.name: [] for endpoint in endpoints}
     for round_number in range(1, args.rounds + 1):
         benchlib.say(f"round {round_number}: load average {os.getloadavg()[0]:.2f}")
-        for endpoint in endpoints:
-            run = measure_once(endpoint, args.seconds, wrk, args, tmp)
-            results[endpoint.name].append(run)
-            busy = " BUSY" if run.others_cores > args.max_others else ""
-            benchlib.say(
-                f"  {endpoint.name:<28} {run.load.ok_per_second:7.0f} req/s"
-                f"  p50 {run.load.p50_ms:6.2f} ms  p99 {run.load.p99_ms:7.2f} ms"
-                f"  {run.cpu_per_request_us:6.0f} µs CPU/req  failed {run.load.errors}"
-                f"  others {run.others_cores:.2f} cores{busy}"
-            )
+        for server in dict.fromkeys(endpoint.server.app + str(endpoint.server.port)
+                                    for endpoint in endpoints):  # fmt: skip
+            served = [e for e in endpoints if e.server.app + str(e.server.port) == server]
+            with served[0].server.running() as pid:
+                for endpoint in served:
+                    endpoint.pid = pid
+                    measure_once(endpoint, 1, wrk, args, tmp)
+                for endpoint in served:
+                    run = measure_once(endpoint, args.seconds, wrk, args, tmp)
+                    results[endpoint.name].append(run)
+                    busy = " BUSY" if run.others_cores > args.max_others else ""
+                    benchlib.say(
+                        f"  {endpoint.name:<32} {run.load.ok_per_second:7.0f} req/s"
+                        f"  p50 {run.load.p50_ms:6.2f} ms  p99 {run.load.p99_ms:7.2f} ms"
+                        f"  {run.cpu_per_request_us:6.0f} µs CPU/req  failed {run.load.errors}"
+                        f"  others {run.others_cores:.2f} cores{busy}"
+                    )
     return results
 
 
@@ -576,8 +579,8 @@ def main() -> None:
     args_parser.add_argument(
         "--pool-size",
         type=int,
-        default=10,
-        help="each app's pool on PostgreSQL and MySQL (the servers may be shared; default 10)",
+        default=32,
+        help="each app's pool on PostgreSQL and MySQL, one app at a time (default 32)",
     )
     args_parser.add_argument(
         "--max-load",
@@ -626,9 +629,7 @@ def main() -> None:
             for mode in args.modes.split(","):
                 with contextlib.ExitStack() as stack:
                     try:
-                        served = stack.enter_context(
-                            variant(Path(tmp), database_kind, mode, args, stack)
-                        )
+                        served = stack.enter_context(variant(Path(tmp), database_kind, mode, args))
                     except LookupError as missing:
                         benchlib.say(f"skipping {database_kind}-{mode}: {missing}")
                         continue
