@@ -165,7 +165,7 @@ def uvicorn(
             if process.poll() is not None:
                 raise RuntimeError(f"{app} exited:\n{log.read_text()[-3000:]}")
             with contextlib.suppress(OSError):
-                call(port, ready_path)
+                NO_PROXY.open(f"http://127.0.0.1:{port}{ready_path}", timeout=10).close()
                 break
             time.sleep(0.1)
         else:
