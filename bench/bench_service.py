@@ -13,6 +13,8 @@ virtualenv:
 A hello-world FastAPI route runs from the same virtualenv. One load tool (wrk if installed,
 else bench/loadgen.py) drives, in rounds, every app's read of one owned item by id and its
 create, hello-world first in each round, so that the machine's load hits them all alike.
+Each app starts anew in each round and stops after it, and the variants run one after the
+other: one app at a time holds connections to the (possibly shared) database server.
 Each figure is the median round, as a ratio of hello-world and of the baked service, with
 p50/p99 and the server process's CPU per request (from /proc).
 
