@@ -334,7 +334,7 @@ def run_wrk(
     wrk: str, endpoint: Endpoint, connections: int, seconds: float, script_dir: Path
 ) -> LoadResult:
     # A response slower than wrk's default 2 s timeout is slow, not failed: allow 10 s.
-    command = [wrk, "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "--latency"]
+    command = [wrk, "-t1", f"-c{connections}", f"-d{seconds:g}s", "--timeout", "10s", "--latency"]
     for name, value in endpoint.headers.items():
         command += ["-H", f"{name}: {value}"]
     url = f"http://127.0.0.1:{endpoint.port}{endpoint.path}"
@@ -427,7 +427,11 @@ def measure(
 ) -> dict[str, list[Run]]:
     """Rounds over the endpoints. Each server starts anew in each round and stops once its
     endpoints are measured, so only one app holds database connections at a time; a
-    warm-up of a second per endpoint (pool, caches, lazily built code) comes first."""
+    warm-up of --warmup seconds per endpoint (pool, caches, lazily built code) comes first.
+
+    A new process opens its pool's connections in its first requests (asyncpg also
+    prepares each statement once per connection): on a starved machine a short warm-up
+    leaves part of that cost in the measured run of the first endpoint."""
     results: dict[str, list[Run]] = {endpoint.name: [] for endpoint in endpoints}
     for round_number in range(1, args.rounds + 1):
         benchlib.say(f"round {round_number}: load average {os.getloadavg()[0]:.2f}")
@@ -437,7 +441,7 @@ def measure(
             with served[0].server.running() as pid:
                 for endpoint in served:
                     endpoint.pid = pid
-                    measure_once(endpoint, 1, wrk, args, tmp)
+                    measure_once(endpoint, args.warmup, wrk, args, tmp)
                 for endpoint in served:
                     run = measure_once(endpoint, args.seconds, wrk, args, tmp)
                     results[endpoint.name].append(run)
@@ -573,6 +577,9 @@ def main() -> None:
     )
     args_parser.add_argument("--seconds", type=int, default=5)
     args_parser.add_argument("--rounds", type=int, default=3)
+    args_parser.add_argument(
+        "--warmup", type=int, default=2, help="seconds per endpoint before each round's runs"
+    )
     args_parser.add_argument("--connections", type=int, default=32)
     args_parser.add_argument(
         "--databases", default="sqlite,postgresql,mysql", help="comma-separated (default: all)"
