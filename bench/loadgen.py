@@ -25,6 +25,8 @@ class LoadResult:
     @property
     def ok_per_second(self) -> float:
         """Throughput of successful responses only."""
+        if not self.requests:
+            return 0.0
         return self.requests_per_second * (1 - self.errors / self.requests)
 
 

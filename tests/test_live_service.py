@@ -349,7 +349,11 @@ def test_readiness_reports_a_database_outage_and_recovers_without_a_restart(
         assert set(body) == {"detail"}
 
         proxy.restore()
-        assert statuses_until(ready, 200)[-1] == 200
+        # The pool is not pinged: one request at most may take a connection the outage
+        # killed (a 503), and the pool then replaces them all.
+        recovered = statuses_until(ready, 200)
+        assert recovered[-1] == 200
+        assert recovered.count(503) <= 1, recovered
         assert call("POST", f"{base_url}/api/v1/items", {"name": "y"}, token=token)[0] == 201
     proxy.cut()
 

@@ -42,6 +42,16 @@ class Settings(BaseSettings):
     database_connect_timeout: Seconds = 5
     database_statement_timeout: Seconds = 10
     database_pool_timeout: Seconds = 5
+    # Connections a worker keeps open to a database server, and how many more it may open
+    # past them (closed again once returned). 32 covers one worker's 32 sessions at once
+    # (sync mode's gate; async mode's requests past it wait up to DATABASE_POOL_TIMEOUT):
+    # workers x (size + overflow) must stay under the server's connection limit. SQLite
+    # keeps its own pool of one.
+    database_pool_size: int = Field(default=32, gt=0)
+    database_max_overflow: int = Field(default=0, ge=0)
+    # A pooled connection older than this is replaced when next taken: servers and
+    # firewalls end connections idle for long (MySQL after wait_timeout, 8 hours).
+    database_pool_recycle: Seconds = 1800
     readiness_timeout: Seconds = 2
     # No response started by then: a 503, whatever the request was waiting for.
     request_timeout: Seconds = 30

@@ -79,6 +79,31 @@ async def test_a_connection_killed_during_a_request_answers_503_and_the_next_one
     assert after.status_code == status.HTTP_200_OK
 
 
+async def test_after_a_database_restart_one_request_at_most_gets_a_503(
+    engine: {{ cookiecutter.__engine }},
+    fault_engine: {{ cookiecutter.__engine }},
+) -> None:
+    # The pool is not pinged (app.core.db): the first dead connection taken fails its
+    # request, and the pool then replaces every connection it had opened before.
+    app = service_with_sessions_on(fault_engine)
+    pooled = [{{ cookiecutter.__await }}fault_engine.connect() for _ in range(3)]
+    victims = []
+    for connection in pooled:
+        found = {{ cookiecutter.__await }}connection.execute(text(CONNECTION_ID))
+        victims.append(found.scalar_one())
+        {{ cookiecutter.__await }}connection.close()  # back to the pool, open
+    {{ cookiecutter.__async }}with engine.connect() as another:  # as a restart would
+        for victim in victims:
+            {{ cookiecutter.__await }}another.execute(text(KILL), {"id": victim})
+
+    responses = [(await timed_get(app, PROBE))[0] for _ in range(5)]
+
+    statuses = [response.status_code for response in responses]
+    assert statuses[1:] == [status.HTTP_200_OK] * 4, statuses
+    if statuses[0] != status.HTTP_200_OK:
+        assert_unavailable(responses[0])
+
+
 async def test_a_database_that_stops_answering_gets_503s_within_their_bounds_and_recovers(
     fault_engine: {{ cookiecutter.__engine }},
 ) -> None:
