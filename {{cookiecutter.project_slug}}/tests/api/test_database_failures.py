@@ -89,7 +89,8 @@ async def test_a_request_that_finds_no_free_connection_gets_503_within_the_pool_
         pool_timeout=BOUNDS.database_pool_timeout,
         connect_args=driver_timeouts(BOUNDS),
     )
-    app = service_with_sessions_on(engine)
+    # A deadline past the pool's bound and its slack: the 503 must come from the pool.
+    app = service_with_sessions_on(engine, BOUNDS.model_copy(update={"request_timeout": 2 * SLACK}))
 
     held = {{ cookiecutter.__await }}engine.connect()  # the pool's only connection
     response, took = await timed_get(app, PROBE)

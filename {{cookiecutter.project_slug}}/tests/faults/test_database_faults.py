@@ -15,6 +15,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 {%- endif %}
 
+from app.core.config import get_settings
 from app.core.db import committing, create_db_engine, driver_timeouts, get_session
 from tests.database import database_url_for_tests
 from tests.faults.proxy import FreezableProxy
@@ -81,7 +82,10 @@ async def test_a_connection_killed_during_a_request_answers_503_and_the_next_one
 
 async def test_a_database_that_stops_answering_gets_503s_within_their_bounds_and_recovers(
     fault_engine: {{ cookiecutter.__engine }},
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    # The readiness route reads its bound from the service's settings, not the app's.
+    monkeypatch.setattr(get_settings(), "readiness_timeout", BOUNDS.readiness_timeout)
     url = database_url_for_tests()
     with FreezableProxy((url.host or "127.0.0.1", url.port or DEFAULT_PORT)) as proxy:
         through_proxy = url.set(host="127.0.0.1", port=proxy.port)
