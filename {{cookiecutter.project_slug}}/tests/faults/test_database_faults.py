@@ -91,7 +91,7 @@ async def test_a_database_that_stops_answering_gets_503s_within_their_bounds_and
         through_proxy = url.set(host="127.0.0.1", port=proxy.port)
         engine = create_db_engine(through_proxy, connect_args=driver_timeouts(BOUNDS))
         app = service_with_sessions_on(engine)
-        assert (await timed_get(app, "/health/ready"))[0].status_code == status.HTTP_200_OK
+        assert await answers_200_within(app, seconds=15)  # a first connection, however slow
 
         proxy.freeze()
         ready, ready_took = await timed_get(app, "/health/ready")
