@@ -36,6 +36,8 @@ _EXISTS = {
     "postgresql": "SELECT 1 FROM pg_database WHERE datname = :name",
     "mysql": "SELECT 1 FROM information_schema.schemata WHERE schema_name = :name",
 }
+# Per connection, so that commits do not wait for the disk: see commit_without_waiting_for_the_disk.
+_NO_FSYNC_WAIT = {"postgresql": "SET synchronous_commit TO OFF", "sqlite": "PRAGMA synchronous=OFF"}
 # The longest database name each server takes: PostgreSQL's identifiers stop at 63 bytes,
 # MySQL's database names at 64 characters.
 _LONGEST_NAME = {"postgresql": 63, "mysql": 64}
@@ -194,15 +196,18 @@ def _sqlite_as_the_service_has_it(dbapi_connection: Any, _record: Any) -> None:
 
 
 def commit_without_waiting_for_the_disk(engine: {{ "AsyncEngine" if cookiecutter.mode == "async" else "Engine" }}) -> None:
-    """PostgreSQL only: commits return before the WAL reaches the disk (synchronous_commit
-    off), for this engine's connections. What a commit makes visible, and when, is the same;
-    only a crash of the server could lose the last ones, which tests do not care about."""
-    if engine.url.get_backend_name() != "postgresql":
+    """Commits return before they reach the disk, for this engine's connections: on
+    PostgreSQL synchronous_commit off, on SQLite synchronous=OFF (each commit of a
+    connection left at SQLite's default FULL waits about 2 ms for fsync). What a commit
+    makes visible, and when, is the same; only a crash of the server or the machine could
+    lose the last ones, which tests do not care about."""
+    statement = _NO_FSYNC_WAIT.get(engine.url.get_backend_name())
+    if statement is None:
         return
 
     def no_fsync_wait(dbapi_connection: Any, _record: Any) -> None:
         cursor = dbapi_connection.cursor()
-        cursor.execute("SET synchronous_commit TO OFF")
+        cursor.execute(statement)
         cursor.close()
         dbapi_connection.commit()
 

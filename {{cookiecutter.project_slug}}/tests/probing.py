@@ -10,19 +10,20 @@ from sqlalchemy import {% if cookiecutter.mode == "sync" %}Engine, {% endif %}te
 from sqlalchemy.ext.asyncio import AsyncEngine
 {%- endif %}
 
-from app.core.config import get_settings
+from app.core.config import Settings, get_settings
 from app.core.db import Database, SessionDep, get_database
 from app.core.errors import DATABASE_UNAVAILABLE
 from app.main import create_app
 
-# What production sets, smaller, so that the tests wait seconds.
+# What production sets, smaller, so that the tests wait fractions of a second. (libpq
+# counts its connect timeout in whole seconds; the others are enforced to the millisecond.)
 BOUNDS = get_settings().model_copy(
     update={
         "database_connect_timeout": 1,
         "database_statement_timeout": 1,
-        "database_pool_timeout": 0.5,
-        "readiness_timeout": 1,
-        "request_timeout": 2,
+        "database_pool_timeout": 0.05,
+        "readiness_timeout": 0.5,
+        "request_timeout": 0.5,
     }
 )
 # Time a 503 may take past its bound: the scheduling of a busy test machine.
@@ -30,10 +31,10 @@ SLACK = 1.5
 PROBE = "/probe"
 
 
-def service_with_sessions_on(engine: {{ cookiecutter.__engine }}) -> FastAPI:
-    """A service app with BOUNDS whose sessions are on `engine`, plus GET PROBE, which
+def service_with_sessions_on(engine: {{ cookiecutter.__engine }}, settings: Settings = BOUNDS) -> FastAPI:
+    """A service app with `settings` whose sessions are on `engine`, plus GET PROBE, which
     reads through a session as every route does."""
-    app = create_app(BOUNDS)
+    app = create_app(settings)
 
     @app.get(PROBE)
     {{ cookiecutter.__async }}def probe(session: SessionDep) -> None:

@@ -15,15 +15,24 @@ from app.auth.models import LoginFailure
 from app.auth.router import INCORRECT_CREDENTIALS
 from app.auth.throttle import TOO_MANY_ATTEMPTS, database_now
 from app.core import security
-from app.core.config import get_settings
+from app.core.config import Settings, get_settings
 from app.main import app
 from app.users.models import User
 from tests.factories import TEST_PASSWORD
 
 LOGIN = app.url_path_for("login")
-SETTINGS = get_settings()
 # a-z to their fullwidth forms (U+FF41...), which NFKC folds back.
 FULLWIDTH = {letter: letter + 0xFEE0 for letter in range(ord("a"), ord("z") + 1)}
+
+
+@pytest.fixture(autouse=True)
+def settings(monkeypatch: pytest.MonkeyPatch) -> Settings:
+    """The service's settings with limits of a few failures: the throttle counts as it does
+    with the defaults (10 per account, 50 per client) in a fraction of the requests."""
+    live = get_settings()  # what the login route reads on each request
+    monkeypatch.setattr(live, "login_failures_per_account", 3)
+    monkeypatch.setattr(live, "login_failures_per_client", 5)
+    return live
 
 
 {{ cookiecutter.__async }}def fail_to_log_in(client: {{ cookiecutter.__client }}, email: str, times: int) -> list[int]:
@@ -34,8 +43,9 @@ FULLWIDTH = {letter: letter + 0xFEE0 for letter in range(ord("a"), ord("z") + 1)
 {{ cookiecutter.__async }}def test_an_account_past_its_failure_limit_gets_429_even_with_its_password(
     client: {{ cookiecutter.__client }},
     user: User,
+    settings: Settings,
 ) -> None:
-    limit = SETTINGS.login_failures_per_account
+    limit = settings.login_failures_per_account
 
     answers = {{ cookiecutter.__await }}fail_to_log_in(client, user.email, limit)
     refused = {{ cookiecutter.__await }}client.post(LOGIN, data={"username": user.email, "password": TEST_PASSWORD})
@@ -43,7 +53,7 @@ FULLWIDTH = {letter: letter + 0xFEE0 for letter in range(ord("a"), ord("z") + 1)
     assert answers == [status.HTTP_401_UNAUTHORIZED] * limit
     assert refused.status_code == status.HTTP_429_TOO_MANY_REQUESTS
     assert refused.json() == {"detail": TOO_MANY_ATTEMPTS}
-    assert 0 < int(refused.headers["Retry-After"]) <= SETTINGS.login_failure_window
+    assert 0 < int(refused.headers["Retry-After"]) <= settings.login_failure_window
 
 
 @pytest.mark.parametrize(
@@ -58,8 +68,9 @@ FULLWIDTH = {letter: letter + 0xFEE0 for letter in range(ord("a"), ord("z") + 1)
     client: {{ cookiecutter.__client }},
     user: User,
     written: Callable[[str], str],
+    settings: Settings,
 ) -> None:
-    limit = SETTINGS.login_failures_per_account
+    limit = settings.login_failures_per_account
     {{ cookiecutter.__await }}fail_to_log_in(client, user.email, limit - 1)
 
     answers = {{ cookiecutter.__await }}fail_to_log_in(client, written(user.email), 2)
@@ -69,9 +80,10 @@ FULLWIDTH = {letter: letter + 0xFEE0 for letter in range(ord("a"), ord("z") + 1)
 
 {{ cookiecutter.__async }}def test_a_client_past_its_failure_limit_gets_429_for_any_account(
     client: {{ cookiecutter.__client }},
+    settings: Settings,
 ) -> None:
-    per_account = SETTINGS.login_failures_per_account
-    per_client = SETTINGS.login_failures_per_client
+    per_account = settings.login_failures_per_account
+    per_client = settings.login_failures_per_client
     answers: list[int] = []
     for n in range(-(-per_client // (per_account - 1))):  # never an account's own limit
         times = min(per_account - 1, per_client - len(answers))
@@ -87,10 +99,11 @@ FULLWIDTH = {letter: letter + 0xFEE0 for letter in range(ord("a"), ord("z") + 1)
     client: {{ cookiecutter.__client }},
     db_session: {{ cookiecutter.__session }},
     user: User,
+    settings: Settings,
 ) -> None:
-    {{ cookiecutter.__await }}fail_to_log_in(client, user.email, SETTINGS.login_failures_per_account)
+    {{ cookiecutter.__await }}fail_to_log_in(client, user.email, settings.login_failures_per_account)
     # As if the window had passed, on the database's clock (the one the throttle reads).
-    window = timedelta(seconds=SETTINGS.login_failure_window)
+    window = timedelta(seconds=settings.login_failure_window)
     long_ago = {{ cookiecutter.__await }}database_now(db_session) - window
     {{ cookiecutter.__await }}db_session.execute(update(LoginFailure).values(failed_at=long_ago))
     {{ cookiecutter.__await }}db_session.commit()  # a write held open would block the request
@@ -104,9 +117,10 @@ FULLWIDTH = {letter: letter + 0xFEE0 for letter in range(ord("a"), ord("z") + 1)
     client: {{ cookiecutter.__client }},
     db_session: {{ cookiecutter.__session }},
     user: User,
+    settings: Settings,
 ) -> None:
     {{ cookiecutter.__await }}fail_to_log_in(client, user.email, 3)
-    window = timedelta(seconds=SETTINGS.login_failure_window)
+    window = timedelta(seconds=settings.login_failure_window)
     long_ago = {{ cookiecutter.__await }}database_now(db_session) - window
     {{ cookiecutter.__await }}db_session.execute(update(LoginFailure).values(failed_at=long_ago))
     {{ cookiecutter.__await }}db_session.commit()  # a write held open would block the request
@@ -121,8 +135,9 @@ FULLWIDTH = {letter: letter + 0xFEE0 for letter in range(ord("a"), ord("z") + 1)
     client: {{ cookiecutter.__client }},
     db_session: {{ cookiecutter.__session }},
     user: User,
+    settings: Settings,
 ) -> None:
-    {{ cookiecutter.__await }}fail_to_log_in(client, user.email, SETTINGS.login_failures_per_account - 1)
+    {{ cookiecutter.__await }}fail_to_log_in(client, user.email, settings.login_failures_per_account - 1)
     form = {"username": user.email, "password": TEST_PASSWORD}
     assert ({{ cookiecutter.__await }}client.post(LOGIN, data=form)).status_code == status.HTTP_200_OK
 

@@ -25,7 +25,9 @@ def migration_database(tmp_path: Path) -> URL:
     return empty_database("migrations", tmp_path)
 
 
-@pytest.fixture
-def models_database(tmp_path: Path) -> URL:
-    """A second empty database, for the schema `create_all` builds from the models."""
-    return empty_database("models", tmp_path)
+@pytest.fixture(scope="session")
+def models_database(tmp_path_factory: pytest.TempPathFactory) -> URL:
+    """A second database, for the schema `create_all` builds from the models: empty for
+    the first test that asks, which builds the tables; create_all leaves them to the next,
+    which reads the same schema without paying for the DDL again."""
+    return empty_database("models", tmp_path_factory.mktemp("models"))
