@@ -1,11 +1,10 @@
 """The API's user journey under load, for locust (https://locust.io).
 
-    uv run locust -f locustfile.py --headless -u 10 -r 5 -t 30s --host http://127.0.0.1:8000
+    uv run locust -f locustfile.py --headless -u 10 -r 2 -t 30s --host http://127.0.0.1:8000
 
-Each simulated user {% if cookiecutter.auth == "yes" %}registers an account of its own and logs in once, then {% endif %}repeats one journey:
-create one {{ cookiecutter.resource_name }}, read it back, list a page. Locust prints the requests per second
-and latency percentiles of each step, and exits 1 when any request failed. It writes rows:
-point it only at an instance you own.
+Each simulated user repeats one journey: create one {{ cookiecutter.resource_name }}, read it back, list a
+page. Locust prints the requests per second and latency percentiles of each step, and exits
+1 when any request failed. It writes rows: point it only at an instance you own.
 """
 
 import uuid
