@@ -61,7 +61,7 @@ def published_schema(auth: str, output_dir: Path) -> str:
             str(harness.REPO_ROOT), no_input=True, output_dir=output_dir, extra_context=answers
         )
     )
-    env_dir = harness.ensure_env(project, "3.11")
+    env_dir = harness.ensure_env(project, harness.default_combo().python_version)
     done = harness.run_in_env(
         env_dir, ["-c", DUMP], cwd=project, timeout=120, DATABASE_URL="sqlite:///unused.db"
     )
