@@ -18,6 +18,7 @@ old interpreter gets to the pre-generation hook's one-line refusal instead of a 
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -53,6 +54,18 @@ def class_name(snake: str) -> str:
     """`customer_complaint` -> `CustomerComplaint` (str.title would also capitalise a
     letter after a digit: `v2x` -> `V2X`)."""
     return "".join(word[:1].upper() + word[1:] for word in snake.split("_"))
+
+
+def title_case(snake: str) -> str:
+    """`order_line` -> `Order Line`, the way FastAPI writes an operation's summary and
+    pydantic a field's title (str.title: `v2x` -> `V2X`)."""
+    return snake.replace("_", " ").title()
+
+
+def syrupy_json(text: str) -> str:
+    """JSON text written as syrupy's JSONSnapshotExtension writes a snapshot: keys sorted,
+    two-space indent, characters as themselves, one final newline."""
+    return json.dumps(json.loads(text), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
 def _mode(sync: str, async_: str) -> Callable[[Mapping[str, str]], str]:
@@ -239,6 +252,8 @@ class AnswersExtension(Extension):
             python_string=python_string,
             toml_string=toml_string,
             markdown_text=markdown_text,
+            title_case=title_case,
+            syrupy_json=syrupy_json,
         )
         # tojson writes characters as themselves: the JSON escape of an emoji is a pair of
         # surrogates, which Python reads as two lone surrogates and TOML refuses outright.

@@ -171,6 +171,7 @@ TAKEN_PLURALS = frozenset(
         "login_and_the_event_loop",
         "login_throttle",
         "main",
+        "openapi_snapshot",
         "request_context",
         "telemetry",
         "users",

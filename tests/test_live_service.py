@@ -1,11 +1,13 @@
 """The baked service as a real process, started by its README's run command and driven over
 HTTP: the client journey, a burst of concurrent writes, a database outage that readiness
 reports and survives (PostgreSQL), a database that stops answering (PostgreSQL, MySQL), a
-request with huge headers, a login flood, and the API docs in a browser with no network."""
+request with huge headers, a login flood, the locustfile's journey, and the API docs in a
+browser with no network."""
 
 from __future__ import annotations
 
 import contextlib
+import csv
 import json
 import os
 import re
@@ -466,6 +468,49 @@ def test_a_request_with_huge_headers_is_refused_at_once_and_holds_no_one_up(
     assert answer == b"" or answer.split(b" ")[1] in (b"400", b"413", b"431"), answer[:80]
     assert live[0] == 200
     assert live[2] < 1, live
+
+
+# A few users started at once: their registrations and logins (Argon2 each) stay within the
+# service's hashing queue, which answers 503 past it by design.
+LOCUST_USERS = 4
+LOCUST_SECONDS = 8
+
+
+@pytest.mark.parametrize("combo", one_combo("sqlite"))
+def test_the_locustfile_runs_its_journey_against_the_service_without_a_failure(
+    combo: harness.Combo, bake: Callable[..., Any], tmp_path: Path
+) -> None:
+    """The project's locustfile, headless as its README says, for a few seconds: every step
+    of the journey is taken and no request fails (locust exits 1 when one does)."""
+    project, env_dir = baked_project(combo, bake)
+    database_url = harness.empty_generated_database(project, env_dir, combo, tmp_path, "_locust")
+    stats = tmp_path / "locust"
+
+    with running_service(project, env_dir, database_url, tmp_path / "service.log") as base_url:
+        run = harness.run_in_env(
+            env_dir,
+            ["-m", "locust", "-f", "locustfile.py", "--headless", "--only-summary",
+             "-u", str(LOCUST_USERS), "-r", str(LOCUST_USERS), "-t", f"{LOCUST_SECONDS}s",
+             "--host", base_url, "--csv", str(stats)],
+            project,
+            timeout=LOCUST_SECONDS + 60,
+        )  # fmt: skip
+
+    run.require_success()
+    with (tmp_path / "locust_stats.csv").open(newline="") as table:
+        rows = {(row["Type"], row["Name"]): row for row in csv.DictReader(table)}
+    failures = {
+        name: row["Failure Count"] for name, row in rows.items() if row["Failure Count"] != "0"
+    }
+    assert not failures, run.output[-3000:]
+    steps = {(method, name.split("?")[0]) for method, name in rows}
+    assert {
+        ("POST", "/api/v1/auth/register"),
+        ("POST", "/api/v1/auth/login"),
+        ("POST", "/api/v1/items"),
+        ("GET", "/api/v1/items/{item_id}"),
+        ("GET", "/api/v1/items"),
+    } <= steps, sorted(steps)
 
 
 @pytest.mark.parametrize("combo", one_combo("sqlite"))

@@ -133,6 +133,28 @@ def test_ping_answers_pong(client: Client) -> None:
     assert response.status_code == status.HTTP_200_OK
     assert response.json() == {"ping": "pong"}
 """
+# What `pytest --snapshot-update` adds to the OpenAPI snapshot for it, which the owners
+# commit with the endpoint (the snapshot test fails until they do).
+PING_OPERATION = {
+    "description": "Added by the project's owners after it was baked.",
+    "operationId": "ping_health_ping_get",
+    "responses": {
+        "200": {
+            "content": {
+                "application/json": {
+                    "schema": {
+                        "additionalProperties": {"type": "string"},
+                        "title": "Response Ping Health Ping Get",
+                        "type": "object",
+                    }
+                }
+            },
+            "description": "Successful Response",
+        }
+    },
+    "summary": "Ping",
+    "tags": ["health"],
+}
 OWNERS_CONSTANT = "\n\nREPORT_BATCH_SIZE = 500\n"
 README_TEAM = " (payments team)"
 
@@ -152,11 +174,17 @@ def edit_common(project: Path) -> None:
 
 
 def edit_with_endpoint(project: Path) -> None:
-    """Also a new endpoint in a file the change does not touch, and the owners' own test.
+    """Also a new endpoint in a file the change does not touch, the owners' own test and the
+    endpoint in the OpenAPI snapshot.
     (The test uses the sync client: for projects baked with mode=sync.)"""
     edit_common(project)
     append(project / "app/health/router.py", PING_ENDPOINT)
     (project / PING_TEST_FILE).write_text(PING_TEST, encoding="utf-8")
+    (snapshot,) = (project / "tests/api/__snapshots__").rglob("*.json")
+    schema = json.loads(snapshot.read_text(encoding="utf-8"))
+    schema["paths"]["/health/ping"] = {"get": PING_OPERATION}
+    updated = json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    snapshot.write_text(updated, encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
