@@ -100,6 +100,20 @@ DERIVED: dict[str, tuple[tuple[str, ...], Callable[[Mapping[str, str]], str]]] =
         lambda a: "authorized_client" if a["auth"] == "yes" else "client",
     ),
     "__db_name": (("project_slug",), _db_name),
+    # Whether the service talks to Redis: as its cache, as its task queue's broker, or both.
+    "__redis": (
+        ("cache", "tasks"),
+        lambda a: "yes" if a["cache"] == "redis" or a["tasks"] == "celery" else "no",
+    ),
+    # The pytest plugins of the services an answer adds, after the ones every bake has.
+    "__test_plugins": (
+        ("cache", "tasks"),
+        lambda a: "".join(
+            f', "{plugin}"'
+            for answer, plugin in (("cache", "tests.cache.fixtures"), ("tasks", "tests.tasks.fixtures"))
+            if a[answer] != "none"
+        ),
+    ),
     "__driver": (("database", "mode"), lambda a: DRIVERS[a["database"]][a["mode"]]),
     "__default_database_url": (
         ("database", "mode", "project_slug"),

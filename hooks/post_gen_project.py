@@ -42,6 +42,7 @@ REMOVED_WHEN = {
     ("ci", "none"): [".github", ".gitlab-ci.yml", "renovate.json"],
     ("docker", "no"): ["Dockerfile", ".dockerignore", "docker-compose.yml"],
     ("license", "none"): ["LICENSE"],
+    ("cache", "none"): ["app/core/cache.py", "app/{resource_plural}/cache.py", "tests/cache"],
 }
 MODES = ("sync", "async")
 FIRST_PARTY = ("app", "tests", "migrations")

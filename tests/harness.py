@@ -52,6 +52,9 @@ def check_answers(extra_context: Mapping[str, str], spec: Mapping[str, Any]) -> 
 
 
 CORE_AXES = ("database", "mode", "auth")
+# The answers that add a service beside the database, all off and all on.
+SERVICES_OFF = {"cache": "none", "tasks": "none"}
+SERVICES_ON = {"cache": "redis", "tasks": "celery"}
 BAKE_AXES = (*CORE_AXES, "ci", "docker")
 
 
@@ -198,6 +201,14 @@ ALWAYS_PRESENT = (
 
 DOCKER_FILES = ("Dockerfile", ".dockerignore", "docker-compose.yml")
 SQLITE_ONLY = ("app/core/sqlite.py", "tests/migrations/test_sqlite_migrations.py")
+CACHE_FILES = (
+    "app/core/cache.py",
+    "app/{plural}/cache.py",
+    "tests/cache/fixtures.py",
+    "tests/cache/test_cache.py",
+    "tests/cache/test_cached_reads.py",
+    "tests/cache/test_redis.py",
+)
 
 FILES_BY_ANSWER: dict[tuple[str, str], Presence] = {
     ("auth", "yes"): Presence(
@@ -240,6 +251,8 @@ FILES_BY_ANSWER: dict[tuple[str, str], Presence] = {
         absent=("tests/api/test_login_and_the_event_loop.py",),
     ),
     ("mode", "async"): Presence(absent=("tests/transport.py",)),
+    ("cache", "redis"): Presence(present=CACHE_FILES),
+    ("cache", "none"): Presence(absent=CACHE_FILES),
     ("database", "sqlite"): Presence(present=SQLITE_ONLY, absent=("tests/faults/",)),
     ("database", "postgresql"): Presence(absent=SQLITE_ONLY, present=("tests/faults/",)),
     ("database", "mysql"): Presence(absent=SQLITE_ONLY, present=("tests/faults/",)),
@@ -252,6 +265,31 @@ AUTH_WORDS = re.compile(
     r"get_current_user|CurrentUser|auth_headers|oauth2|app\.users|app\.auth|/users/me",
     re.IGNORECASE,
 )
+# What only an answer's service brings, by the answer that turns it off. Redis is named in
+# every bake's docs/hand-written.md (why login throttling needs none): that line is allowed.
+SERVICE_WORDS: dict[tuple[str, str], re.Pattern[str]] = {
+    ("cache", "none"): re.compile(
+        r"x-cache|fakeredis|cache_ttl|cache_key_prefix|CacheDep|get_cache|open_cache|"
+        r"app\.core\.cache",
+        re.IGNORECASE,
+    ),
+    ("tasks", "none"): re.compile(r"celery|webhook|respx", re.IGNORECASE),
+}
+REDIS_WORDS = re.compile(r"redis", re.IGNORECASE)
+REDIS_ALLOWED = re.compile(r"in memory or Redis|need a Redis")
+
+
+def service_vocabulary(root: Path, context: Mapping[str, str]) -> list[str]:
+    """Every line that names a service (Redis, its cache, a task queue) the answers left out."""
+    hits: list[str] = []
+    for (option, value), words in SERVICE_WORDS.items():
+        if context.get(option, value) == value:
+            hits += vocabulary(root, words)
+    if context.get("cache", "none") == "none" and context.get("tasks", "none") == "none":
+        hits += vocabulary(root, REDIS_WORDS, REDIS_ALLOWED)
+    return hits
+
+
 # The official database images cannot start without one of these variables, so naming them
 # is not auth: e.g. MYSQL_ROOT_PASSWORD, MARIADB_ALLOW_EMPTY_ROOT_PASSWORD, POSTGRES_PASSWORD.
 DATABASE_IMAGE_CREDENTIALS = re.compile(r"\b(?:POSTGRES|MYSQL|MARIADB)_[A-Z_]*PASSWORD\b")

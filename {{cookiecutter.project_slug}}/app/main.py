@@ -9,6 +9,9 @@ from opentelemetry.trace import TracerProvider
 from app.auth.router import router as auth_router
 from app.core.security import warn_about_the_development_key
 {% endif -%}
+{% if cookiecutter.cache == "redis" -%}
+from app.core.cache import open_cache
+{% endif -%}
 from app.core.config import Settings, get_settings
 from app.core.db import engine
 from app.core.deadline import DeadlineMiddleware
@@ -33,7 +36,13 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 {%- if cookiecutter.auth == "yes" %}
     warn_about_the_development_key(app.state.settings)
 {%- endif %}
+{%- if cookiecutter.cache == "redis" %}
+    # One Redis client (and its connection pool) per process, closed on the way out.
+    async with open_cache(app.state.settings) as app.state.cache:
+        yield
+{%- else %}
     yield
+{%- endif %}
     {{ cookiecutter.__await }}engine.dispose()
 
 

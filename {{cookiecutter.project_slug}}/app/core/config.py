@@ -45,6 +45,19 @@ class Settings(BaseSettings):
     readiness_timeout: Seconds = 2
     # No response started by then: a 503, whatever the request was waiting for.
     request_timeout: Seconds = 30
+{%- if cookiecutter.cache == "redis" or cookiecutter.tasks == "celery" %}
+    redis_url: str = "redis://localhost:6379/0"
+    # Every wait on Redis (connecting, a command) is bounded; past it the cache counts as
+    # down and reads go to the database.
+    redis_timeout: Seconds = 0.5
+{%- endif %}
+{%- if cookiecutter.cache == "redis" %}
+    # How long a cached read is served before the database is read again: also the longest
+    # a change can go unseen if Redis was down when it was made.
+    cache_ttl_seconds: int = Field(default=60, gt=0, le=24 * 60 * 60)
+    # Put before every key, so that services sharing one Redis never read each other's.
+    cache_key_prefix: str = "{{ cookiecutter.project_slug }}:"
+{%- endif %}
 {%- if cookiecutter.auth == "yes" %}
     secret_key: str = DEFAULT_SECRET_KEY
     access_token_expire_minutes: int = Field(default=30, gt=0, le=60 * 24 * 30)

@@ -1,6 +1,6 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, {% if cookiecutter.cache == "redis" %}Depends, {% endif %}Query, Response, status
 
 {% if cookiecutter.auth == "yes" -%}
 from app.auth.dependencies import CurrentUser
@@ -8,6 +8,9 @@ from app.auth.dependencies import CurrentUser
 from app.core.db import SessionDep
 from app.core.errors import documented
 from app.{{ cookiecutter.resource_plural }} import service
+{%- if cookiecutter.cache == "redis" %}
+from app.{{ cookiecutter.resource_plural }}.cache import Cached{{ cookiecutter.__resource_class }}Dep, forget_cached_{{ cookiecutter.resource_name }}
+{%- endif %}
 from app.{{ cookiecutter.resource_plural }}.dependencies import {{ cookiecutter.__resource_class }}Dep
 from app.{{ cookiecutter.resource_plural }}.models import {{ cookiecutter.__resource_class }}
 from app.{{ cookiecutter.resource_plural }}.schemas import (
@@ -80,8 +83,13 @@ router = APIRouter(
     responses=documented(404),
 )
 async def read_{{ cookiecutter.resource_name }}(
+{%- if cookiecutter.cache == "redis" %}
+    {{ cookiecutter.resource_name }}: Cached{{ cookiecutter.__resource_class }}Dep,
+) -> {{ cookiecutter.__resource_class }}Read:
+{%- else %}
     {{ cookiecutter.resource_name }}: {{ cookiecutter.__resource_class }}Dep,
 ) -> {{ cookiecutter.__resource_class }}:
+{%- endif %}
     return {{ cookiecutter.resource_name }}
 
 
@@ -89,6 +97,10 @@ async def read_{{ cookiecutter.resource_name }}(
     "/{{ cookiecutter.__id_path }}",
     response_model={{ cookiecutter.__resource_class }}Read,
     responses=documented(400, 404, 409),
+{%- if cookiecutter.cache == "redis" %}
+    # Listed first, so it ends after the session's commit: see forget_cached_{{ cookiecutter.resource_name }}.
+    dependencies=[Depends(forget_cached_{{ cookiecutter.resource_name }})],
+{%- endif %}
 )
 {{ cookiecutter.__async }}def update_{{ cookiecutter.resource_name }}(
     session: SessionDep,
@@ -107,6 +119,10 @@ async def read_{{ cookiecutter.resource_name }}(
     status_code=status.HTTP_204_NO_CONTENT,
     response_class=Response,  # no body, so no content type either
     responses=documented(404),
+{%- if cookiecutter.cache == "redis" %}
+    # Listed first, so it ends after the session's commit: see forget_cached_{{ cookiecutter.resource_name }}.
+    dependencies=[Depends(forget_cached_{{ cookiecutter.resource_name }})],
+{%- endif %}
 )
 {{ cookiecutter.__async }}def delete_{{ cookiecutter.resource_name }}(
     session: SessionDep,
