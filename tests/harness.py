@@ -209,6 +209,17 @@ CACHE_FILES = (
     "tests/cache/test_cached_reads.py",
     "tests/cache/test_redis.py",
 )
+TASKS_FILES = (
+    "app/core/outbound.py",
+    "app/worker.py",
+    "app/{plural}/tasks.py",
+    "app/{plural}/webhooks.py",
+    "tests/tasks/fixtures.py",
+    "tests/tasks/test_outbound.py",
+    "tests/tasks/test_webhook_task.py",
+    "tests/tasks/test_webhooks_api.py",
+    "tests/tasks/test_worker.py",
+)
 
 FILES_BY_ANSWER: dict[tuple[str, str], Presence] = {
     ("auth", "yes"): Presence(
@@ -253,6 +264,8 @@ FILES_BY_ANSWER: dict[tuple[str, str], Presence] = {
     ("mode", "async"): Presence(absent=("tests/transport.py",)),
     ("cache", "redis"): Presence(present=CACHE_FILES),
     ("cache", "none"): Presence(absent=CACHE_FILES),
+    ("tasks", "celery"): Presence(present=TASKS_FILES),
+    ("tasks", "none"): Presence(absent=TASKS_FILES),
     ("database", "sqlite"): Presence(present=SQLITE_ONLY, absent=("tests/faults/",)),
     ("database", "postgresql"): Presence(absent=SQLITE_ONLY, present=("tests/faults/",)),
     ("database", "mysql"): Presence(absent=SQLITE_ONLY, present=("tests/faults/",)),
@@ -417,6 +430,8 @@ API_OF: dict[str, tuple[str, ...]] = {
     # FastAPI's own tracing is OpenTelemetry's API; its `opentelemetry` extra adds the SDK.
     "fastapi": ("starlette", "pydantic", "opentelemetry"),
     "pydantic-settings": ("pydantic",),
+    # Celery's messaging layer: its exceptions are what a failed enqueue raises.
+    "celery": ("kombu",),
     "schemathesis": ("hypothesis",),
     "sqlmodel": ("sqlalchemy", "pydantic"),
 }

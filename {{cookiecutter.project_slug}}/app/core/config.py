@@ -2,7 +2,7 @@ import json
 from functools import lru_cache
 from typing import Annotated, Any, Literal, Self
 
-from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic import Field, {% if cookiecutter.tasks == "celery" %}HttpUrl, {% endif %}ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 {%- if cookiecutter.auth == "yes" %}
 
@@ -57,6 +57,15 @@ class Settings(BaseSettings):
     cache_ttl_seconds: int = Field(default=60, gt=0, le=24 * 60 * 60)
     # Put before every key, so that services sharing one Redis never read each other's.
     cache_key_prefix: str = "{{ cookiecutter.project_slug }}:"
+{%- endif %}
+{%- if cookiecutter.tasks == "celery" %}
+    # The task queue's broker and result backend (Celery); unset, REDIS_URL.
+    celery_broker_url: str | None = None
+    # Where a background job POSTs each new {{ cookiecutter.resource_name }} as JSON; unset, nowhere.
+    webhook_url: HttpUrl | None = None
+    # Every call to another service: connecting, then each read, write or pool wait.
+    outbound_connect_timeout: Seconds = 3
+    outbound_timeout: Seconds = 10
 {%- endif %}
 {%- if cookiecutter.auth == "yes" %}
     secret_key: str = DEFAULT_SECRET_KEY

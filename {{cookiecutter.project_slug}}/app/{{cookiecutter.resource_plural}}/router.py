@@ -19,6 +19,9 @@ from app.{{ cookiecutter.resource_plural }}.schemas import (
     {{ cookiecutter.__resource_class }}Read,
     {{ cookiecutter.__resource_class }}Update,
 )
+{%- if cookiecutter.tasks == "celery" %}
+from app.{{ cookiecutter.resource_plural }}.webhooks import WebhookOutboxDep
+{%- endif %}
 
 MAX_PAGE_SIZE = 100
 
@@ -61,19 +64,30 @@ router = APIRouter(
     responses=documented(400, 409),  # 400: a body that is not even JSON
 )
 {{ cookiecutter.__async }}def create_{{ cookiecutter.resource_name }}(
+{%- if cookiecutter.tasks == "celery" %}
+    outbox: WebhookOutboxDep,  # first, so it ends after the session's commit
+{%- endif %}
     session: SessionDep,
 {%- if cookiecutter.auth == "yes" %}
     user: CurrentUser,
 {%- endif %}
     {{ cookiecutter.resource_name }}_in: {{ cookiecutter.__resource_class }}Create,
 ) -> {{ cookiecutter.__resource_class }}:
+{%- if cookiecutter.tasks == "celery" %}
+    created = {{ cookiecutter.__await }}service.create_{{ cookiecutter.resource_name }}(
+{%- else %}
     return {{ cookiecutter.__await }}service.create_{{ cookiecutter.resource_name }}(
+{%- endif %}
         session,
         {{ cookiecutter.resource_name }}_in,
 {%- if cookiecutter.auth == "yes" %}
         user.id,
 {%- endif %}
     )
+{%- if cookiecutter.tasks == "celery" %}
+    outbox.append(created)  # its webhook is queued once committed
+    return created
+{%- endif %}
 
 
 # async: it only returns what its dependency loaded, so it needs no worker thread.
