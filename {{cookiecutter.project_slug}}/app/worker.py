@@ -10,9 +10,10 @@ from functools import cache
 
 import httpx
 from celery import Celery
-from celery.signals import worker_process_shutdown, worker_shutdown
+from celery.signals import setup_logging, worker_process_shutdown, worker_shutdown
 
 from app.core.config import Settings, get_settings
+from app.core.logging import configure_logging
 from app.core.outbound import create_http_client
 
 # A job a worker took but has not acknowledged within this many seconds is handed to
@@ -46,13 +47,18 @@ def create_celery(settings: Settings) -> Celery:
             "interval_step": 0.5,
             "interval_max": 0.5,
         },
-        # The service's own logging configuration stays in charge (logging.json).
-        worker_hijack_root_logger=False,
     )
     return celery
 
 
 celery_app = create_celery(get_settings())
+
+
+@setup_logging.connect
+def log_as_the_service_does(**_: object) -> None:
+    """The worker's lines take the service's format (JSON lines in production) instead of
+    Celery's own: a handler of this signal replaces Celery's logging setup."""
+    configure_logging(json_lines=get_settings().environment == "production")
 
 
 @cache

@@ -1,11 +1,13 @@
 """The delivery job alone: called as a function, or applied as Celery would run it."""
 
+import logging
 import uuid
 
 import httpx
 import pytest
 import respx
 
+from app.core.logging import ContextRecordFactory
 from app.core.outbound import UpstreamError, UpstreamTimeoutError, UpstreamUnavailableError
 from app.{{ cookiecutter.resource_plural }}.tasks import (
     MAX_RETRIES,
@@ -13,7 +15,7 @@ from app.{{ cookiecutter.resource_plural }}.tasks import (
     RETRY_BACKOFF_MAX,
     deliver_{{ cookiecutter.resource_name }}_created,
 )
-from app.worker import close_http_client, http_client
+from app.worker import close_http_client, http_client, log_as_the_service_does
 
 # Celery's options for automatic retries, on the task.
 RETRY_POLICY = (
@@ -112,3 +114,9 @@ def test_a_worker_process_makes_one_http_client_and_closes_it_at_shutdown() -> N
     assert first.is_closed
     assert http_client() is not first
     close_http_client()
+
+
+def test_the_worker_logs_in_the_services_format() -> None:
+    log_as_the_service_does()
+
+    assert isinstance(logging.getLogRecordFactory(), ContextRecordFactory)
