@@ -69,6 +69,9 @@ def _database_url(answers: Mapping[str, str]) -> str:
     return f"{driver}{SERVER_URLS[answers['database']]}{_db_name(answers)}"
 
 
+# The fixtures of each optional service, as a pytest plugin of the generated tests.
+TEST_PLUGINS = {"cache": "tests.cache.fixtures", "tasks": "tests.tasks.fixtures"}
+
 # name -> (the answers it is made from, how). Read in templates as `cookiecutter.__<name>`.
 DERIVED: dict[str, tuple[tuple[str, ...], Callable[[Mapping[str, str]], str]]] = {
     "__resource_class": (("resource_name",), lambda a: class_name(a["resource_name"])),
@@ -107,11 +110,9 @@ DERIVED: dict[str, tuple[tuple[str, ...], Callable[[Mapping[str, str]], str]]] =
     ),
     # The pytest plugins of the services an answer adds, after the ones every bake has.
     "__test_plugins": (
-        ("cache", "tasks"),
+        tuple(TEST_PLUGINS),
         lambda a: "".join(
-            f', "{plugin}"'
-            for answer, plugin in (("cache", "tests.cache.fixtures"), ("tasks", "tests.tasks.fixtures"))
-            if a[answer] != "none"
+            f', "{plugin}"' for key, plugin in TEST_PLUGINS.items() if a[key] != "none"
         ),
     ),
     "__driver": (("database", "mode"), lambda a: DRIVERS[a["database"]][a["mode"]]),

@@ -499,7 +499,16 @@ def top_level_imports(tree: ast.AST) -> Iterator[tuple[int, str]]:
 
 def clean_environ(**extra: str) -> dict[str, str]:
     """The outer environment minus what would leak this pytest run into a baked project's."""
-    leaky = ("PYTEST_", "COV_CORE_", "PYTHON", "VIRTUAL_ENV", "MYPY_", "RUFF_", "TEST_DATABASE_URL")
+    leaky = (
+        "PYTEST_",
+        "COV_CORE_",
+        "PYTHON",
+        "VIRTUAL_ENV",
+        "MYPY_",
+        "RUFF_",
+        "TEST_DATABASE_URL",
+        "TEST_REDIS_URL",
+    )
     environ = {key: value for key, value in os.environ.items() if not key.startswith(leaky)}
     environ.update(extra)
     return environ
