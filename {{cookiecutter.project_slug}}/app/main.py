@@ -10,7 +10,7 @@ from app.auth.router import router as auth_router
 from app.core.security import warn_about_the_development_key
 {% endif -%}
 {% if cookiecutter.cache == "redis" -%}
-from app.core.cache import open_cache
+from app.core.cache import cache
 {% endif -%}
 from app.core.config import Settings, get_settings
 from app.core.db import engine
@@ -36,14 +36,11 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 {%- if cookiecutter.auth == "yes" %}
     warn_about_the_development_key(app.state.settings)
 {%- endif %}
-{%- if cookiecutter.cache == "redis" %}
-    # One Redis client (and its connection pool) per process, closed on the way out.
-    async with open_cache(app.state.settings) as app.state.cache:
-        yield
-{%- else %}
     yield
-{%- endif %}
     {{ cookiecutter.__await }}engine.dispose()
+{%- if cookiecutter.cache == "redis" %}
+    {{ cookiecutter.__await }}cache.close()
+{%- endif %}
 
 
 def create_app(

@@ -7,17 +7,15 @@ of the settings (CACHE_TTL_SECONDS).
 """
 
 import logging
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from typing import Annotated, cast
 
-from fastapi import Depends, Request
+from fastapi import Depends
 from redis.asyncio import Redis
 from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
 from redis.retry import Retry
 
-from app.core.config import Settings
+from app.core.config import Settings, get_settings
 
 logger = logging.getLogger(__name__)
 
@@ -85,6 +83,10 @@ class Cache:
             return False
         return True
 
+    async def close(self) -> None:
+        """Closes the client's connections (when the process stops serving)."""
+        await self.redis.aclose()
+
     def _note_outage(self, error: RedisError) -> None:
         if not self.down:
             self.down = True
@@ -96,19 +98,22 @@ class Cache:
             logger.info("cache available again")
 
 
-@asynccontextmanager
-async def open_cache(settings: Settings) -> AsyncIterator[Cache]:
-    """The process's cache, for the lifespan of the app; its connections closed after."""
+def create_cache(settings: Settings) -> Cache:
+    """The cache REDIS_URL, REDIS_TIMEOUT, CACHE_TTL_SECONDS and CACHE_KEY_PREFIX describe."""
     redis = create_redis(settings.redis_url, settings.redis_timeout)
-    try:
-        yield Cache(redis, settings.cache_ttl_seconds, settings.cache_key_prefix)
-    finally:
-        await redis.aclose()
+    return Cache(redis, settings.cache_ttl_seconds, settings.cache_key_prefix)
 
 
-async def get_cache(request: Request) -> Cache:
-    """The cache the lifespan opened (app.main): a dependency tests override."""
-    cache: Cache = request.app.state.cache
+# One per process, as the database's engine is (app.core.db): its client connects on first
+# use, and the lifespan closes it (app.main).
+cache = create_cache(get_settings())
+
+
+async def get_cache() -> Cache:
+    """The process's cache: a dependency tests override.
+
+    A coroutine so that FastAPI calls it on the event loop, not in a worker thread.
+    """
     return cache
 
 

@@ -73,7 +73,7 @@ def serve(app: FastAPI, cache: Cache) -> None:
 
 @pytest.fixture(autouse=True)
 def every_request_has_a_cache(cache: Cache) -> None:
-    """No request of any test reaches for the lifespan's cache, which tests never open."""
+    """No request of any test reaches the service's own Redis (REDIS_URL)."""
 
 
 @pytest.fixture

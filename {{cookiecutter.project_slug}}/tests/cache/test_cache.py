@@ -4,10 +4,9 @@ import time
 
 import pytest
 from fakeredis import FakeServer
-from fastapi import FastAPI, Request
 
 from app.core import cache as cache_module
-from app.core.cache import Cache, create_redis, get_cache, open_cache
+from app.core.cache import Cache, create_cache, create_redis, get_cache
 from app.core.config import get_settings
 from tests.cache.fixtures import UNREACHABLE_REDIS_URL
 
@@ -43,7 +42,9 @@ def test_keys_start_with_the_prefix(cache: Cache) -> None:
 
 
 {{ cookiecutter.__async }}def test_during_an_outage_every_call_acts_as_a_miss_and_it_is_logged_once(
-    cache: Cache, redis_server: FakeServer, caplog: pytest.LogCaptureFixture
+    cache: Cache,
+    redis_server: FakeServer,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     redis_server.connected = False
 
@@ -59,7 +60,9 @@ def test_keys_start_with_the_prefix(cache: Cache) -> None:
 
 
 {{ cookiecutter.__async }}def test_the_end_of_an_outage_is_logged_once(
-    cache: Cache, redis_server: FakeServer, caplog: pytest.LogCaptureFixture
+    cache: Cache,
+    redis_server: FakeServer,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     redis_server.connected = False
     {{ cookiecutter.__await }}cache.get("greeting")
@@ -85,8 +88,7 @@ def test_keys_start_with_the_prefix(cache: Cache) -> None:
 
 {{ cookiecutter.__async }}def test_a_redis_nobody_listens_on_fails_over_at_once() -> None:
     # One refused connection, no retries with backoff: see create_redis.
-    redis = create_redis(UNREACHABLE_REDIS_URL, timeout=get_settings().redis_timeout)
-    unreachable = Cache(redis, ttl_seconds=60)
+    unreachable = Cache(create_redis(UNREACHABLE_REDIS_URL, timeout=1), ttl_seconds=60)
     started = time.monotonic()
 
     read = {{ cookiecutter.__await }}unreachable.get("greeting")
@@ -94,23 +96,17 @@ def test_keys_start_with_the_prefix(cache: Cache) -> None:
     assert read is None
     assert time.monotonic() - started < 1
     assert unreachable.down
-    {{ cookiecutter.__await }}redis.{{ "aclose" if cookiecutter.mode == "async" else "close" }}()
+    {{ cookiecutter.__await }}unreachable.close()
 
 
-def test_get_cache_returns_the_cache_the_lifespan_put_on_the_app(cache: Cache) -> None:
-    app = FastAPI()
-    app.state.cache = cache
-
-    assert asyncio.run(get_cache(Request({"type": "http", "app": app}))) is cache
+def test_every_request_gets_the_process_cache() -> None:
+    assert asyncio.run(get_cache()) is cache_module.cache
 
 
-def test_open_cache_makes_a_cache_as_the_settings_say() -> None:
+def test_the_cache_is_made_as_the_settings_say() -> None:
     settings = get_settings().model_copy(update={"cache_ttl_seconds": 5, "cache_key_prefix": "p:"})
 
-    async def open_and_close() -> Cache:
-        async with open_cache(settings) as opened:
-            return opened
+    made = create_cache(settings)
 
-    opened = asyncio.run(open_and_close())
-
-    assert (opened.ttl_seconds, opened.prefix) == (5, "p:")
+    assert (made.ttl_seconds, made.prefix) == (5, "p:")
+    {{ "asyncio.run(made.close())" if cookiecutter.mode == "async" else "made.close()" }}

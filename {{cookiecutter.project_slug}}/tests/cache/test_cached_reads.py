@@ -27,7 +27,8 @@ def one(id_: object) -> str:
 
 
 {{ cookiecutter.__async }}def test_the_first_read_is_a_miss_and_the_next_one_a_hit_with_the_same_body(
-    {{ cookiecutter.__api_client }}: {{ cookiecutter.__client }},{% if cookiecutter.auth == "yes" %} user: User{% endif %}
+    {{ cookiecutter.__api_client }}: {{ cookiecutter.__client }},{% if cookiecutter.auth == "yes" %}
+    user: User,{% endif %}
 ) -> None:
     stored = {{ cookiecutter.__await }}{{ cookiecutter.__resource_class }}Factory({% if cookiecutter.auth == "yes" %}owner=user{% endif %})
 
@@ -70,7 +71,8 @@ def one(id_: object) -> str:
 
 
 {{ cookiecutter.__async }}def test_an_update_makes_the_next_read_a_miss_with_the_new_values(
-    {{ cookiecutter.__api_client }}: {{ cookiecutter.__client }},{% if cookiecutter.auth == "yes" %} user: User{% endif %}
+    {{ cookiecutter.__api_client }}: {{ cookiecutter.__client }},{% if cookiecutter.auth == "yes" %}
+    user: User,{% endif %}
 ) -> None:
     stored = {{ cookiecutter.__await }}{{ cookiecutter.__resource_class }}Factory(name="before"{% if cookiecutter.auth == "yes" %}, owner=user{% endif %})
     {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.get(one(stored.id))
@@ -83,7 +85,8 @@ def one(id_: object) -> str:
 
 
 {{ cookiecutter.__async }}def test_a_delete_makes_the_next_read_a_404(
-    {{ cookiecutter.__api_client }}: {{ cookiecutter.__client }},{% if cookiecutter.auth == "yes" %} user: User{% endif %}
+    {{ cookiecutter.__api_client }}: {{ cookiecutter.__client }},{% if cookiecutter.auth == "yes" %}
+    user: User,{% endif %}
 ) -> None:
     stored = {{ cookiecutter.__await }}{{ cookiecutter.__resource_class }}Factory({% if cookiecutter.auth == "yes" %}owner=user{% endif %})
     {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.get(one(stored.id))
@@ -95,7 +98,8 @@ def one(id_: object) -> str:
 
 
 {{ cookiecutter.__async }}def test_a_failed_update_keeps_the_cached_{{ cookiecutter.resource_name }}(
-    {{ cookiecutter.__api_client }}: {{ cookiecutter.__client }},{% if cookiecutter.auth == "yes" %} user: User{% endif %}
+    {{ cookiecutter.__api_client }}: {{ cookiecutter.__client }},{% if cookiecutter.auth == "yes" %}
+    user: User,{% endif %}
 ) -> None:
     {{ cookiecutter.__await }}{{ cookiecutter.__resource_class }}Factory(name="taken"{% if cookiecutter.auth == "yes" %}, owner=user{% endif %})
     stored = {{ cookiecutter.__await }}{{ cookiecutter.__resource_class }}Factory(name="free"{% if cookiecutter.auth == "yes" %}, owner=user{% endif %})
@@ -169,7 +173,8 @@ def one(id_: object) -> str:
 
 
 {{ cookiecutter.__async }}def test_a_cache_that_is_down_leaves_the_service_ready(
-    client: {{ cookiecutter.__client }}, redis_server: FakeServer
+    client: {{ cookiecutter.__client }},
+    redis_server: FakeServer,
 ) -> None:
     redis_server.connected = False
 

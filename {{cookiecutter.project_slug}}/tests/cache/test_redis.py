@@ -71,11 +71,11 @@ def one(id_: object) -> str:
     user: User,{% endif %}
 ) -> None:
     stored = {{ cookiecutter.__await }}{{ cookiecutter.__resource_class }}Factory({% if cookiecutter.auth == "yes" %}owner=user{% endif %})
-    redis = create_redis(UNREACHABLE_REDIS_URL, timeout=get_settings().redis_timeout)
-    serve(app, Cache(redis, ttl_seconds=60))
+    unreachable = Cache(create_redis(UNREACHABLE_REDIS_URL, timeout=1), ttl_seconds=60)
+    serve(app, unreachable)
 
     response = {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.get(one(stored.id))
 
     assert response.status_code == status.HTTP_200_OK
     assert response.headers[CACHE_HEADER] == MISS
-    {{ cookiecutter.__await }}redis.{{ "aclose" if cookiecutter.mode == "async" else "close" }}()
+    {{ cookiecutter.__await }}unreachable.close()

@@ -17,7 +17,9 @@ COLLECTION = app.url_path_for("list_{{ cookiecutter.resource_plural }}")
 
 
 {{ cookiecutter.__async }}def test_a_new_{{ cookiecutter.resource_name }}_is_posted_to_the_webhook_as_the_api_returned_it(
-    {{ cookiecutter.__api_client }}: {{ cookiecutter.__client }}, receiver: respx.Route, eager_tasks: None
+    {{ cookiecutter.__api_client }}: {{ cookiecutter.__client }},
+    receiver: respx.Route,
+    eager_tasks: None,
 ) -> None:
     response = {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.post(COLLECTION, json={"name": "groceries"})
 
@@ -27,7 +29,9 @@ COLLECTION = app.url_path_for("list_{{ cookiecutter.resource_plural }}")
 
 
 {{ cookiecutter.__async }}def test_a_refused_create_announces_nothing(
-    {{ cookiecutter.__api_client }}: {{ cookiecutter.__client }}, receiver: respx.Route, eager_tasks: None
+    {{ cookiecutter.__api_client }}: {{ cookiecutter.__client }},
+    receiver: respx.Route,
+    eager_tasks: None,
 ) -> None:
     {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.post(COLLECTION, json={"name": "groceries"})
 
