@@ -17,6 +17,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
+from app.core import cache as cache_module
 from app.core.cache import Cache, create_redis, get_cache
 from app.core.config import get_settings
 
@@ -53,12 +54,18 @@ async def cache(
     redis_server: FakeServer,
     no_override_outlives_its_test: None,  # set up first, so it checks after this ends
 ) -> AsyncIterator[Cache]:
-    """The cache requests get (the get_cache dependency), on an empty fakeredis."""
+    """The cache requests get (the get_cache dependency), on an empty fakeredis.
+
+    Apps that tests build apart with create_app() have no override: for them the process's
+    own cache is replaced too, so no test reaches the service's Redis.
+    """
     redis = FakeAsyncRedis(server=redis_server)
     test_cache = Cache(redis, get_settings().cache_ttl_seconds)
+    process_cache, cache_module.cache = cache_module.cache, test_cache
     serve(app, test_cache)
     yield test_cache
     del app.dependency_overrides[get_cache]
+    cache_module.cache = process_cache
     await redis.aclose()
 
 

@@ -99,8 +99,9 @@ def test_keys_start_with_the_prefix(cache: Cache) -> None:
     {{ cookiecutter.__await }}unreachable.close()
 
 
-def test_every_request_gets_the_process_cache() -> None:
-    assert asyncio.run(get_cache()) is cache_module.cache
+def test_every_request_gets_the_process_cache(cache: Cache) -> None:
+    # The `cache` fixture put its fakeredis in place of the process's cache.
+    assert asyncio.run(get_cache()) is cache_module.cache is cache
 
 
 def test_the_cache_is_made_as_the_settings_say() -> None:

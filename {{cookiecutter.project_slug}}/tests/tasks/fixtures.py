@@ -103,8 +103,12 @@ def worker(queue_of_the_tests: str) -> Iterator[None]:
             redis.ping()
         except RedisError as error:
             pytest.fail(f"TEST_REDIS_URL={url}: Redis does not answer ({error!r})", pytrace=False)
-    # perform_ping_check: its ping job would wait on Celery's default queue, not this one.
-    with start_worker(
-        celery_app, pool="solo", queues=[queue_of_the_tests], perform_ping_check=False
-    ):
-        yield
+    # Logging stays as pytest set it up: a worker starting configures it unless Celery
+    # believes that done, and would replace the handlers that pytest captures lines with.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(celery_app.log, "already_setup", True)
+        # perform_ping_check: its ping job would wait on Celery's default queue, not this one.
+        with start_worker(
+            celery_app, pool="solo", queues=[queue_of_the_tests], perform_ping_check=False
+        ):
+            yield

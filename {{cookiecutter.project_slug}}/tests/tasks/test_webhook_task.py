@@ -1,13 +1,11 @@
 """The delivery job alone: called as a function, or applied as Celery would run it."""
 
-import logging
 import uuid
 
 import httpx
 import pytest
 import respx
 
-from app.core.logging import ContextRecordFactory
 from app.core.outbound import UpstreamError, UpstreamTimeoutError, UpstreamUnavailableError
 from app.{{ cookiecutter.resource_plural }}.tasks import (
     MAX_RETRIES,
@@ -15,7 +13,8 @@ from app.{{ cookiecutter.resource_plural }}.tasks import (
     RETRY_BACKOFF_MAX,
     deliver_{{ cookiecutter.resource_name }}_created,
 )
-from app.worker import close_http_client, http_client, log_as_the_service_does
+from app import worker
+from app.worker import close_http_client, http_client
 
 # Celery's options for automatic retries, on the task.
 RETRY_POLICY = (
@@ -117,7 +116,12 @@ def test_a_worker_process_makes_one_http_client_and_closes_it_at_shutdown() -> N
     close_http_client()
 
 
-def test_the_worker_logs_in_the_services_format() -> None:
-    log_as_the_service_does()
+def test_the_worker_logs_in_the_services_format(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Recorded, not run: configuring logging again mid-run would disable the loggers that
+    # exist by then, and with them what later tests capture.
+    calls: list[dict[str, object]] = []
+    monkeypatch.setattr(worker, "configure_logging", lambda **options: calls.append(options))
 
-    assert isinstance(logging.getLogRecordFactory(), ContextRecordFactory)
+    worker.log_as_the_service_does()
+
+    assert calls == [{"json_lines": False}]
