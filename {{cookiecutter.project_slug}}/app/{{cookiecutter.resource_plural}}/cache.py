@@ -98,10 +98,11 @@ Cached{{ cookiecutter.__resource_class }}Dep = Annotated[
 ) -> {{ cookiecutter.__iterator }}[None]:
     """Forgets the cached {{ cookiecutter.resource_name }} once a write to it has committed.
 
-    Listed in the route's `dependencies`, it is set up before the request's session and so
-    torn down after it (FastAPI ends dependencies in reverse order): the key goes after the
-    commit, so a read in between cannot cache the old row again. A write that fails
-    changed nothing and forgets nothing.
+    Listed in the route's `dependencies`, it is set up before the request's session and,
+    in the same scope ("function": before the response is sent), ends after it: FastAPI
+    ends dependencies in reverse order. So the key goes after the commit, where a read in
+    between cannot cache the old row again, and before the response, where a client that
+    reads right after it cannot get the old one. A write that fails forgets nothing.
     """
     yield
     {{ cookiecutter.__await }}cache.delete(cache.key("{{ cookiecutter.resource_plural }}", {{ cookiecutter.resource_name }}_id))

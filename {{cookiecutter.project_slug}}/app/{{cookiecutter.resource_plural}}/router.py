@@ -113,7 +113,7 @@ async def read_{{ cookiecutter.resource_name }}(
     responses=documented(400, 404, 409),
 {%- if cookiecutter.cache == "redis" %}
     # Listed first, so it ends after the session's commit: see forget_cached_{{ cookiecutter.resource_name }}.
-    dependencies=[Depends(forget_cached_{{ cookiecutter.resource_name }})],
+    dependencies=[Depends(forget_cached_{{ cookiecutter.resource_name }}, scope="function")],
 {%- endif %}
 )
 {{ cookiecutter.__async }}def update_{{ cookiecutter.resource_name }}(
@@ -135,7 +135,7 @@ async def read_{{ cookiecutter.resource_name }}(
     responses=documented(404),
 {%- if cookiecutter.cache == "redis" %}
     # Listed first, so it ends after the session's commit: see forget_cached_{{ cookiecutter.resource_name }}.
-    dependencies=[Depends(forget_cached_{{ cookiecutter.resource_name }})],
+    dependencies=[Depends(forget_cached_{{ cookiecutter.resource_name }}, scope="function")],
 {%- endif %}
 )
 {{ cookiecutter.__async }}def delete_{{ cookiecutter.resource_name }}(

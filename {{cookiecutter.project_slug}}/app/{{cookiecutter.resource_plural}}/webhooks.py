@@ -18,13 +18,14 @@ NOT_QUEUED = "webhook of %s not queued: the broker cannot be reached"
 
 
 def webhook_outbox(request: Request) -> Iterator[list[{{ cookiecutter.__resource_class }}]]:
-    """A list the endpoint appends each {{ cookiecutter.resource_name }} it creates to; once the request's session
-    has committed, one delivery to WEBHOOK_URL is queued for each (none if it is unset).
+    """A list the endpoint appends what it creates to; once the request's session has
+    committed, one delivery to WEBHOOK_URL is queued for each (none if it is unset).
 
-    Taken before the session, it ends after it (FastAPI ends dependencies in reverse
-    order): a {{ cookiecutter.resource_name }} whose transaction rolled back is never announced. A broker that
-    cannot be reached loses the webhook, not the {{ cookiecutter.resource_name }}: the failure is logged. A
-    generator without `async`, so that queueing (network I/O) runs in a worker thread.
+    Taken before the session, in the same scope ("function": before the response is sent),
+    it ends after the commit, as FastAPI ends dependencies in reverse order: nothing rolled
+    back is announced, and what the client was told of is queued. A broker that cannot be
+    reached loses the webhook, not the row: the failure is logged. A generator without
+    `async`, so that queueing (network I/O) runs in a worker thread.
     """
     created: list[{{ cookiecutter.__resource_class }}] = []
     yield created
@@ -39,4 +40,7 @@ def webhook_outbox(request: Request) -> Iterator[list[{{ cookiecutter.__resource
             logger.exception(NOT_QUEUED, payload["id"])
 
 
-WebhookOutboxDep = Annotated[list[{{ cookiecutter.__resource_class }}], Depends(webhook_outbox)]
+WebhookOutboxDep = Annotated[
+    list[{{ cookiecutter.__resource_class }}],
+    Depends(webhook_outbox, scope="function"),
+]
