@@ -83,6 +83,9 @@ def _database_url(answers: Mapping[str, str]) -> str:
     return f"{driver}{SERVER_URLS[answers['database']]}{_db_name(answers)}"
 
 
+# The fixtures of each optional service, as a pytest plugin of the generated tests.
+TEST_PLUGINS = {"cache": "tests.cache.fixtures", "tasks": "tests.tasks.fixtures"}
+
 # name -> (the answers it is made from, how). Read in templates as `cookiecutter.__<name>`.
 DERIVED: dict[str, tuple[tuple[str, ...], Callable[[Mapping[str, str]], str]]] = {
     "__resource_class": (("resource_name",), lambda a: class_name(a["resource_name"])),
@@ -114,6 +117,18 @@ DERIVED: dict[str, tuple[tuple[str, ...], Callable[[Mapping[str, str]], str]]] =
         lambda a: "authorized_client" if a["auth"] == "yes" else "client",
     ),
     "__db_name": (("project_slug",), _db_name),
+    # Whether the service talks to Redis: as its cache, as its task queue's broker, or both.
+    "__redis": (
+        ("cache", "tasks"),
+        lambda a: "yes" if a["cache"] == "redis" or a["tasks"] == "celery" else "no",
+    ),
+    # The pytest plugins of the services an answer adds, after the ones every bake has.
+    "__test_plugins": (
+        tuple(TEST_PLUGINS),
+        lambda a: "".join(
+            f', "{plugin}"' for key, plugin in TEST_PLUGINS.items() if a[key] != "none"
+        ),
+    ),
     "__driver": (("database", "mode"), lambda a: DRIVERS[a["database"]][a["mode"]]),
     "__default_database_url": (
         ("database", "mode", "project_slug"),

@@ -42,6 +42,14 @@ REMOVED_WHEN = {
     ("ci", "none"): [".github", ".gitlab-ci.yml", "renovate.json"],
     ("docker", "no"): ["Dockerfile", ".dockerignore", "docker-compose.yml"],
     ("license", "none"): ["LICENSE"],
+    ("cache", "none"): ["app/core/cache.py", "app/{resource_plural}/cache.py", "tests/cache"],
+    ("tasks", "none"): [
+        "app/core/outbound.py",
+        "app/worker.py",
+        "app/{resource_plural}/tasks.py",
+        "app/{resource_plural}/webhooks.py",
+        "tests/tasks",
+    ],
 }
 MODES = ("sync", "async")
 FIRST_PARTY = ("app", "tests", "migrations")

@@ -59,6 +59,9 @@ CHOICE_AXES = tuple(
 # Every value of these three is baked with every value of the other two: they decide what
 # code, dependencies and database a project has.
 CORE_AXES = ("database", "mode", "auth")
+# The answers that add a service beside the database, all off and all on.
+SERVICES_OFF = {"cache": "none", "tasks": "none"}
+SERVICES_ON = {"cache": "redis", "tasks": "celery"}
 BAKE_AXES = (*CORE_AXES, "ci", "docker")
 
 
@@ -296,6 +299,25 @@ ALWAYS_PRESENT = (
 
 DOCKER_FILES = ("Dockerfile", ".dockerignore", "docker-compose.yml")
 SQLITE_ONLY = ("app/core/sqlite.py", "tests/migrations/test_sqlite_migrations.py")
+CACHE_FILES = (
+    "app/core/cache.py",
+    "app/{plural}/cache.py",
+    "tests/cache/fixtures.py",
+    "tests/cache/test_cache.py",
+    "tests/cache/test_cached_reads.py",
+    "tests/cache/test_redis.py",
+)
+TASKS_FILES = (
+    "app/core/outbound.py",
+    "app/worker.py",
+    "app/{plural}/tasks.py",
+    "app/{plural}/webhooks.py",
+    "tests/tasks/fixtures.py",
+    "tests/tasks/test_outbound.py",
+    "tests/tasks/test_webhook_task.py",
+    "tests/tasks/test_webhooks_api.py",
+    "tests/tasks/test_worker.py",
+)
 
 FILES_BY_ANSWER: dict[tuple[str, str], Presence] = {
     ("auth", "yes"): Presence(
@@ -338,6 +360,10 @@ FILES_BY_ANSWER: dict[tuple[str, str], Presence] = {
         absent=("tests/api/test_login_and_the_event_loop.py",),
     ),
     ("mode", "async"): Presence(absent=("tests/transport.py",)),
+    ("cache", "redis"): Presence(present=CACHE_FILES),
+    ("cache", "none"): Presence(absent=CACHE_FILES),
+    ("tasks", "celery"): Presence(present=TASKS_FILES),
+    ("tasks", "none"): Presence(absent=TASKS_FILES),
     ("database", "sqlite"): Presence(present=SQLITE_ONLY, absent=("tests/faults/",)),
     ("database", "postgresql"): Presence(absent=SQLITE_ONLY, present=("tests/faults/",)),
     ("database", "mysql"): Presence(absent=SQLITE_ONLY, present=("tests/faults/",)),
@@ -350,6 +376,31 @@ AUTH_WORDS = re.compile(
     r"get_current_user|CurrentUser|auth_headers|oauth2|app\.users|app\.auth|/users/me",
     re.IGNORECASE,
 )
+# What only an answer's service brings, by the answer that turns it off. Redis is named in
+# every bake's docs/hand-written.md (why login throttling needs none): that line is allowed.
+SERVICE_WORDS: dict[tuple[str, str], re.Pattern[str]] = {
+    ("cache", "none"): re.compile(
+        r"x-cache|fakeredis|cache_ttl|cache_key_prefix|CacheDep|get_cache|open_cache|"
+        r"app\.core\.cache",
+        re.IGNORECASE,
+    ),
+    ("tasks", "none"): re.compile(r"celery|webhook|respx", re.IGNORECASE),
+}
+REDIS_WORDS = re.compile(r"redis", re.IGNORECASE)
+REDIS_ALLOWED = re.compile(r"in memory or Redis|need a Redis")
+
+
+def service_vocabulary(root: Path, context: Mapping[str, str]) -> list[str]:
+    """Every line that names a service (Redis, its cache, a task queue) the answers left out."""
+    hits: list[str] = []
+    for (option, value), words in SERVICE_WORDS.items():
+        if context.get(option, value) == value:
+            hits += vocabulary(root, words)
+    if context.get("cache", "none") == "none" and context.get("tasks", "none") == "none":
+        hits += vocabulary(root, REDIS_WORDS, REDIS_ALLOWED)
+    return hits
+
+
 # The official database images cannot start without one of these variables, so naming them
 # is not auth: e.g. MYSQL_ROOT_PASSWORD, MARIADB_ALLOW_EMPTY_ROOT_PASSWORD, POSTGRES_PASSWORD.
 DATABASE_IMAGE_CREDENTIALS = re.compile(r"\b(?:POSTGRES|MYSQL|MARIADB)_[A-Z_]*PASSWORD\b")
@@ -477,6 +528,8 @@ API_OF: dict[str, tuple[str, ...]] = {
     # FastAPI's own tracing is OpenTelemetry's API; its `opentelemetry` extra adds the SDK.
     "fastapi": ("starlette", "pydantic", "opentelemetry"),
     "pydantic-settings": ("pydantic",),
+    # Celery's messaging layer: its exceptions are what a failed enqueue raises.
+    "celery": ("kombu",),
     "schemathesis": ("hypothesis",),
     "sqlmodel": ("sqlalchemy", "pydantic"),
 }
@@ -544,7 +597,16 @@ def top_level_imports(tree: ast.AST) -> Iterator[tuple[int, str]]:
 
 def clean_environ(**extra: str) -> dict[str, str]:
     """The outer environment minus what would leak this pytest run into a baked project's."""
-    leaky = ("PYTEST_", "COV_CORE_", "PYTHON", "VIRTUAL_ENV", "MYPY_", "RUFF_", "TEST_DATABASE_URL")
+    leaky = (
+        "PYTEST_",
+        "COV_CORE_",
+        "PYTHON",
+        "VIRTUAL_ENV",
+        "MYPY_",
+        "RUFF_",
+        "TEST_DATABASE_URL",
+        "TEST_REDIS_URL",
+    )
     environ = {key: value for key, value in os.environ.items() if not key.startswith(leaky)}
     environ.update(extra)
     return environ

@@ -54,17 +54,26 @@ def bake_into(output_dir: Path, answers: dict[str, str]) -> Path:
 
 class Taken:
     """What the baked code takes, by answer: names for resource_name (with and without
-    accounts), names for resource_plural; and every identifier it uses."""
+    accounts), names for resource_plural; and every identifier it uses. Each core combination
+    is baked with the optional services off and on: the tables hold for either."""
 
     def __init__(self, root: Path) -> None:
         self.singular: dict[str, set[str]] = {"yes": set(), "no": set()}
         self.plural: set[str] = set()
         self.identifiers: set[str] = set()
-        for database, mode, auth in itertools.product(
-            *(harness.choices(axis) for axis in harness.CORE_AXES)
+        for (database, mode, auth), services in itertools.product(
+            itertools.product(*(harness.choices(axis) for axis in harness.CORE_AXES)),
+            (harness.SERVICES_OFF, harness.SERVICES_ON),
         ):
-            answers = {**harness.SAMPLE_RESOURCE, "database": database, "mode": mode, "auth": auth}
-            project = bake_into(root / f"{database}-{mode}-{auth}", answers)
+            answers = {
+                **harness.SAMPLE_RESOURCE,
+                **services,
+                "database": database,
+                "mode": mode,
+                "auth": auth,
+            }
+            name = "-".join([database, mode, auth, *services.values()])
+            project = bake_into(root / name, answers)
             self.singular[auth] |= harness.colliding_answers(project, SINGULAR, PLURAL)
             self.plural |= harness.colliding_answers(project, PLURAL)
             for names in harness.project_names(project).values():

@@ -308,7 +308,11 @@ def database_service(
     port, user = SERVICE_DEFAULTS[combo.database]
     if combo.ci == "github":
         (job,) = config["jobs"].values()
-        (service,) = (job.get("services") or {}).values()
+        (service,) = [
+            service
+            for service in (job.get("services") or {}).values()
+            if database_of(service.get("image", "")) == combo.database
+        ]
         environment = service.get("env", {})
         published = {
             int(container): int(host)
@@ -318,7 +322,12 @@ def database_service(
         hosts, port = {"localhost", "127.0.0.1"}, published[port]
     else:
         (job,) = gitlab_jobs(config)
-        (service,) = flatten(gitlab_setting(config, job, "services"))
+        (service,) = [
+            service
+            for service in flatten(gitlab_setting(config, job, "services"))
+            if database_of(service["name"] if isinstance(service, dict) else service)
+            == combo.database
+        ]
         environment = {**config.get("variables", {}), **job.get("variables", {})}
         image = service["name"] if isinstance(service, dict) else service
         # GitLab names the service's host by its alias, else after its image.

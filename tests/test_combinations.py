@@ -78,6 +78,11 @@ def test_mentions_no_docker_when_docker_is_off(project: Path) -> None:
     assert not hits, "Docker vocabulary with docker=no:\n" + bullet_list(hits)
 
 
+def test_mentions_no_service_its_answers_left_out(project: Path, context: dict[str, str]) -> None:
+    hits = harness.service_vocabulary(project, context)
+    assert not hits, "vocabulary of a service the answers left out:\n" + bullet_list(hits)
+
+
 def test_imports_only_declared_dependencies(project: Path) -> None:
     problems = harness.undeclared_imports(project)
     assert not problems, "imports not provided by pyproject:\n" + bullet_list(problems)

@@ -147,11 +147,13 @@ def test_every_refused_answer_is_reported_at_once() -> None:
 
 ANSWERS = {
     "auth": "no",
+    "cache": "none",
     "ci": "gitlab",
     "database": "mysql",
     "docker": "no",
     "license": "none",
     "mode": "async",
+    "tasks": "none",
 }
 
 
@@ -161,6 +163,7 @@ def test_answers_turning_options_off_remove_their_files() -> None:
     assert {"app/auth", "app/users", "tests/api/test_orders_ownership.py"} <= set(removed)
     assert {".github", "Dockerfile", "docker-compose.yml", "LICENSE"} <= set(removed)
     assert "app/core/sqlite.py" in removed
+    assert {"app/orders/cache.py", "tests/cache", "app/worker.py", "tests/tasks"} <= set(removed)
     assert ".gitlab-ci.yml" not in removed
 
 

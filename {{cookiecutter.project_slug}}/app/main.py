@@ -9,6 +9,9 @@ from opentelemetry.trace import TracerProvider
 from app.auth.router import router as auth_router
 from app.core.security import warn_about_the_development_key
 {% endif -%}
+{% if cookiecutter.cache == "redis" -%}
+from app.core.cache import cache
+{% endif -%}
 from app.core.config import Settings, get_settings
 from app.core.db import engine
 from app.core.deadline import DeadlineMiddleware
@@ -35,6 +38,9 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 {%- endif %}
     yield
     {{ cookiecutter.__await }}engine.dispose()
+{%- if cookiecutter.cache == "redis" %}
+    {{ cookiecutter.__await }}cache.close()
+{%- endif %}
 
 
 def create_app(

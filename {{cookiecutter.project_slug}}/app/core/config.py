@@ -2,7 +2,7 @@ import json
 from functools import lru_cache
 from typing import Annotated, Any, Literal, Self
 
-from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic import Field, {% if cookiecutter.tasks == "celery" %}HttpUrl, {% endif %}ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 {%- if cookiecutter.auth == "yes" %}
 
@@ -55,6 +55,28 @@ class Settings(BaseSettings):
     readiness_timeout: Seconds = 2
     # No response started by then: a 503, whatever the request was waiting for.
     request_timeout: Seconds = 30
+{%- if cookiecutter.cache == "redis" or cookiecutter.tasks == "celery" %}
+    redis_url: str = "redis://localhost:6379/0"
+    # Every wait on Redis (connecting, a command) is bounded; past it the cache counts as
+    # down and reads go to the database.
+    redis_timeout: Seconds = 0.5
+{%- endif %}
+{%- if cookiecutter.cache == "redis" %}
+    # How long a cached read is served before the database is read again: also the longest
+    # a change can go unseen if Redis was down when it was made.
+    cache_ttl_seconds: int = Field(default=60, gt=0, le=24 * 60 * 60)
+    # Put before every key, so that services sharing one Redis never read each other's.
+    cache_key_prefix: str = "{{ cookiecutter.project_slug }}:"
+{%- endif %}
+{%- if cookiecutter.tasks == "celery" %}
+    # The task queue's broker and result backend (Celery); unset, REDIS_URL.
+    celery_broker_url: str | None = None
+    # Where a background job POSTs each new {{ cookiecutter.resource_name }} as JSON; unset, nowhere.
+    webhook_url: HttpUrl | None = None
+    # Every call to another service: connecting, then each read, write or pool wait.
+    outbound_connect_timeout: Seconds = 3
+    outbound_timeout: Seconds = 10
+{%- endif %}
 {%- if cookiecutter.auth == "yes" %}
     secret_key: str = DEFAULT_SECRET_KEY
     access_token_expire_minutes: int = Field(default=30, gt=0, le=60 * 24 * 30)

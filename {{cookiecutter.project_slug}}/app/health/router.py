@@ -1,6 +1,9 @@
 from fastapi import APIRouter, HTTPException, status
 from sqlalchemy.exc import DBAPIError
 
+{% if cookiecutter.cache == "redis" -%}
+from app.core.cache import CacheDep
+{% endif -%}
 from app.core.config import get_settings
 from app.core.db import SessionDep, check_connection
 from app.core.errors import DATABASE_UNAVAILABLE, RETRY_AFTER, documented
@@ -19,12 +22,25 @@ async def live() -> dict[str, str]:
 
 @router.head("/ready", include_in_schema=False)
 @router.get("/ready", responses=documented(503))
+{%- if cookiecutter.cache == "redis" %}
+async def ready(session: SessionDep, cache: CacheDep) -> dict[str, str]:
+    """The service can do its job: the database answers within READINESS_TIMEOUT (2 s).
+
+    `cache` says whether Redis answers ("ok" or "unavailable"); a cache that is down slows
+    reads but fails none, so it never makes the service unready.
+    """
+{%- else %}
 async def ready(session: SessionDep) -> dict[str, str]:
     """The service can do its job: the database answers within READINESS_TIMEOUT (2 s)."""
+{%- endif %}
     try:
         await check_connection(session, get_settings().readiness_timeout)
     except (DBAPIError, OSError) as exc:  # TimeoutError is an OSError
         raise HTTPException(
             status.HTTP_503_SERVICE_UNAVAILABLE, DATABASE_UNAVAILABLE, headers=RETRY_AFTER
         ) from exc
+{%- if cookiecutter.cache == "redis" %}
+    return {"status": "ok", "cache": "ok" if await cache.is_up() else "unavailable"}
+{%- else %}
     return {"status": "ok"}
+{%- endif %}

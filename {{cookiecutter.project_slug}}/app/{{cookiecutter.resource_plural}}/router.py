@@ -1,6 +1,6 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, {% if cookiecutter.cache == "redis" %}Depends, {% endif %}Query, Response, status
 
 {% if cookiecutter.auth == "yes" -%}
 from app.auth.dependencies import CurrentUser
@@ -8,6 +8,9 @@ from app.auth.dependencies import CurrentUser
 from app.core.db import SessionDep
 from app.core.errors import documented
 from app.{{ cookiecutter.resource_plural }} import service
+{%- if cookiecutter.cache == "redis" %}
+from app.{{ cookiecutter.resource_plural }}.cache import Cached{{ cookiecutter.__resource_class }}Dep, forget_cached_{{ cookiecutter.resource_name }}
+{%- endif %}
 from app.{{ cookiecutter.resource_plural }}.dependencies import {{ cookiecutter.__resource_class }}Dep
 from app.{{ cookiecutter.resource_plural }}.models import {{ cookiecutter.__resource_class }}
 from app.{{ cookiecutter.resource_plural }}.schemas import (
@@ -16,6 +19,9 @@ from app.{{ cookiecutter.resource_plural }}.schemas import (
     {{ cookiecutter.__resource_class }}Read,
     {{ cookiecutter.__resource_class }}Update,
 )
+{%- if cookiecutter.tasks == "celery" %}
+from app.{{ cookiecutter.resource_plural }}.webhooks import WebhookOutboxDep
+{%- endif %}
 
 MAX_PAGE_SIZE = 100
 
@@ -58,19 +64,30 @@ router = APIRouter(
     responses=documented(400, 409),  # 400: a body that is not even JSON
 )
 {{ cookiecutter.__async }}def create_{{ cookiecutter.resource_name }}(
+{%- if cookiecutter.tasks == "celery" %}
+    outbox: WebhookOutboxDep,  # first, so it ends after the session's commit
+{%- endif %}
     session: SessionDep,
 {%- if cookiecutter.auth == "yes" %}
     user: CurrentUser,
 {%- endif %}
     {{ cookiecutter.resource_name }}_in: {{ cookiecutter.__resource_class }}Create,
 ) -> {{ cookiecutter.__resource_class }}:
+{%- if cookiecutter.tasks == "celery" %}
+    created = {{ cookiecutter.__await }}service.create_{{ cookiecutter.resource_name }}(
+{%- else %}
     return {{ cookiecutter.__await }}service.create_{{ cookiecutter.resource_name }}(
+{%- endif %}
         session,
         {{ cookiecutter.resource_name }}_in,
 {%- if cookiecutter.auth == "yes" %}
         user.id,
 {%- endif %}
     )
+{%- if cookiecutter.tasks == "celery" %}
+    outbox.append(created)  # its webhook is queued once committed
+    return created
+{%- endif %}
 
 
 # async: it only returns what its dependency loaded, so it needs no worker thread.
@@ -80,8 +97,13 @@ router = APIRouter(
     responses=documented(404),
 )
 async def read_{{ cookiecutter.resource_name }}(
+{%- if cookiecutter.cache == "redis" %}
+    {{ cookiecutter.resource_name }}: Cached{{ cookiecutter.__resource_class }}Dep,
+) -> {{ cookiecutter.__resource_class }}Read:
+{%- else %}
     {{ cookiecutter.resource_name }}: {{ cookiecutter.__resource_class }}Dep,
 ) -> {{ cookiecutter.__resource_class }}:
+{%- endif %}
     return {{ cookiecutter.resource_name }}
 
 
@@ -89,6 +111,10 @@ async def read_{{ cookiecutter.resource_name }}(
     "/{{ cookiecutter.__id_path }}",
     response_model={{ cookiecutter.__resource_class }}Read,
     responses=documented(400, 404, 409),
+{%- if cookiecutter.cache == "redis" %}
+    # Listed first, so it ends after the session's commit: see forget_cached_{{ cookiecutter.resource_name }}.
+    dependencies=[Depends(forget_cached_{{ cookiecutter.resource_name }}, scope="function")],
+{%- endif %}
 )
 {{ cookiecutter.__async }}def update_{{ cookiecutter.resource_name }}(
     session: SessionDep,
@@ -107,6 +133,10 @@ async def read_{{ cookiecutter.resource_name }}(
     status_code=status.HTTP_204_NO_CONTENT,
     response_class=Response,  # no body, so no content type either
     responses=documented(404),
+{%- if cookiecutter.cache == "redis" %}
+    # Listed first, so it ends after the session's commit: see forget_cached_{{ cookiecutter.resource_name }}.
+    dependencies=[Depends(forget_cached_{{ cookiecutter.resource_name }}, scope="function")],
+{%- endif %}
 )
 {{ cookiecutter.__async }}def delete_{{ cookiecutter.resource_name }}(
     session: SessionDep,

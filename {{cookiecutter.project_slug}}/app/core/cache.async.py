@@ -1,0 +1,120 @@
+"""A cache of reads in Redis that a Redis outage never turns into a failed request.
+
+Every call that fails on Redis (refused, timed out, reset) is answered as if the key were
+missing, so the caller reads the database instead; the outage is logged once when it
+begins and once when it ends, not on every request. Values are bytes, kept for the TTL
+of the settings (CACHE_TTL_SECONDS).
+"""
+
+import logging
+from typing import Annotated, cast
+
+from fastapi import Depends
+from redis.asyncio import Redis
+from redis.backoff import NoBackoff
+from redis.exceptions import RedisError
+from redis.retry import Retry
+
+from app.core.config import Settings, get_settings
+
+logger = logging.getLogger(__name__)
+
+
+def create_redis(url: str, timeout: float) -> Redis:
+    """A client of the Redis at `url` whose every wait ends after `timeout` seconds.
+
+    redis-py retries a failed command three times with a growing backoff unless told
+    otherwise; a cache that is down must cost one failed attempt, not seconds.
+    """
+    return Redis.from_url(
+        url,
+        socket_timeout=timeout,
+        socket_connect_timeout=timeout,
+        retry=Retry(NoBackoff(), retries=0),
+    )
+
+
+class Cache:
+    """Bytes under string keys, each kept `ttl_seconds`; every key starts with `prefix`."""
+
+    def __init__(self, redis: Redis, ttl_seconds: int, prefix: str = "") -> None:
+        self.redis = redis
+        self.ttl_seconds = ttl_seconds
+        self.prefix = prefix
+        self.down = False
+
+    def key(self, *parts: object) -> str:
+        """The full key of `parts`: `key("items", 7)` is `<prefix>items:7`."""
+        return self.prefix + ":".join(str(part) for part in parts)
+
+    async def get(self, key: str) -> bytes | None:
+        """The value stored under `key`; None if there is none, or Redis cannot say."""
+        try:
+            value = await self.redis.get(key)
+        except RedisError as error:
+            self._note_outage(error)
+            return None
+        self._note_recovery()
+        return cast("bytes | None", value)  # bytes: the client does not decode them
+
+    async def set(self, key: str, value: bytes) -> None:
+        """Stores `value` under `key` for the TTL; a Redis outage only loses the write."""
+        try:
+            await self.redis.set(key, value, ex=self.ttl_seconds)
+        except RedisError as error:
+            self._note_outage(error)
+        else:
+            self._note_recovery()
+
+    async def delete(self, key: str) -> None:
+        """Forgets `key`. During an outage the stale value, if any, lives out its TTL."""
+        try:
+            await self.redis.delete(key)
+        except RedisError as error:
+            self._note_outage(error)
+        else:
+            self._note_recovery()
+
+    async def is_up(self) -> bool:
+        """Whether Redis answers a PING within the client's timeout (for readiness)."""
+        try:
+            await self.redis.ping()
+        except RedisError:
+            return False
+        return True
+
+    async def close(self) -> None:
+        """Closes the client's connections (when the process stops serving)."""
+        await self.redis.aclose()
+
+    def _note_outage(self, error: RedisError) -> None:
+        if not self.down:
+            self.down = True
+            logger.warning("cache unavailable, reading from the database: %s", type(error).__name__)
+
+    def _note_recovery(self) -> None:
+        if self.down:
+            self.down = False
+            logger.info("cache available again")
+
+
+def create_cache(settings: Settings) -> Cache:
+    """The cache REDIS_URL, REDIS_TIMEOUT, CACHE_TTL_SECONDS and CACHE_KEY_PREFIX describe."""
+    redis = create_redis(settings.redis_url, settings.redis_timeout)
+    return Cache(redis, settings.cache_ttl_seconds, settings.cache_key_prefix)
+
+
+# One per process, as the database's engine is (app.core.db): its client connects on first
+# use, and the lifespan closes it (app.main).
+cache = create_cache(get_settings())
+
+
+async def get_cache() -> Cache:
+    """The process's cache: a dependency tests override.
+
+    A coroutine so that FastAPI calls it on the event loop, not in a worker thread.
+    """
+    return cache
+
+
+CacheDep = Annotated[Cache, Depends(get_cache)]
