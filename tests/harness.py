@@ -860,6 +860,39 @@ def generated_database_url(database: str, mode: str, name: str) -> str | None:
     return urlunsplit((scheme, parts.netloc, f"/{name}", parts.query, ""))
 
 
+REDIS_VARIABLE = "TEST_REDIS_URL"
+
+
+def uses_redis(combo: Combo) -> bool:
+    """Whether the combination's project needs a Redis (its cache, its task queue's broker)."""
+    answers = combo.answers()
+    return answers.get("cache") == "redis" or answers.get("tasks") == "celery"
+
+
+def redis_url() -> str:
+    """TEST_REDIS_URL on a database number of this run's own (1 to 14, from the run id), so
+    two runs on one server rarely share one; the generated tests also keep to key prefixes
+    and queues of their own. Skips, loudly, when it is unset; fails when nothing answers."""
+    base = os.environ.get(REDIS_VARIABLE)
+    if not base:
+        pytest.skip(
+            f"!!! {REDIS_VARIABLE} is not set: the Redis suites are NOT tested. "
+            f"Set it, e.g. {REDIS_VARIABLE}=redis://127.0.0.1:6379/0"
+        )
+    parts = urlsplit(base)
+    require_reachable(REDIS_VARIABLE, parts.hostname or "127.0.0.1", parts.port or 6379)
+    number = int(os.environ[RUN_ID_VARIABLE], 16) % 14 + 1
+    return urlunsplit((parts.scheme, parts.netloc, f"/{number}", parts.query, ""))
+
+
+def suite_environ(combo: Combo, database_url: str | None) -> dict[str, str]:
+    """What a generated suite reads from outside: its database, and its Redis if it has one."""
+    environ = {"TEST_DATABASE_URL": database_url} if database_url else {}
+    if uses_redis(combo):
+        environ[REDIS_VARIABLE] = redis_url()
+    return environ
+
+
 def example_url(database: str) -> str:
     return {
         "postgresql": "postgresql://postgres@127.0.0.1:5432/postgres",

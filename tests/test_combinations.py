@@ -114,3 +114,18 @@ def test_the_combinations_hold_every_pair_of_answers_and_every_core_combination(
     }
     assert cores == every_core
     assert COMBOS[0] == harness.default_combo(), "the default answers are a combination"
+
+
+def test_every_answer_runs_its_suite_in_both_modes() -> None:
+    """The combinations whose generated suites run (one per database x mode x auth) hold
+    every value of every choice variable in sync mode and in async mode."""
+    suites = harness.core_combos()
+    missing = [
+        f"{axis}={value} in {mode} mode"
+        for axis in harness.CHOICE_AXES
+        if axis != "mode"
+        for value in harness.choices(axis)
+        for mode in harness.choices("mode")
+        if not any(c.answers()[axis] == value and c.mode == mode for c in suites)
+    ]
+    assert not missing, missing

@@ -21,7 +21,7 @@ OWN_SUITE_COMBOS = [combo for combo in SUITE_COMBOS if combo not in harness.WORK
 
 def run_suite(project: Path, combo: harness.Combo, database_url: str | None, *args: str) -> None:
     env_dir = harness.ensure_env(project, combo.python_version)
-    environ = {"TEST_DATABASE_URL": database_url} if database_url else {}
+    environ = harness.suite_environ(combo, database_url)
     outcome = harness.run_in_env(
         env_dir, [*SUITE_ARGS, *args], project, timeout=SUITE_TIMEOUT, **environ
     )

@@ -98,6 +98,6 @@ def test_a_new_model_gets_its_migration_and_everything_stays_green(
     with FileLock(f"{mypy_cache}.lock"):
         run("-m", "mypy", ".", MYPY_CACHE_DIR=str(mypy_cache))
     # This is also the combination's own suite, with the coverage gate, as CI runs it.
-    suite_environ = {"TEST_DATABASE_URL": tests_url} if tests_url else {}
+    suite_environ = harness.suite_environ(combo, tests_url)
     suite = ["-m", "pytest", "-q", "-p", "no:cacheprovider", "--cov"]
     harness.run_in_env(env_dir, suite, project, timeout=900, **suite_environ).require_success()
