@@ -22,17 +22,8 @@ async def live() -> dict[str, str]:
 
 @router.head("/ready", include_in_schema=False)
 @router.get("/ready", responses=documented(503))
-{%- if cookiecutter.cache == "redis" %}
-async def ready(session: SessionDep, cache: CacheDep) -> dict[str, str]:
-    """The service can do its job: the database answers within READINESS_TIMEOUT (2 s).
-
-    `cache` says whether Redis answers ("ok" or "unavailable"); a cache that is down slows
-    reads but fails none, so it never makes the service unready.
-    """
-{%- else %}
-async def ready(session: SessionDep) -> dict[str, str]:
+async def ready(session: SessionDep{% if cookiecutter.cache == "redis" %}, cache: CacheDep{% endif %}) -> dict[str, str]:
     """The service can do its job: the database answers within READINESS_TIMEOUT (2 s)."""
-{%- endif %}
     try:
         await check_connection(session, get_settings().readiness_timeout)
     except (DBAPIError, OSError) as exc:  # TimeoutError is an OSError
@@ -40,6 +31,9 @@ async def ready(session: SessionDep) -> dict[str, str]:
             status.HTTP_503_SERVICE_UNAVAILABLE, DATABASE_UNAVAILABLE, headers=RETRY_AFTER
         ) from exc
 {%- if cookiecutter.cache == "redis" %}
+    # Whether Redis answers ("ok" or "unavailable"): a cache that is down slows reads but
+    # fails none, so it never makes the service unready. (Not in the docstring: that is the
+    # API's description, the same whatever the answers.)
     return {"status": "ok", "cache": "ok" if await cache.is_up() else "unavailable"}
 {%- else %}
     return {"status": "ok"}
