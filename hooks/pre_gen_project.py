@@ -104,6 +104,8 @@ TAKEN_NAMES = frozenset(
         "object",
         "offset",
         "one",
+        "operational_error",
+        "outbox",
         "owner_id",
         "params",
         "path",
@@ -126,6 +128,7 @@ TAKEN_NAMES = frozenset(
         "session_dep",
         "session_that_finds",
         "setattr",
+        "settings",
         "status",
         "stop_async_iteration",
         "stored",
@@ -137,6 +140,8 @@ TAKEN_NAMES = frozenset(
         "tuple",
         "uuid",
         "value",
+        "webhook_outbox",
+        "webhook_outbox_dep",
     ]
 )
 # Taken only where accounts are baked (auth=yes).
@@ -175,6 +180,7 @@ TAKEN_PLURALS = frozenset(
         "request_context",
         "telemetry",
         "users",
+        "worker",
     ]
 )
 

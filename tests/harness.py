@@ -240,6 +240,25 @@ def one_per_database() -> list[Any]:
     ]
 
 
+def pairwise_subset(combos: list[Combo], axes: Iterable[str] = CORE_AXES) -> list[Combo]:
+    """The fewest of `combos` (picked greedily, in order) in which every value of each of
+    `axes` meets every value of each other one."""
+    axes = tuple(axes)
+
+    def pairs(combo: Combo) -> set[tuple[str, str, str, str]]:
+        return {
+            (a, getattr(combo, a), b, getattr(combo, b)) for a, b in itertools.combinations(axes, 2)
+        }
+
+    wanted = set().union(*map(pairs, combos))
+    chosen: list[Combo] = []
+    while wanted:
+        best = max(combos, key=lambda combo: len(pairs(combo) & wanted))
+        chosen.append(best)
+        wanted -= pairs(best)
+    return [combo for combo in combos if combo in chosen]
+
+
 # Every database in both modes (auth on): for workflows whose outcome depends on the driver,
 # such as what a migration's autogenerate writes and what `alembic check` reads. The new-model
 # workflow runs these combinations' own suites; the others run theirs on their own.

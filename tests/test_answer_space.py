@@ -384,8 +384,13 @@ def test_every_answer_bakes_a_clean_project_or_is_refused_cleanly(
 # Accepted answers far from the defaults whose projects are installed and run: mypy
 # --strict, the suite with its coverage gate, the contract tests.
 SUITE_SAMPLE = {
-    "astral-name-sqlite-async": {"project_name": "Rocket 🚀", "mode": "async"},
-    "quotes-and-rtl-sqlite-sync": QUOTES_AND_RTL,
+    # An astral character in the API's title (it once made /openapi.json answer 500), quotes,
+    # backslashes, Markdown and right-to-left text everywhere.
+    "astral-quotes-and-rtl-sqlite-async": {
+        **QUOTES_AND_RTL,
+        "project_name": 'Jane "JD" O\'Neil \\ שלום *b* [x](y) 🚀',
+        "mode": "async",
+    },
     "longest-names-postgresql-async": LONGEST_POSTGRESQL,
     "longest-names-mysql-sync-no-auth": LONGEST_MYSQL,
 }
