@@ -768,7 +768,7 @@ def static_checks(
 
 
 def mypy_cache_dir(python_version: str) -> Path:
-    """mypy's cache for the projects this xdist worker checks on one Python.
+    """mypy's cache for the projects checked on one Python, by every xdist worker.
 
     Shared by every environment of that Python: mypy checks a module again only when its
     source changed, so FastAPI, SQLAlchemy and pydantic, the same files in every
@@ -776,8 +776,7 @@ def mypy_cache_dir(python_version: str) -> Path:
     each); a driver only one environment has, or a project module of another combination,
     is checked on its own. Locked by the caller: mypy's cache has no concurrent writers.
     """
-    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
-    mypy_cache = CACHE_DIR / "mypy" / f"python{python_version}" / worker
+    mypy_cache = CACHE_DIR / "mypy" / f"python{python_version}"
     mypy_cache.parent.mkdir(parents=True, exist_ok=True)
     return mypy_cache
 

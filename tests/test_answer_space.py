@@ -368,7 +368,7 @@ def with_issue_examples(test: Any) -> Any:
 # derandomize: the same examples on every run and machine, so a failure comes back.
 @settings(
     derandomize=True,
-    max_examples=100,
+    max_examples=60,
     deadline=None,
     database=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
