@@ -177,6 +177,8 @@ def git(project: Path, *args: str, check: bool = True) -> subprocess.CompletedPr
 
 # What a user runs in a fresh project before its first commit: each writes something.
 FIRST_DAY_COMMANDS = (
+    # What an editor runs to list the tests.
+    ["-m", "pytest", "-q", "--collect-only"],
     # Writes what plain `pytest` writes (its cache, hypothesis' examples) and the coverage data.
     ["-m", "pytest", "-q", "--cov"],
     ["-m", "pytest", "-q", "-m", "contract"],
