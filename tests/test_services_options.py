@@ -8,7 +8,6 @@ sets) are the covering array's: see test_combinations.py and test_generated_suit
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -17,23 +16,20 @@ import pytest
 import yaml
 
 # PostgreSQL with accounts, SQLite without, with every service on: their CI and compose files.
-SUITE_COMBOS = [
-    harness.default_combo().but(database=database, mode=mode, auth=auth, ci=ci)
+COMBOS = [
+    harness.default_combo().but(
+        database=database, mode=mode, auth=auth, ci=ci, docker="yes", **harness.SERVICES_ON
+    )
     for database, auth, ci in (("postgresql", "yes", "github"), ("sqlite", "no", "gitlab"))
     for mode in harness.choices("mode")
 ]
-REDIS_VARIABLE = harness.REDIS_VARIABLE
 
 
-def baked(bake: Callable[..., Any], combo: harness.Combo, services: dict[str, str]) -> Path:
-    return harness.project_path(bake({**combo.answers(), **services}))
-
-
-@pytest.mark.parametrize("combo", SUITE_COMBOS, ids=[c.id(harness.BAKE_AXES) for c in SUITE_COMBOS])
+@pytest.mark.parametrize("combo", COMBOS, ids=[c.id(harness.BAKE_AXES) for c in COMBOS])
 def test_ci_and_compose_bring_redis_and_a_worker(
     combo: harness.Combo, bake: Callable[..., Any]
 ) -> None:
-    project = baked(bake, combo.but(docker="yes"), harness.SERVICES_ON)
+    project = harness.project_path(bake(combo.answers()))
     ci_file = ".github/workflows/ci.yml" if combo.ci == "github" else ".gitlab-ci.yml"
     ci = yaml.safe_load((project / ci_file).read_text(encoding="utf-8"))
     jobs = list(ci["jobs"].values()) if combo.ci == "github" else [ci["check"]]
@@ -45,7 +41,7 @@ def test_ci_and_compose_bring_redis_and_a_worker(
     )
     variables = jobs[0]["env" if combo.ci == "github" else "variables"]
     assert any(image.startswith("redis:") for image in images), images
-    assert urlsplit(variables[REDIS_VARIABLE]).scheme == "redis"
+    assert urlsplit(variables[harness.REDIS_VARIABLE]).scheme == "redis"
 
     compose = yaml.safe_load((project / "docker-compose.yml").read_text(encoding="utf-8"))
     assert {"redis", "worker"} <= set(compose["services"])
