@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment
@@ -255,6 +256,14 @@ class CompiledTemplates(BytecodeCache):
 
 
 COMPILED_TEMPLATES = CompiledTemplates()
+# What each answer removes (see its description): the post-generation hook is rendered with
+# it, and the meta-tests read the same file.
+MANIFEST_PATH = Path(__file__).with_name("manifest.json")
+
+
+def load_manifest() -> dict[str, Any]:
+    manifest: dict[str, Any] = json.loads(MANIFEST_PATH.read_text(encoding="utf-8"))
+    return manifest
 
 
 class AnswersExtension(Extension):
@@ -277,6 +286,7 @@ class AnswersExtension(Extension):
             "ensure_ascii": False,
         }
         environment.bytecode_cache = COMPILED_TEMPLATES
+        environment.globals["manifest"] = load_manifest()
         base = environment.template_class
 
         class DerivedNamesTemplate(base):  # type: ignore[misc,valid-type]

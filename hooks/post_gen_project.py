@@ -1,9 +1,10 @@
 """Shape the baked project to the answers: keep one variant of each file, drop what is off.
 
 The template holds every file any answer needs. Files named `name.sync.py` and
-`name.async.py` are the two SQLAlchemy modes of `name.py`; the table below lists what
-each answer removes. Nothing here touches the network or writes a random value, so the
-same answers always give the same bytes.
+`name.async.py` are the two SQLAlchemy modes of `name.py`; `manifest.json` at the
+template's root lists what each answer removes (the meta-tests read the same file).
+Nothing here touches the network or writes a random value, so the same answers always
+give the same bytes.
 """
 
 from __future__ import annotations
@@ -14,54 +15,18 @@ import shutil
 import sys
 from pathlib import Path
 
-SQLITE_ONLY = ["app/core/sqlite.py", "tests/migrations/test_sqlite_migrations.py"]
-# Faults of a database server reached over the network: SQLite has no connection to lose.
-SERVER_ONLY = ["tests/faults"]
-# (variable, value) -> paths removed when the variable has that value; `{name}` in a
-# path stands for the answer to `name`.
-REMOVED_WHEN = {
-    ("auth", "no"): [
-        "app/auth",
-        "app/users",
-        "app/core/security.py",
-        "migrations/versions/0002_login_failures.py",
-        "tests/api/test_auth.py",
-        "tests/api/test_login_throttle.py",
-        "tests/api/test_users.py",
-        "tests/api/test_{resource_plural}_ownership.py",
-        "tests/unit/test_security.py",
-        "tests/api/test_login_and_the_event_loop.py",
-    ],
-    # In sync mode the login handler runs in a worker thread by construction.
-    ("mode", "sync"): ["tests/api/test_login_and_the_event_loop.py"],
-    ("database", "sqlite"): SERVER_ONLY,
-    ("database", "postgresql"): SQLITE_ONLY,
-    ("database", "mysql"): SQLITE_ONLY,
-    ("ci", "github"): [".gitlab-ci.yml", "renovate.json"],
-    ("ci", "gitlab"): [".github"],
-    ("ci", "none"): [".github", ".gitlab-ci.yml", "renovate.json"],
-    ("docker", "no"): ["Dockerfile", ".dockerignore", "docker-compose.yml"],
-    ("license", "none"): ["LICENSE"],
-    ("cache", "none"): ["app/core/cache.py", "app/{resource_plural}/cache.py", "tests/cache"],
-    ("tasks", "none"): [
-        "app/core/outbound.py",
-        "app/worker.py",
-        "app/{resource_plural}/tasks.py",
-        "app/{resource_plural}/webhooks.py",
-        "tests/tasks",
-    ],
-}
 MODES = ("sync", "async")
 FIRST_PARTY = ("app", "tests", "migrations")
 LINE_LENGTH = 100
 _FROM_IMPORT = re.compile(r"^from ([\w.]+) import (.+)$")
 
 
-def paths_to_remove(answers: dict[str, str]) -> list[str]:
+def paths_to_remove(answers: dict[str, str], removed_when: dict[str, list[str]]) -> list[str]:
+    """The paths `removed_when` (manifest.json's table) lists under the answers given."""
     return [
         path.format(**answers)
-        for (key, value), paths in REMOVED_WHEN.items()
-        if answers[key] == value
+        for rule, paths in removed_when.items()
+        if answers[rule.partition("=")[0]] == rule.partition("=")[2]
         for path in paths
     ]
 
@@ -147,9 +112,9 @@ def tidy_imports(root: Path) -> None:
             path.write_text(tidied, encoding="utf-8")
 
 
-def shape(root: Path, answers: dict[str, str]) -> None:
+def shape(root: Path, answers: dict[str, str], removed_when: dict[str, list[str]]) -> None:
     choose_mode_variants(root, answers["mode"])
-    for relative in paths_to_remove(answers):
+    for relative in paths_to_remove(answers, removed_when):
         remove(root, relative)
     remove_empty_dirs(root)
     tidy_imports(root)
@@ -170,13 +135,15 @@ def next_steps(answers: dict[str, str]) -> str:
 
 def main() -> int:
     answers = json.loads(ANSWERS)
-    shape(Path.cwd(), answers)
+    shape(Path.cwd(), answers, json.loads(REMOVED_WHEN))
     print(next_steps(answers))
     return 0
 
 
 # tojson escapes quotes and backslashes, so no answer can end this string early.
 ANSWERS = r"""{{ cookiecutter | tojson }}"""
+# manifest.json's table, which local_extensions reads beside itself when the hook is rendered.
+REMOVED_WHEN = r"""{{ manifest.removed_when | tojson }}"""
 
 if __name__ == "__main__":
     sys.exit(main())

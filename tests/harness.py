@@ -25,6 +25,8 @@ from filelock import FileLock
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
+import local_extensions
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 CACHE_DIR = REPO_ROOT / ".cache"
 ENVS_DIR = CACHE_DIR / "envs"
@@ -286,7 +288,7 @@ class Presence(NamedTuple):
     absent: tuple[str, ...] = ()
 
 
-# A trailing "/" names a directory. "{plural}" is the resource_plural answer.
+# A trailing "/" names a directory. "{resource_plural}" is that answer.
 ALWAYS_PRESENT = (
     "README.md",
     "Makefile",
@@ -304,11 +306,11 @@ ALWAYS_PRESENT = (
     "app/core/errors.py",
     "app/core/schemas.py",
     "app/health/router.py",
-    "app/{plural}/__init__.py",
-    "app/{plural}/models.py",
-    "app/{plural}/schemas.py",
-    "app/{plural}/router.py",
-    "app/{plural}/service.py",
+    "app/{resource_plural}/__init__.py",
+    "app/{resource_plural}/models.py",
+    "app/{resource_plural}/schemas.py",
+    "app/{resource_plural}/router.py",
+    "app/{resource_plural}/service.py",
     "migrations/env.py",
     "migrations/script.py.mako",
     "migrations/versions/0001_initial.py",
@@ -316,77 +318,15 @@ ALWAYS_PRESENT = (
     "tests/factories.py",
 )
 
-DOCKER_FILES = ("Dockerfile", ".dockerignore", "docker-compose.yml")
-SQLITE_ONLY = ("app/core/sqlite.py", "tests/migrations/test_sqlite_migrations.py")
-CACHE_FILES = (
-    "app/core/cache.py",
-    "app/{plural}/cache.py",
-    "tests/cache/fixtures.py",
-    "tests/cache/test_cache.py",
-    "tests/cache/test_cached_reads.py",
-    "tests/cache/test_redis.py",
-)
-TASKS_FILES = (
-    "app/core/outbound.py",
-    "app/worker.py",
-    "app/{plural}/tasks.py",
-    "app/{plural}/webhooks.py",
-    "tests/tasks/fixtures.py",
-    "tests/tasks/test_outbound.py",
-    "tests/tasks/test_webhook_task.py",
-    "tests/tasks/test_webhooks_api.py",
-    "tests/tasks/test_worker.py",
-)
+# The mode variants the hook keeps: `name.<mode>.py` in the template is `name.py` in a bake.
+MODE_ONLY = {"sync": ("tests/transport.py",)}
 
-FILES_BY_ANSWER: dict[tuple[str, str], Presence] = {
-    ("auth", "yes"): Presence(
-        present=(
-            "app/core/security.py",
-            "app/auth/router.py",
-            "app/users/models.py",
-            "migrations/versions/0002_login_failures.py",
-            "app/users/router.py",
-            "tests/api/test_auth.py",
-        )
-    ),
-    ("auth", "no"): Presence(
-        absent=(
-            "app/core/security.py",
-            "app/auth/",
-            "app/users/",
-            "migrations/versions/0002_login_failures.py",
-            "tests/api/test_auth.py",
-            "tests/api/test_login_throttle.py",
-            "tests/api/test_users.py",
-            "tests/api/test_login_and_the_event_loop.py",
-        )
-    ),
-    ("ci", "github"): Presence(
-        present=(".github/workflows/ci.yml", ".github/dependabot.yml"),
-        absent=(".gitlab-ci.yml", "renovate.json"),
-    ),
-    ("ci", "gitlab"): Presence(present=(".gitlab-ci.yml", "renovate.json"), absent=(".github/",)),
-    ("ci", "none"): Presence(absent=(".github/", ".gitlab-ci.yml", "renovate.json")),
-    ("docker", "yes"): Presence(present=DOCKER_FILES),
-    ("docker", "no"): Presence(absent=DOCKER_FILES),
-    ("license", "MIT"): Presence(present=("LICENSE",)),
-    ("license", "Apache-2.0"): Presence(present=("LICENSE",)),
-    ("license", "BSD-3-Clause"): Presence(present=("LICENSE",)),
-    ("license", "none"): Presence(absent=("LICENSE",)),
-    # The sync suite's client runs the app on the test's thread; async tests await it.
-    ("mode", "sync"): Presence(
-        present=("tests/transport.py",),
-        absent=("tests/api/test_login_and_the_event_loop.py",),
-    ),
-    ("mode", "async"): Presence(absent=("tests/transport.py",)),
-    ("cache", "redis"): Presence(present=CACHE_FILES),
-    ("cache", "none"): Presence(absent=CACHE_FILES),
-    ("tasks", "celery"): Presence(present=TASKS_FILES),
-    ("tasks", "none"): Presence(absent=TASKS_FILES),
-    ("database", "sqlite"): Presence(present=SQLITE_ONLY, absent=("tests/faults/",)),
-    ("database", "postgresql"): Presence(absent=SQLITE_ONLY, present=("tests/faults/",)),
-    ("database", "mysql"): Presence(absent=SQLITE_ONLY, present=("tests/faults/",)),
-}
+
+def removed_when() -> dict[str, list[str]]:
+    """manifest.json's table of what each answer removes, which the hook obeys too."""
+    table: dict[str, list[str]] = local_extensions.load_manifest()["removed_when"]
+    return table
+
 
 # What only accounts and sign-in bring. Generic words stay allowed: log redaction keeps
 # passwords out of every service's logs, and contextvars hands out a "token".
@@ -426,15 +366,20 @@ DATABASE_IMAGE_CREDENTIALS = re.compile(r"\b(?:POSTGRES|MYSQL|MARIADB)_[A-Z_]*PA
 
 
 def expected_presence(context: Mapping[str, str]) -> Presence:
-    present, absent = list(ALWAYS_PRESENT), list[str]()
-    for (option, value), presence in FILES_BY_ANSWER.items():
+    """Each path the manifest names is absent where one of its rules applies, else present."""
+    absent: set[str] = set()
+    named: set[str] = set()
+    for rule, paths in removed_when().items():
+        named.update(paths)
+        option, _, value = rule.partition("=")
         if context.get(option) == value:
-            present += presence.present
-            absent += presence.absent
-    plural = context["resource_plural"]
+            absent.update(paths)
+    for mode, paths in MODE_ONLY.items():
+        (named if context.get("mode") == mode else absent).update(paths)
+    present = [*ALWAYS_PRESENT, *sorted(named - absent)]
     return Presence(
-        present=tuple(path.format(plural=plural) for path in present),
-        absent=tuple(path.format(plural=plural) for path in absent),
+        present=tuple(path.format(**context) for path in present),
+        absent=tuple(path.format(**context) for path in sorted(absent)),
     )
 
 

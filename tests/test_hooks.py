@@ -158,7 +158,7 @@ ANSWERS = {
 
 
 def test_answers_turning_options_off_remove_their_files() -> None:
-    removed = post.paths_to_remove({**ANSWERS, "resource_plural": "orders"})
+    removed = post.paths_to_remove({**ANSWERS, "resource_plural": "orders"}, harness.removed_when())
 
     assert {"app/auth", "app/users", "tests/api/test_orders_ownership.py"} <= set(removed)
     assert {".github", "Dockerfile", "docker-compose.yml", "LICENSE"} <= set(removed)
@@ -182,7 +182,7 @@ def test_shaping_leaves_no_empty_directory(tmp_path: Path) -> None:
     (tmp_path / "app" / "users" / "models.py").write_text("")
     (tmp_path / "app" / "main.py").write_text("")
 
-    post.shape(tmp_path, {**ANSWERS, "resource_plural": "items"})
+    post.shape(tmp_path, {**ANSWERS, "resource_plural": "items"}, harness.removed_when())
 
     assert [p.relative_to(tmp_path).as_posix() for p in sorted(tmp_path.rglob("*"))] == [
         "app",

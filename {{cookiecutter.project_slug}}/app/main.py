@@ -7,7 +7,6 @@ from opentelemetry.trace import TracerProvider
 
 {% if cookiecutter.auth == "yes" -%}
 from app.auth.router import router as auth_router
-from app.core.security import warn_about_the_development_key
 {% endif -%}
 {% if cookiecutter.cache == "redis" -%}
 from app.core.cache import cache
@@ -19,12 +18,16 @@ from app.core.docs import add_docs
 from app.core.errors import register_error_handlers
 from app.core.limits import DeclaredBodySizeLimitMiddleware
 from app.core.logging import RequestContextMiddleware, configure_logging
+{%- if cookiecutter.auth == "yes" %}
+from app.core.security import warn_about_the_development_key
+{%- endif %}
 from app.core.telemetry import exporting_tracer_provider, telemetry_config, trace_statements
 from app.health.router import router as health_router
-from app.{{ cookiecutter.resource_plural }}.router import router as {{ cookiecutter.resource_plural }}_router
 {%- if cookiecutter.auth == "yes" %}
 from app.users.router import router as users_router
 {%- endif %}
+
+from app.{{ cookiecutter.resource_plural }}.router import router as {{ cookiecutter.resource_plural }}_router
 
 API_PREFIX = "/api/v1"
 # What traces call the service, unless OTEL_SERVICE_NAME says otherwise.

@@ -23,9 +23,10 @@ from app.core.config import get_settings
 {% endif -%}
 from app.core.db import Database, create_db_engine, get_database
 from app.main import app as service_app
-{% if cookiecutter.auth == "yes" -%}
+{%- if cookiecutter.auth == "yes" %}
 from app.users.models import User
-{% endif -%}
+{%- endif %}
+
 from tests import factories
 from tests.database import (
     commit_without_waiting_for_the_disk,

@@ -28,9 +28,12 @@ from pwdlib.hashers.argon2 import Argon2Hasher
 {%- endif %}
 {{ cookiecutter.__session_import }}
 
+{% if cookiecutter.auth == "yes" -%}
+from app.users.models import User
+
+{% endif -%}
 from app.{{ cookiecutter.resource_plural }}.models import {{ cookiecutter.__resource_class }}
 {%- if cookiecutter.auth == "yes" %}
-from app.users.models import User
 
 TEST_PASSWORD = "correct-horse-battery-staple"
 # Minimum Argon2 cost: see the cheap_password_hashing fixture in conftest.

@@ -18,6 +18,7 @@ from app.auth.dependencies import CurrentUser
 {% endif -%}
 from app.core.cache import CacheDep
 from app.core.db import SessionDep
+
 from app.{{ cookiecutter.resource_plural }} import service
 from app.{{ cookiecutter.resource_plural }}.schemas import {{ cookiecutter.__resource_class }}Read
 

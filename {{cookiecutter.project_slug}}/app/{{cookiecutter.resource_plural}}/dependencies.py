@@ -7,6 +7,7 @@ from fastapi import Depends
 from app.auth.dependencies import CurrentUser
 {% endif -%}
 from app.core.db import SessionDep
+
 from app.{{ cookiecutter.resource_plural }} import service
 from app.{{ cookiecutter.resource_plural }}.models import {{ cookiecutter.__resource_class }}
 

@@ -7,6 +7,7 @@ from app.auth.dependencies import CurrentUser
 {% endif -%}
 from app.core.db import SessionDep
 from app.core.errors import documented
+
 from app.{{ cookiecutter.resource_plural }} import service
 {%- if cookiecutter.cache == "redis" %}
 from app.{{ cookiecutter.resource_plural }}.cache import Cached{{ cookiecutter.__resource_class }}Dep, forget_cached_{{ cookiecutter.resource_name }}

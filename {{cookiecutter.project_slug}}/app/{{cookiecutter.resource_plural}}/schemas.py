@@ -5,6 +5,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from app.core.schemas import Text
+
 from app.{{ cookiecutter.resource_plural }}.models import DESCRIPTION_MAX_LENGTH, NAME_MAX_LENGTH
 
 # Names are stripped of surrounding whitespace; the schema says a blank one is refused.

@@ -5,6 +5,7 @@ from sqlalchemy.exc import IntegrityError
 {{ cookiecutter.__session_import }}
 
 from app.core.errors import ConflictError, NotFoundError
+
 from app.{{ cookiecutter.resource_plural }}.models import {{ cookiecutter.__resource_class }}
 from app.{{ cookiecutter.resource_plural }}.schemas import (
     {{ cookiecutter.__resource_class }}Create,

@@ -8,6 +8,7 @@ from fastapi import Depends, Request
 from kombu.exceptions import OperationalError
 
 from app.core.config import Settings
+
 from app.{{ cookiecutter.resource_plural }}.models import {{ cookiecutter.__resource_class }}
 from app.{{ cookiecutter.resource_plural }}.schemas import {{ cookiecutter.__resource_class }}Read
 from app.{{ cookiecutter.resource_plural }}.tasks import deliver_{{ cookiecutter.resource_name }}_created

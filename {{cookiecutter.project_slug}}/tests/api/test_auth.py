@@ -10,6 +10,7 @@ from app.auth.router import INCORRECT_CREDENTIALS
 from app.main import app
 from app.users.models import User
 from app.users.service import EMAIL_ALREADY_EXISTS
+
 from tests.factories import TEST_PASSWORD, UserFactory
 
 REGISTER = app.url_path_for("register")

@@ -18,6 +18,7 @@ from sqlalchemy import Connection, Engine, event
 
 from app.core.db import create_db_engine, driver_timeouts
 from app.main import app
+
 from tests.database import database_url_for_tests
 from tests.probing import (
     BOUNDS,

@@ -7,6 +7,7 @@ from fastapi import FastAPI, status
 from app.core.db import Database, create_db_engine, get_database
 from app.core.errors import DATABASE_UNAVAILABLE
 from app.main import app as service_app
+
 from tests.database import unreachable_database_url
 
 LIVE = service_app.url_path_for("live")

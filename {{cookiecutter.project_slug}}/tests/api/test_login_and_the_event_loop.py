@@ -12,6 +12,7 @@ from httpx2 import AsyncClient, Response
 from app.main import app
 from app.users import service
 from app.users.models import User
+
 from tests.factories import TEST_PASSWORD
 
 

@@ -18,6 +18,7 @@ from app.core import security
 from app.core.config import Settings, get_settings
 from app.main import app
 from app.users.models import User
+
 from tests.factories import TEST_PASSWORD
 
 LOGIN = app.url_path_for("login")

@@ -11,8 +11,9 @@ from fastapi.testclient import TestClient
 from app.core.config import Settings
 from app.core.limits import BODY_TOO_LARGE
 from app.core.logging import SECURITY_HEADERS, JsonFormatter, TextFormatter
-from app import main
 from app.main import app, create_app
+
+from app import main
 
 LIVE = app.url_path_for("live")
 

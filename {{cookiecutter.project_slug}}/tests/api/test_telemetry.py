@@ -14,9 +14,10 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 from opentelemetry.trace import SpanKind, format_trace_id
 {{ "from sqlalchemy.ext.asyncio import AsyncEngine" if cookiecutter.mode == "async" else "from sqlalchemy import Engine" }}
 
-from app import main
 from app.core import telemetry
 from app.main import create_app
+
+from app import main
 
 READY = main.app.url_path_for("ready")
 

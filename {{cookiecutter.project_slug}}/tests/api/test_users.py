@@ -10,6 +10,7 @@ from app.core.config import get_settings
 from app.core.security import create_access_token
 from app.main import app
 from app.users.models import User
+
 from tests.factories import UserFactory
 
 ME = app.url_path_for("read_current_user")

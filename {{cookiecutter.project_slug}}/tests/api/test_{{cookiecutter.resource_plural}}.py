@@ -7,15 +7,16 @@ from fastapi import status
 {{ cookiecutter.__client_import }}
 
 from app.main import app
+{%- if cookiecutter.auth == "yes" %}
+from app.users.models import User
+{%- endif %}
+
 from app.{{ cookiecutter.resource_plural }}.models import NAME_MAX_LENGTH
 from app.{{ cookiecutter.resource_plural }}.router import MAX_PAGE_SIZE
 from app.{{ cookiecutter.resource_plural }}.service import (
     {{ cookiecutter.__resource_upper }}_ALREADY_EXISTS,
     {{ cookiecutter.__resource_upper }}_NOT_FOUND,
 )
-{%- if cookiecutter.auth == "yes" %}
-from app.users.models import User
-{%- endif %}
 from tests.factories import {{ cookiecutter.__resource_class }}Factory
 
 COLLECTION = app.url_path_for("list_{{ cookiecutter.resource_plural }}")

@@ -9,8 +9,9 @@ from sqlalchemy import select
 {{ cookiecutter.__session_import }}
 
 from app.main import app
-from app.{{ cookiecutter.resource_plural }}.models import {{ cookiecutter.__resource_class }}
 from app.users.models import User
+
+from app.{{ cookiecutter.resource_plural }}.models import {{ cookiecutter.__resource_class }}
 from tests.factories import {{ cookiecutter.__resource_class }}Factory, UserFactory
 
 COLLECTION = app.url_path_for("list_{{ cookiecutter.resource_plural }}")

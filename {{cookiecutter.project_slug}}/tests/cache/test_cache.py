@@ -8,6 +8,7 @@ from fakeredis import FakeServer
 from app.core import cache as cache_module
 from app.core.cache import Cache, create_cache, create_redis, get_cache
 from app.core.config import get_settings
+
 from tests.cache.fixtures import UNREACHABLE_REDIS_URL
 
 

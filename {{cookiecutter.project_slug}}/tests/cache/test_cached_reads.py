@@ -13,10 +13,11 @@ from app.core import security
 from app.core.cache import Cache
 from app.core.config import get_settings
 from app.main import app
-from app.{{ cookiecutter.resource_plural }}.cache import CACHE_HEADER, HIT, MISS
 {%- if cookiecutter.auth == "yes" %}
 from app.users.models import User
 {%- endif %}
+
+from app.{{ cookiecutter.resource_plural }}.cache import CACHE_HEADER, HIT, MISS
 from tests.factories import {{ cookiecutter.__resource_class }}Factory{% if cookiecutter.auth == "yes" %}, UserFactory{% endif %}
 
 READY = app.url_path_for("ready")

@@ -6,10 +6,11 @@ from fastapi import status
 from app.core.cache import Cache, create_redis
 from app.core.config import get_settings
 from app.main import app
-from app.{{ cookiecutter.resource_plural }}.cache import CACHE_HEADER, HIT, MISS
 {%- if cookiecutter.auth == "yes" %}
 from app.users.models import User
 {%- endif %}
+
+from app.{{ cookiecutter.resource_plural }}.cache import CACHE_HEADER, HIT, MISS
 from tests.cache.fixtures import UNREACHABLE_REDIS_URL, serve
 from tests.factories import {{ cookiecutter.__resource_class }}Factory
 

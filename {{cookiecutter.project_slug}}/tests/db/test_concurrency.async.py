@@ -14,14 +14,19 @@ from httpx2 import ASGITransport, AsyncClient
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from app.core.db import Base, create_db_engine, get_session
-from app.{{ cookiecutter.resource_plural }}.models import {{ cookiecutter.__resource_class }}
-{%- if cookiecutter.auth == "yes" %}
+{% if cookiecutter.auth == "yes" -%}
 from app.auth.dependencies import get_current_user
+{% endif -%}
+from app.core.db import Base, create_db_engine, get_session
+{%- if cookiecutter.auth == "yes" %}
 from app.users.models import User
+{%- endif %}
+
+from app.{{ cookiecutter.resource_plural }}.models import {{ cookiecutter.__resource_class }}
+from tests.database import create_database_if_missing, database_url_for_tests
+{%- if cookiecutter.auth == "yes" %}
 from tests.factories import TEST_PASSWORD_HASH
 {%- endif %}
-from tests.database import create_database_if_missing, database_url_for_tests
 
 
 @pytest.fixture

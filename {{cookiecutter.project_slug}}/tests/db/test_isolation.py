@@ -21,12 +21,13 @@ from sqlalchemy.orm import Session
 from app.core.db import Base
 from app.core.errors import ConflictError
 from app.main import app
-from app.{{ cookiecutter.resource_plural }} import service
-from app.{{ cookiecutter.resource_plural }}.models import {{ cookiecutter.__resource_class }}
-from app.{{ cookiecutter.resource_plural }}.schemas import {{ cookiecutter.__resource_class }}Create
 {%- if cookiecutter.auth == "yes" %}
 from app.users.models import User
 {%- endif %}
+
+from app.{{ cookiecutter.resource_plural }} import service
+from app.{{ cookiecutter.resource_plural }}.models import {{ cookiecutter.__resource_class }}
+from app.{{ cookiecutter.resource_plural }}.schemas import {{ cookiecutter.__resource_class }}Create
 from tests.factories import {{ cookiecutter.__resource_class }}Factory{% if cookiecutter.auth == "yes" %}, UserFactory{% endif %}
 
 COUNT = select(func.count()).select_from({{ cookiecutter.__resource_class }})

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.main import app
+
 from app.{{ cookiecutter.resource_plural }}.models import {{ cookiecutter.__resource_class }}
 
 LIST = app.url_path_for("list_{{ cookiecutter.resource_plural }}")

@@ -3,6 +3,7 @@
 from sqlalchemy import Column, Connection, ForeignKey, Integer, MetaData, Table, inspect
 
 from app.core.db import Base, create_db_engine
+
 from tests.database import create_empty_database, database_url_for_tests, rebuild_schema
 
 REFERENCED = "{{ cookiecutter.resource_plural }}"

@@ -3,19 +3,25 @@
 import pytest
 {{ cookiecutter.__session_import }}
 
+{% if cookiecutter.auth == "yes" -%}
+from app.core import security
+{% endif -%}
 from app.core.errors import ConflictError
+{%- if cookiecutter.auth == "yes" %}
+from app.users import service as users
+from app.users.models import User
+from app.users.schemas import UserCreate
+{%- endif %}
+
 from app.{{ cookiecutter.resource_plural }} import service
 from app.{{ cookiecutter.resource_plural }}.schemas import (
     {{ cookiecutter.__resource_class }}Create,
     {{ cookiecutter.__resource_class }}Update,
 )
 {%- if cookiecutter.auth == "yes" %}
-from app.core import security
-from app.users import service as users
-from app.users.models import User
-from app.users.schemas import UserCreate
 from tests.factories import TEST_PASSWORD, {{ cookiecutter.__resource_class }}Factory
-{%- else %}
+{%- endif %}
+{%- if not (cookiecutter.auth == "yes") %}
 from tests.factories import {{ cookiecutter.__resource_class }}Factory
 {%- endif %}
 

@@ -24,10 +24,11 @@ from app.core import db{% if cookiecutter.database == "sqlite" %}, sqlite{% endi
 from app.core.db import create_db_engine
 {%- endif %}
 from app.main import app
-from app.{{ cookiecutter.resource_plural }}.models import {{ cookiecutter.__resource_class }}
 {%- if cookiecutter.auth == "yes" %}
 from app.users.models import User
 {%- endif %}
+
+from app.{{ cookiecutter.resource_plural }}.models import {{ cookiecutter.__resource_class }}
 {%- if cookiecutter.mode == "sync" %}
 
 # get_session is a coroutine in both modes (see app.core.db): anyio's plugin runs these tests.

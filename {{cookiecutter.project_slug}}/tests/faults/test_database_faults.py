@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from app.core.config import get_settings
 from app.core.db import committing, create_db_engine, driver_timeouts, get_session
+
 from tests.database import database_url_for_tests
 from tests.faults.proxy import FreezableProxy
 from tests.probing import (

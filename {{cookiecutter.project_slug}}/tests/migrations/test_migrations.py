@@ -10,6 +10,7 @@ from alembic import command
 from sqlalchemy import URL, Connection, inspect
 
 from app.core.db import Base, create_db_engine
+
 from tests.migrations.scripts import alembic_config, copy_of_the_migrations
 
 

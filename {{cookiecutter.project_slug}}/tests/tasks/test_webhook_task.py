@@ -7,14 +7,15 @@ import pytest
 import respx
 
 from app.core.outbound import UpstreamError, UpstreamTimeoutError, UpstreamUnavailableError
+from app.worker import close_http_client, http_client
+
+from app import worker
 from app.{{ cookiecutter.resource_plural }}.tasks import (
     MAX_RETRIES,
     RETRY_BACKOFF,
     RETRY_BACKOFF_MAX,
     deliver_{{ cookiecutter.resource_name }}_created,
 )
-from app import worker
-from app.worker import close_http_client, http_client
 
 # Celery's options for automatic retries, on the task.
 RETRY_POLICY = (

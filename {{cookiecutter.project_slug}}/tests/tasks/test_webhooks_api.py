@@ -10,6 +10,7 @@ from fastapi import status
 from kombu.exceptions import OperationalError
 
 from app.main import app
+
 from app.{{ cookiecutter.resource_plural }} import webhooks
 from app.{{ cookiecutter.resource_plural }}.tasks import deliver_{{ cookiecutter.resource_name }}_created
 

@@ -7,7 +7,16 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from app.core.config import Settings, SettingsError, get_settings{% if cookiecutter.auth == "yes" %}, SECRET_KEY_MIN_DISTINCT, SECRET_KEY_MIN_LENGTH{% endif %}
+from app.core.config import (
+{%- if cookiecutter.auth == "yes" %}
+    SECRET_KEY_MIN_DISTINCT,
+    SECRET_KEY_MIN_LENGTH,
+{%- endif %}
+    Settings,
+    SettingsError,
+    get_settings,
+)
+
 from tests.database import configured_test_database_url, database_url_for_tests
 
 # What production needs at least: each test below changes one thing.

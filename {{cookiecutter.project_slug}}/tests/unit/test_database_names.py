@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import make_url
 
 from app.core.config import Settings
+
 from tests.database import database_url_for_tests, fitted_name, is_a_test_database
 
 # Development databases named after projects, short and long; the tests' is `<name>_test`.

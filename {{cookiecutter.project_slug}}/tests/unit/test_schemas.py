@@ -2,14 +2,15 @@ import pytest
 from pydantic import ValidationError
 
 from app.core.schemas import is_storable
+{%- if cookiecutter.auth == "yes" %}
+from app.users.schemas import PASSWORD_MIN_LENGTH, UserCreate
+{%- endif %}
+
 from app.{{ cookiecutter.resource_plural }}.models import NAME_MAX_LENGTH
 from app.{{ cookiecutter.resource_plural }}.schemas import (
     {{ cookiecutter.__resource_class }}Create,
     {{ cookiecutter.__resource_class }}Update,
 )
-{%- if cookiecutter.auth == "yes" %}
-from app.users.schemas import PASSWORD_MIN_LENGTH, UserCreate
-{%- endif %}
 
 
 @pytest.mark.parametrize(

@@ -7,9 +7,10 @@ import pytest
 from fastapi.testclient import TestClient
 from pydantic import ValidationError
 
-from app import main
 from app.core import security
 from app.core.config import DEFAULT_SECRET_KEY, Settings, get_settings
+
+from app import main
 
 
 def test_a_hashed_password_verifies_and_a_wrong_one_does_not() -> None:

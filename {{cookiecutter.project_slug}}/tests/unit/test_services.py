@@ -12,6 +12,7 @@ import pytest
 {{ cookiecutter.__session_import }}
 
 from app.core.errors import NotFoundError
+
 from app.{{ cookiecutter.resource_plural }} import service
 from app.{{ cookiecutter.resource_plural }}.models import {{ cookiecutter.__resource_class }}
 
