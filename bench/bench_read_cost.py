@@ -38,7 +38,7 @@ from starlette.concurrency import run_in_threadpool
 
 from app.core import db
 from app.core.config import get_settings
-from app.core.logging import access_logger
+from app.core.middleware import access_logger
 from app.core.security import create_access_token, decode_access_token
 from app.items.models import Item
 from app.main import app, create_app

@@ -28,11 +28,6 @@ def result(combo: harness.Combo, bake_once: Callable[[harness.Combo], Any]) -> A
 
 
 @pytest.fixture
-def project(result: Any) -> Path:
-    return harness.project_path(result)
-
-
-@pytest.fixture
 def context(result: Any) -> dict[str, str]:
     answers: dict[str, str] = result.context
     return answers

@@ -10,10 +10,6 @@ from typing import Any
 import harness
 import pytest
 
-SUITE_ARGS = ["-m", "pytest", "-q", "-p", "no:cacheprovider"]
-SUITE_TIMEOUT = 900
-
-
 SUITE_COMBOS = harness.core_combos()
 # The others run their suite, with a new model added, in test_new_model_workflow.py.
 OWN_SUITE_COMBOS = [combo for combo in SUITE_COMBOS if combo not in harness.WORKFLOW_COMBOS]
@@ -23,7 +19,7 @@ def run_suite(project: Path, combo: harness.Combo, database_url: str | None, *ar
     env_dir = harness.ensure_env(project, combo.python_version)
     environ = harness.suite_environ(combo, database_url)
     outcome = harness.run_in_env(
-        env_dir, [*SUITE_ARGS, *args], project, timeout=SUITE_TIMEOUT, **environ
+        env_dir, [*harness.SUITE_ARGS, *args], project, timeout=harness.SUITE_TIMEOUT, **environ
     )
     outcome.require_success()
 
@@ -75,7 +71,9 @@ def test_the_coverage_gate_fails_the_whole_suite_and_never_a_subset(
     env_dir = harness.ensure_env(project, combo.python_version)
 
     def pytest_run(*args: str) -> harness.Outcome:
-        return harness.run_in_env(env_dir, [*SUITE_ARGS, *args], project, timeout=SUITE_TIMEOUT)
+        return harness.run_in_env(
+            env_dir, [*harness.SUITE_ARGS, *args], project, timeout=harness.SUITE_TIMEOUT
+        )
 
     one_file = pytest_run("tests/unit/test_config.py")
     one_file.require_success()
@@ -163,7 +161,7 @@ def test_the_generated_suite_ignores_the_developers_dotenv_and_shell(
     (project / ".env").write_text(lines, encoding="utf-8")
     env_dir = harness.ensure_env(project, combo.python_version)
     outcome = harness.run_in_env(
-        env_dir, SUITE_ARGS, project, timeout=SUITE_TIMEOUT, **OUTSIDE_SETTINGS
+        env_dir, harness.SUITE_ARGS, project, timeout=harness.SUITE_TIMEOUT, **OUTSIDE_SETTINGS
     )
     outcome.require_success()
 
@@ -200,7 +198,7 @@ def test_running_the_project_leaves_nothing_for_git_to_pick_up(
     env_dir = harness.ensure_env(project, combo.python_version)
 
     for args in FIRST_DAY_COMMANDS:
-        harness.run_in_env(env_dir, args, project, timeout=SUITE_TIMEOUT).require_success()
+        harness.run_in_env(env_dir, args, project, timeout=harness.SUITE_TIMEOUT).require_success()
 
     untracked = git(project, "status", "--porcelain", "--untracked-files=all").stdout
     assert untracked == "", f"left for git to pick up:\n{untracked}"

@@ -22,18 +22,6 @@ from typing import Any
 
 import harness
 import pytest
-from test_replay import (
-    STALE_ANSWERS,
-    Tree,
-    assert_same_tree,
-    cookiecutter_cli,
-    copy_template,
-    key_values,
-    run_checked,
-    tree,
-    with_stale_private_values,
-    write_cookiecutter_config,
-)
 
 SLUG_DIR = "{{cookiecutter.project_slug}}"
 
@@ -49,8 +37,7 @@ CRUFT = [
     "runpy.run_module('cruft', run_name='__main__', alter_sys=True)",
 ]
 
-SUITE_ARGS = ["-m", "pytest", "-q", "-p", "no:cacheprovider", "-rA", "--cov"]
-SUITE_TIMEOUT = 900
+SUITE_ARGS = [*harness.SUITE_ARGS, "-rA", "--cov"]
 
 
 NEW_SETTING = "    request_timeout_seconds: float = 30.0\n"
@@ -204,12 +191,12 @@ def tool_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
         **git_identity,
         GIT_CONFIG_GLOBAL=str(gitconfig),
         GIT_CONFIG_NOSYSTEM="1",
-        COOKIECUTTER_CONFIG=str(write_cookiecutter_config(home / "cookiecutter")),
+        COOKIECUTTER_CONFIG=str(harness.write_cookiecutter_config(home / "cookiecutter")),
     )
 
 
 def git(environ: dict[str, str], cwd: Path, *args: str) -> str:
-    return run_checked(["git", *args], cwd, environ).stdout
+    return harness.run_checked(["git", *args], cwd, environ).stdout
 
 
 def cruft(environ: dict[str, str], cwd: Path, *args: str, check: bool = True) -> harness.Outcome:
@@ -236,7 +223,7 @@ def commit_all(environ: dict[str, str], repo: Path, message: str) -> str:
 
 def make_template_repo(source: Path, destination: Path, environ: dict[str, str]) -> str:
     """Copy the template's files into a new git repository; return its first commit."""
-    copy_template(source, destination)
+    harness.copy_template(source, destination)
     git(environ, destination, "init", "--quiet", "--initial-branch=main")
     return commit_all(environ, destination, "Template as in the working tree")
 
@@ -307,9 +294,9 @@ def update_and_compare(
     check_after = cruft(environ, project, "check", check=False)
     changed = changed_paths(environ, project)
     # The template repository's working tree is at the new commit.
-    expected = cookiecutter_cli(
+    expected = harness.cookiecutter_cli(
         template, cookiecutter_config(environ), work / "expected", "--no-input",
-        *key_values(answers),
+        *harness.key_values(answers),
     )  # fmt: skip
     edit(expected)
     return Scenario(
@@ -321,7 +308,7 @@ def update_and_compare(
 @dataclass
 class Created:
     scenario: Scenario
-    baked: Tree  # the project as cruft baked it, .cruft.json aside
+    baked: harness.Tree  # the project as cruft baked it, .cruft.json aside
     state_at_bake: dict[str, Any]  # .cruft.json as cruft create wrote it
     check_at_bake: harness.Outcome
 
@@ -338,7 +325,7 @@ def created(
     out = work / "out"
     cruft(tool_env, work, "create", str(template), "--no-input", "--output-dir", str(out))
     (project,) = (path for path in out.iterdir() if path.is_dir())
-    baked = tree(project, ignore=(".cruft.json",))
+    baked = harness.tree(project, ignore=(".cruft.json",))
     state_at_bake = json.loads((project / ".cruft.json").read_text(encoding="utf-8"))
     git(tool_env, project, "init", "--quiet", "--initial-branch=main")
     commit_all(tool_env, project, "Baked with cruft")
@@ -375,9 +362,9 @@ def linked(
     work = tmp_path_factory.mktemp("linked")
     template = work / "template"
     old_commit = make_template_repo(template_dir, template, tool_env)
-    project = cookiecutter_cli(
+    project = harness.cookiecutter_cli(
         template, cookiecutter_config(tool_env), work / "out", "--no-input",
-        *key_values(LINKED_ANSWERS),
+        *harness.key_values(LINKED_ANSWERS),
     )  # fmt: skip
     git(tool_env, project, "init", "--quiet", "--initial-branch=main")
     commit_all(tool_env, project, "Baked with cookiecutter")
@@ -456,8 +443,10 @@ def test_cruft_create_bakes_what_cookiecutter_bakes(
     old = tmp_path / "template-at-old-commit"
     git(tool_env, tmp_path, "clone", "--quiet", str(created.scenario.template), str(old))
     git(tool_env, old, "checkout", "--quiet", created.scenario.old_commit)
-    plain = cookiecutter_cli(old, cookiecutter_config(tool_env), tmp_path / "out", "--no-input")
-    assert_same_tree(tree(plain), created.baked, "cookiecutter vs cruft create")
+    plain = harness.cookiecutter_cli(
+        old, cookiecutter_config(tool_env), tmp_path / "out", "--no-input"
+    )
+    harness.assert_same_tree(harness.tree(plain), created.baked, "cookiecutter vs cruft create")
 
 
 @ON_CREATED
@@ -533,8 +522,10 @@ def test_update_keeps_the_owners_edits_and_brings_the_template_change(scenario: 
 
 
 def test_updated_project_is_a_fresh_bake_with_the_same_edits(scenario: Scenario) -> None:
-    actual = tree(scenario.project, ignore=(".git", ".cruft.json"))
-    assert_same_tree(tree(scenario.expected), actual, "fresh bake + edits vs updated project")
+    actual = harness.tree(scenario.project, ignore=(".git", ".cruft.json"))
+    harness.assert_same_tree(
+        harness.tree(scenario.expected), actual, "fresh bake + edits vs updated project"
+    )
 
 
 def test_update_records_the_new_commit_and_keeps_the_answers(scenario: Scenario) -> None:
@@ -564,7 +555,7 @@ def test_updated_project_passes_its_own_suite(scenario: Scenario, tmp_path: Path
     shutil.copytree(scenario.project, project, ignore=shutil.ignore_patterns(".git"))
     state = json.loads((project / ".cruft.json").read_text(encoding="utf-8"))
     env_dir = harness.ensure_env(project, state["context"]["cookiecutter"]["python_version"])
-    outcome = harness.run_in_env(env_dir, SUITE_ARGS, project, timeout=SUITE_TIMEOUT)
+    outcome = harness.run_in_env(env_dir, SUITE_ARGS, project, timeout=harness.SUITE_TIMEOUT)
 
     outcome.require_success()
     ran = [NEW_TEST_FILE]
@@ -617,12 +608,14 @@ def test_update_can_turn_an_answer_on_later(
 
     assert "error:" not in update.output, update.report()
     added = {path for path, status in changed_paths(tool_env, project).items() if status == "A"}
-    assert added == set(harness.DOCKER_FILES)
-    with_docker = cookiecutter_cli(
+    assert added == set(harness.removed_when()["docker=no"])
+    with_docker = harness.cookiecutter_cli(
         template, cookiecutter_config(tool_env), tmp_path / "expected", "--no-input", "docker=yes"
     )
-    actual = tree(project, ignore=(".git", ".cruft.json"))
-    assert_same_tree(tree(with_docker), actual, "docker=no updated to yes vs baked with yes")
+    actual = harness.tree(project, ignore=(".git", ".cruft.json"))
+    harness.assert_same_tree(
+        harness.tree(with_docker), actual, "docker=no updated to yes vs baked with yes"
+    )
 
 
 def test_an_edit_on_the_lines_the_template_changes_is_left_as_a_marked_conflict(
@@ -671,12 +664,12 @@ def test_private_values_stored_by_an_earlier_version_do_not_reach_the_project(
     out = tmp_path / "out"
     cruft(
         tool_env, tmp_path, "create", str(template), "--no-input", "--output-dir", str(out),
-        "--extra-context", json.dumps(STALE_ANSWERS),
+        "--extra-context", json.dumps(harness.STALE_ANSWERS),
     )  # fmt: skip
     (project,) = (path for path in out.iterdir() if path.is_dir())
     cruft_file = project / ".cruft.json"
     state = json.loads(cruft_file.read_text(encoding="utf-8"))
-    state["context"] = with_stale_private_values(state["context"])
+    state["context"] = harness.with_stale_private_values(state["context"])
     cruft_file.write_text(json.dumps(state, indent=2) + "\n", encoding="utf-8")
 
     diff = cruft(tool_env, project, "diff", "--exit-code", check=False)

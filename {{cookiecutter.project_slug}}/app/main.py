@@ -17,7 +17,8 @@ from app.core.deadline import DeadlineMiddleware
 from app.core.docs import add_docs
 from app.core.errors import register_error_handlers
 from app.core.limits import DeclaredBodySizeLimitMiddleware
-from app.core.logging import RequestContextMiddleware, configure_logging
+from app.core.logging import configure_logging
+from app.core.middleware import RequestContextMiddleware
 {%- if cookiecutter.auth == "yes" %}
 from app.core.security import warn_about_the_development_key
 {%- endif %}

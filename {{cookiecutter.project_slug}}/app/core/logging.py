@@ -6,12 +6,10 @@ and a line that a bad logging call cannot turn into a failed request.
 """
 
 import copy
-import json
 import logging
 import logging.config
 import re
 import time
-import uuid
 from collections.abc import Callable
 from contextvars import ContextVar
 from typing import Any
@@ -19,24 +17,10 @@ from typing import Any
 from opentelemetry import trace
 from pythonjsonlogger.core import RESERVED_ATTRS
 from pythonjsonlogger.json import JsonFormatter as BaseJsonFormatter
-from starlette.datastructures import MutableHeaders
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 request_id_var: ContextVar[str] = ContextVar("request_id", default="-")
 
-access_logger = logging.getLogger("app.access")
-logger = logging.getLogger("app")
-
 NO_ID = "-"
-INTERNAL_ERROR = "Internal server error"
-# What a security review expects on every response of a JSON API.
-SECURITY_HEADERS = {
-    "X-Content-Type-Options": "nosniff",
-    "X-Frame-Options": "DENY",
-    "Referrer-Policy": "no-referrer",
-    "Cross-Origin-Opener-Policy": "same-origin",
-}
-_VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 # Bearer tokens, signed tokens and password fields never reach a log line, whoever logs them.
 _SECRETS = re.compile(
     r"(bearer\s+)\S+|eyJ[\w-]+\.[\w-]+\.[\w-]*|(password\"?\s*[:=]\s*\"?)[^\s\",&]+",
@@ -187,83 +171,3 @@ def configure_logging(*, json_lines: bool, level: str = "INFO") -> None:
         logging.setLogRecordFactory(ContextRecordFactory(base))
     if json_lines:
         logging.captureWarnings(True)  # a library's warning becomes a JSON line too
-
-
-class RequestContextMiddleware:
-    """Tags each request with an id, logs one access line and hides unexpected errors.
-
-    Plain ASGI rather than BaseHTTPMiddleware: it adds no task or queue per request.
-    """
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        request_id = _request_id(scope)
-        token = request_id_var.set(request_id)
-        started = time.perf_counter()
-        status_code = 500
-        response_started = False
-
-        async def send_with_id(message: Message) -> None:
-            nonlocal status_code, response_started
-            if message["type"] == "http.response.start":
-                response_started = True
-                status_code = message["status"]
-                headers = MutableHeaders(scope=message)
-                headers["X-Request-ID"] = request_id
-                for name, value in SECURITY_HEADERS.items():
-                    headers.setdefault(name, value)
-            await send(message)
-
-        try:
-            await self.app(scope, receive, send_with_id)
-        except Exception:
-            logger.exception("unhandled error on %s %s", scope["method"], scope["path"])
-            if response_started:
-                raise
-            await _send_internal_error(send_with_id, request_id)
-        finally:
-            duration_ms = (time.perf_counter() - started) * 1000
-            access_logger.info(
-                "%s %s %s %.1fms",
-                scope["method"],
-                scope["path"],
-                status_code,
-                duration_ms,
-                extra={
-                    "method": scope["method"],
-                    "path": scope["path"],
-                    "status": status_code,
-                    "duration_ms": round(duration_ms, 2),
-                },
-            )
-            request_id_var.reset(token)
-
-
-def _request_id(scope: Scope) -> str:
-    for name, value in scope["headers"]:
-        if name == b"x-request-id":
-            candidate: str = value.decode("latin-1")
-            if _VALID_REQUEST_ID.match(candidate):
-                return candidate
-            break
-    return uuid.uuid4().hex
-
-
-async def _send_internal_error(send: Send, request_id: str) -> None:
-    body = json.dumps({"detail": f"{INTERNAL_ERROR} (request id {request_id})"}).encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 500,
-            "headers": [
-                (b"content-type", b"application/json"),
-                (b"content-length", str(len(body)).encode()),
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})

@@ -10,7 +10,8 @@ from fastapi.testclient import TestClient
 
 from app.core.config import Settings
 from app.core.limits import BODY_TOO_LARGE
-from app.core.logging import SECURITY_HEADERS, JsonFormatter, TextFormatter
+from app.core.logging import JsonFormatter, TextFormatter
+from app.core.middleware import SECURITY_HEADERS
 from app.main import app, create_app
 
 from app import main

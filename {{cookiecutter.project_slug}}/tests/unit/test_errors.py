@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 
 from app.core.errors import ALREADY_EXISTS, DATABASE_UNAVAILABLE, register_error_handlers
-from app.core.logging import INTERNAL_ERROR, RequestContextMiddleware
+from app.core.middleware import INTERNAL_ERROR, RequestContextMiddleware
 
 
 def failing_app(error: Exception) -> FastAPI:
