@@ -64,7 +64,7 @@ def create_app(
         title=settings.project_name,
         version="{{ cookiecutter.version }}",
         lifespan=lifespan,
-        # /items/ is a 404, not a redirect built from the client's Host header.
+        # A path with a trailing slash is a 404, not a redirect built from the Host header.
         redirect_slashes=False,
         telemetry=telemetry_config(tracer_provider),
         # Served by add_docs from the service's own files, or not at all (DOCS_ENABLED).

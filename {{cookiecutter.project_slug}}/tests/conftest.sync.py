@@ -102,9 +102,7 @@ def empty_database_after_the_test(engine: Engine, test_session_engine: Engine) -
 
 @pytest.fixture
 def db_session(
-    test_session_engine: Engine,
-    empty_database_after_the_test: None,
-    request: pytest.FixtureRequest,
+    test_session_engine: Engine, empty_database_after_the_test: None, request: pytest.FixtureRequest
 ) -> Iterator[Session]:
     """The test's own session, on a connection beside the requests' ones: the factories
     write through it (and commit), assertions read through it.
@@ -138,9 +136,7 @@ def no_override_outlives_its_test() -> Iterator[None]:
 def app_client(app: FastAPI, headers: dict[str, str] | None = None) -> Client:
     # An httpx client like TestClient, on a transport that skips its thread hand-offs.
     return Client(
-        transport=SameThreadASGITransport(app),
-        base_url="http://testserver",
-        headers=headers,
+        transport=SameThreadASGITransport(app), base_url="http://testserver", headers=headers
     )
 
 

@@ -121,8 +121,7 @@ def _temporary_directory() -> Path:
     if backend == "sqlite":
         return
     server = create_db_engine(
-        url.set(database=_MAINTENANCE_DATABASE[backend]),
-        isolation_level="AUTOCOMMIT",
+        url.set(database=_MAINTENANCE_DATABASE[backend]), isolation_level="AUTOCOMMIT"
     )
     try:
         {{ cookiecutter.__async }}with server.connect() as connection:

@@ -23,8 +23,7 @@ def unauthorized(detail: str = NOT_AUTHENTICATED) -> HTTPException:
 
 
 {{ cookiecutter.__async }}def get_current_user(
-    session: SessionDep,
-    token: Annotated[str | None, Depends(oauth2_scheme)],
+    session: SessionDep, token: Annotated[str | None, Depends(oauth2_scheme)]
 ) -> User:
     user_id = decode_access_token(token, get_settings()) if token else None
     user = {{ cookiecutter.__await }}get_user(session, user_id) if user_id else None

@@ -48,7 +48,8 @@ class Attempt:
 {%- else %}
     now = func.now()
 {%- endif %}
-    return ({{ cookiecutter.__await }}session.execute(select(type_coerce(now, UTCDateTime())))).scalar_one()
+    result = {{ cookiecutter.__await }}session.execute(select(type_coerce(now, UTCDateTime())))
+    return result.scalar_one()
 
 
 {{ cookiecutter.__async }}def check(session: {{ cookiecutter.__session }}, attempt: Attempt, settings: Settings) -> datetime:
@@ -65,7 +66,8 @@ class Attempt:
         statement = select(func.count(), func.min(LoginFailure.failed_at)).where(
             whose, LoginFailure.failed_at > now - window
         )
-        count, oldest = ({{ cookiecutter.__await }}session.execute(statement)).one()
+        result = {{ cookiecutter.__await }}session.execute(statement)
+        count, oldest = result.one()
         if count >= limit:
             wait = (oldest + window - now).total_seconds()
             raise TooManyRequestsError(TOO_MANY_ATTEMPTS, retry_after=max(1, math.ceil(wait)))

@@ -103,8 +103,7 @@ async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
     errors = exc.errors() if isinstance(exc, RequestValidationError) else []
     shown = [{key: value for key, value in error.items() if key != "input"} for error in errors]
     return AsciiJSONResponse(
-        {"detail": jsonable_encoder(shown)},
-        status_code=status.HTTP_422_UNPROCESSABLE_CONTENT,
+        {"detail": jsonable_encoder(shown)}, status_code=status.HTTP_422_UNPROCESSABLE_CONTENT
     )
 
 

@@ -23,8 +23,7 @@ request_id_var: ContextVar[str] = ContextVar("request_id", default="-")
 NO_ID = "-"
 # Bearer tokens, signed tokens and password fields never reach a log line, whoever logs them.
 _SECRETS = re.compile(
-    r"(bearer\s+)\S+|eyJ[\w-]+\.[\w-]+\.[\w-]*|(password\"?\s*[:=]\s*\"?)[^\s\",&]+",
-    re.IGNORECASE,
+    r"(bearer\s+)\S+|eyJ[\w-]+\.[\w-]+\.[\w-]*|(password\"?\s*[:=]\s*\"?)[^\s\",&]+", re.IGNORECASE
 )
 _SECRET_HINTS = ("bearer", "eyj", "password")
 # Line breaks and other control characters, which would let a client's text (a path with

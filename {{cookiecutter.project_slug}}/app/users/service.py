@@ -38,7 +38,7 @@ def normalize_email(email: str) -> str:
     if not is_storable(email):  # a login form's username arrives unvalidated
         return None
     statement = select(User).where(User.email == normalize_email(email))
-    return ({{ cookiecutter.__await }}session.scalars(statement)).first()
+    return {{ cookiecutter.__await }}session.scalar(statement)
 
 
 {{ cookiecutter.__async }}def register_user(session: {{ cookiecutter.__session }}, data: UserCreate) -> User:
@@ -50,9 +50,7 @@ def normalize_email(email: str) -> str:
     hashed_password = hash_password(data.password)  # before the session connects
 {%- endif %}
     user = User(
-        email=normalize_email(data.email),
-        hashed_password=hashed_password,
-        full_name=data.full_name,
+        email=normalize_email(data.email), hashed_password=hashed_password, full_name=data.full_name
     )
     session.add(user)
     try:

@@ -74,13 +74,7 @@ def _entry(cached: bytes | None) -> Cached{{ cookiecutter.__resource_class }} | 
 {%- endif %}
         response.headers[CACHE_HEADER] = HIT
         return found
-    stored = {{ cookiecutter.__await }}service.get_{{ cookiecutter.resource_name }}(
-        session,
-        {{ cookiecutter.resource_name }}_id,
-{%- if cookiecutter.auth == "yes" %}
-        user.id,
-{%- endif %}
-    )
+    stored = {{ cookiecutter.__await }}service.get_{{ cookiecutter.resource_name }}(session, {{ cookiecutter.resource_name }}_id{% if cookiecutter.auth == "yes" %}, user.id{% endif %})
     fresh = Cached{{ cookiecutter.__resource_class }}.model_validate(stored)
     {{ cookiecutter.__await }}cache.set(key, fresh.model_dump_json().encode())
     response.headers[CACHE_HEADER] = MISS

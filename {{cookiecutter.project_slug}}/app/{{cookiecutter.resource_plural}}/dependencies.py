@@ -19,16 +19,7 @@ from app.{{ cookiecutter.resource_plural }}.models import {{ cookiecutter.__reso
 {%- endif %}
     {{ cookiecutter.resource_name }}_id: uuid.UUID,
 ) -> {{ cookiecutter.__resource_class }}:
-    return {{ cookiecutter.__await }}service.get_{{ cookiecutter.resource_name }}(
-        session,
-        {{ cookiecutter.resource_name }}_id,
-{%- if cookiecutter.auth == "yes" %}
-        user.id,
-{%- endif %}
-    )
+    return {{ cookiecutter.__await }}service.get_{{ cookiecutter.resource_name }}(session, {{ cookiecutter.resource_name }}_id{% if cookiecutter.auth == "yes" %}, user.id{% endif %})
 
 
-{{ cookiecutter.__resource_class }}Dep = Annotated[
-    {{ cookiecutter.__resource_class }},
-    Depends(get_{{ cookiecutter.resource_name }}_or_404),
-]
+{{ cookiecutter.__resource_class }}Dep = Annotated[{{ cookiecutter.__resource_class }}, Depends(get_{{ cookiecutter.resource_name }}_or_404)]

@@ -143,7 +143,4 @@ async def read_{{ cookiecutter.resource_name }}(
     session: SessionDep,
     {{ cookiecutter.resource_name }}: {{ cookiecutter.__resource_class }}Dep,
 ) -> None:
-    {{ cookiecutter.__await }}service.delete_{{ cookiecutter.resource_name }}(
-        session,
-        {{ cookiecutter.resource_name }},
-    )
+    {{ cookiecutter.__await }}service.delete_{{ cookiecutter.resource_name }}(session, {{ cookiecutter.resource_name }})

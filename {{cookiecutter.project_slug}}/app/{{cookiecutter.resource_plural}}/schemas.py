@@ -33,16 +33,11 @@ class {{ cookiecutter.__resource_class }}Update(BaseModel):
     """Only the fields sent are changed."""
 
     model_config = ConfigDict(
-        extra="forbid",
-        str_strip_whitespace=True,
-        json_schema_extra=name_is_a_string_if_sent,
+        extra="forbid", str_strip_whitespace=True, json_schema_extra=name_is_a_string_if_sent
     )
 
     name: Text | None = Field(
-        default=None,
-        min_length=1,
-        max_length=NAME_MAX_LENGTH,
-        pattern=NOT_BLANK,
+        default=None, min_length=1, max_length=NAME_MAX_LENGTH, pattern=NOT_BLANK
     )
     description: Text | None = Field(default=None, max_length=DESCRIPTION_MAX_LENGTH)
 

@@ -28,10 +28,7 @@ from app.{{ cookiecutter.resource_plural }}.schemas import (
     query = select({{ cookiecutter.__resource_class }})
 {%- if cookiecutter.auth == "yes" %}.where({{ cookiecutter.__resource_class }}.owner_id == owner_id){% endif %}
     total = {{ cookiecutter.__await }}session.scalar(select(func.count()).select_from(query.subquery()))
-    in_order = query.order_by(
-        {{ cookiecutter.__resource_class }}.created_at,
-        {{ cookiecutter.__resource_class }}.id,
-    )
+    in_order = query.order_by({{ cookiecutter.__resource_class }}.created_at, {{ cookiecutter.__resource_class }}.id)
     rows = {{ cookiecutter.__await }}session.scalars(in_order.limit(limit).offset(offset))
     return list(rows), total or 0
 

@@ -41,7 +41,4 @@ def webhook_outbox(request: Request) -> Iterator[list[{{ cookiecutter.__resource
             logger.exception(NOT_QUEUED, payload["id"])
 
 
-WebhookOutboxDep = Annotated[
-    list[{{ cookiecutter.__resource_class }}],
-    Depends(webhook_outbox, scope="function"),
-]
+WebhookOutboxDep = Annotated[list[{{ cookiecutter.__resource_class }}], Depends(webhook_outbox, scope="function")]

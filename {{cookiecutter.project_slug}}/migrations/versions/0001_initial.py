@@ -57,11 +57,7 @@ def upgrade() -> None:
 {%- endif %}
     )
 {%- if cookiecutter.auth == "yes" %}
-    op.create_index(
-        op.f("ix_{{ cookiecutter.resource_plural }}_owner_id"),
-        "{{ cookiecutter.resource_plural }}",
-        ["owner_id"],
-    )
+    op.create_index(op.f("ix_{{ cookiecutter.resource_plural }}_owner_id"), "{{ cookiecutter.resource_plural }}", ["owner_id"])
 {%- endif %}
 
 

@@ -45,9 +45,7 @@ def compatibility_forms(text: str, first: int) -> str:
     ],
 )
 {{ cookiecutter.__async }}def test_registering_an_email_twice_returns_409(
-    client: {{ cookiecutter.__client }},
-    user: User,
-    written: Callable[[str], str],
+    client: {{ cookiecutter.__client }}, user: User, written: Callable[[str], str]
 ) -> None:
     body = {"email": written(user.email), "password": "a-long-password"}
 
@@ -117,7 +115,8 @@ def compatibility_forms(text: str, first: int) -> str:
     written: str,
 ) -> None:
     body = {"email": written, "password": "a-long-password"}
-    assert ({{ cookiecutter.__await }}client.post(REGISTER, json=body)).status_code == status.HTTP_201_CREATED
+    registered = {{ cookiecutter.__await }}client.post(REGISTER, json=body)
+    assert registered.status_code == status.HTTP_201_CREATED
 
     form = {"username": written, "password": "a-long-password"}
     response = {{ cookiecutter.__await }}client.post(LOGIN, data=form)
@@ -127,9 +126,7 @@ def compatibility_forms(text: str, first: int) -> str:
 
 @pytest.mark.parametrize("known_email", [True, False], ids=["wrong-password", "unknown-email"])
 {{ cookiecutter.__async }}def test_bad_credentials_get_the_same_401_whether_or_not_the_email_exists(
-    client: {{ cookiecutter.__client }},
-    user: User,
-    known_email: bool,
+    client: {{ cookiecutter.__client }}, user: User, known_email: bool
 ) -> None:
     email = user.email if known_email else "nobody@example.com"
 
@@ -151,8 +148,7 @@ def compatibility_forms(text: str, first: int) -> str:
     ],
 )
 {{ cookiecutter.__async }}def test_a_username_that_is_no_storable_email_gets_the_same_401(
-    client: {{ cookiecutter.__client }},
-    username: str,
+    client: {{ cookiecutter.__client }}, username: str
 ) -> None:
     form = {"username": username, "password": "a-long-password"}
 
@@ -179,8 +175,7 @@ def compatibility_forms(text: str, first: int) -> str:
 
 
 {{ cookiecutter.__async }}def test_passwords_and_tokens_never_reach_the_logs(
-    client: {{ cookiecutter.__client }},
-    caplog: pytest.LogCaptureFixture,
+    client: {{ cookiecutter.__client }}, caplog: pytest.LogCaptureFixture
 ) -> None:
     password = "a-very-secret-password"
     credentials = {"email": "quiet@example.com", "password": password}
@@ -188,7 +183,8 @@ def compatibility_forms(text: str, first: int) -> str:
     with caplog.at_level(logging.DEBUG):
         {{ cookiecutter.__await }}client.post(REGISTER, json=credentials)
         form = {"username": credentials["email"], "password": password}
-        token = ({{ cookiecutter.__await }}client.post(LOGIN, data=form)).json()["access_token"]
+        logged_in = {{ cookiecutter.__await }}client.post(LOGIN, data=form)
+        token = logged_in.json()["access_token"]
         headers = {"Authorization": f"Bearer {token}"}
         {{ cookiecutter.__await }}client.get(app.url_path_for("read_current_user"), headers=headers)
 

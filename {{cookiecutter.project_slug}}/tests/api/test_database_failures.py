@@ -59,9 +59,7 @@ def inserts_fail(engine: {{ cookiecutter.__engine }}) -> Iterator[None]:
 
 
 {{ cookiecutter.__async }}def test_a_failed_write_answers_503_and_logs_none_of_its_values(
-    {{ cookiecutter.__api_client }}: {{ cookiecutter.__client }},
-    engine: {{ cookiecutter.__engine }},
-    caplog: pytest.LogCaptureFixture,
+    {{ cookiecutter.__api_client }}: {{ cookiecutter.__client }}, engine: {{ cookiecutter.__engine }}, caplog: pytest.LogCaptureFixture
 ) -> None:
     name = "a-name-that-must-stay-out-of-the-logs"
     body = {"name": name, "description": "private-description-text"}

@@ -44,8 +44,7 @@ def database_down(app: FastAPI) -> Iterator[None]:
 
 
 {{ cookiecutter.__async }}def test_readiness_answers_503_during_an_outage_and_200_after_it(
-    app: FastAPI,
-    client: {{ cookiecutter.__client }},
+    app: FastAPI, client: {{ cookiecutter.__client }}
 ) -> None:
     with database_down(app):
         during = {{ cookiecutter.__await }}client.get(READY)
@@ -58,8 +57,7 @@ def database_down(app: FastAPI) -> Iterator[None]:
 
 
 {{ cookiecutter.__async }}def test_an_outage_on_any_endpoint_answers_503_without_a_traceback(
-    app: FastAPI,
-    {{ cookiecutter.__api_client }}: {{ cookiecutter.__client }},
+    app: FastAPI, {{ cookiecutter.__api_client }}: {{ cookiecutter.__client }}
 ) -> None:
     collection = service_app.url_path_for("list_{{ cookiecutter.resource_plural }}")
     with database_down(app):

@@ -44,9 +44,7 @@ async def another_request_is_answered_meanwhile(
 
 
 async def test_checking_a_password_leaves_the_event_loop_free(
-    client: AsyncClient,
-    user: User,
-    monkeypatch: pytest.MonkeyPatch,
+    client: AsyncClient, user: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     started, answered, waited = held_until_another_request_is_answered(
         monkeypatch, "verify_password"
@@ -62,8 +60,7 @@ async def test_checking_a_password_leaves_the_event_loop_free(
 
 
 async def test_hashing_a_new_password_leaves_the_event_loop_free(
-    client: AsyncClient,
-    monkeypatch: pytest.MonkeyPatch,
+    client: AsyncClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     started, answered, waited = held_until_another_request_is_answered(monkeypatch, "hash_password")
     body = {"email": "new@example.com", "password": "a-long-password"}

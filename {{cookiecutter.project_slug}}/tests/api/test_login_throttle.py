@@ -38,13 +38,15 @@ def settings(monkeypatch: pytest.MonkeyPatch) -> Settings:
 
 {{ cookiecutter.__async }}def fail_to_log_in(client: {{ cookiecutter.__client }}, email: str, times: int) -> list[int]:
     form = {"username": email, "password": "wrong-password"}
-    return [({{ cookiecutter.__await }}client.post(LOGIN, data=form)).status_code for _ in range(times)]
+    statuses: list[int] = []
+    for _ in range(times):
+        response = {{ cookiecutter.__await }}client.post(LOGIN, data=form)
+        statuses.append(response.status_code)
+    return statuses
 
 
 {{ cookiecutter.__async }}def test_an_account_past_its_failure_limit_gets_429_even_with_its_password(
-    client: {{ cookiecutter.__client }},
-    user: User,
-    settings: Settings,
+    client: {{ cookiecutter.__client }}, user: User, settings: Settings
 ) -> None:
     limit = settings.login_failures_per_account
 
@@ -66,10 +68,7 @@ def settings(monkeypatch: pytest.MonkeyPatch) -> Settings:
     ],
 )
 {{ cookiecutter.__async }}def test_an_account_is_counted_however_its_email_is_written(
-    client: {{ cookiecutter.__client }},
-    user: User,
-    written: Callable[[str], str],
-    settings: Settings,
+    client: {{ cookiecutter.__client }}, user: User, written: Callable[[str], str], settings: Settings
 ) -> None:
     limit = settings.login_failures_per_account
     {{ cookiecutter.__await }}fail_to_log_in(client, user.email, limit - 1)
@@ -80,8 +79,7 @@ def settings(monkeypatch: pytest.MonkeyPatch) -> Settings:
 
 
 {{ cookiecutter.__async }}def test_a_client_past_its_failure_limit_gets_429_for_any_account(
-    client: {{ cookiecutter.__client }},
-    settings: Settings,
+    client: {{ cookiecutter.__client }}, settings: Settings
 ) -> None:
     per_account = settings.login_failures_per_account
     per_client = settings.login_failures_per_client
@@ -97,10 +95,7 @@ def settings(monkeypatch: pytest.MonkeyPatch) -> Settings:
 
 
 {{ cookiecutter.__async }}def test_failures_older_than_the_window_no_longer_count(
-    client: {{ cookiecutter.__client }},
-    db_session: {{ cookiecutter.__session }},
-    user: User,
-    settings: Settings,
+    client: {{ cookiecutter.__client }}, db_session: {{ cookiecutter.__session }}, user: User, settings: Settings
 ) -> None:
     {{ cookiecutter.__await }}fail_to_log_in(client, user.email, settings.login_failures_per_account)
     # As if the window had passed, on the database's clock (the one the throttle reads).
@@ -115,10 +110,7 @@ def settings(monkeypatch: pytest.MonkeyPatch) -> Settings:
 
 
 {{ cookiecutter.__async }}def test_a_new_failure_prunes_the_ones_that_left_the_window(
-    client: {{ cookiecutter.__client }},
-    db_session: {{ cookiecutter.__session }},
-    user: User,
-    settings: Settings,
+    client: {{ cookiecutter.__client }}, db_session: {{ cookiecutter.__session }}, user: User, settings: Settings
 ) -> None:
     {{ cookiecutter.__await }}fail_to_log_in(client, user.email, 3)
     window = timedelta(seconds=settings.login_failure_window)
@@ -133,14 +125,12 @@ def settings(monkeypatch: pytest.MonkeyPatch) -> Settings:
 
 
 {{ cookiecutter.__async }}def test_a_successful_login_clears_its_accounts_failures(
-    client: {{ cookiecutter.__client }},
-    db_session: {{ cookiecutter.__session }},
-    user: User,
-    settings: Settings,
+    client: {{ cookiecutter.__client }}, db_session: {{ cookiecutter.__session }}, user: User, settings: Settings
 ) -> None:
     {{ cookiecutter.__await }}fail_to_log_in(client, user.email, settings.login_failures_per_account - 1)
     form = {"username": user.email, "password": TEST_PASSWORD}
-    assert ({{ cookiecutter.__await }}client.post(LOGIN, data=form)).status_code == status.HTTP_200_OK
+    response = {{ cookiecutter.__await }}client.post(LOGIN, data=form)
+    assert response.status_code == status.HTTP_200_OK
 
     left = {{ cookiecutter.__await }}db_session.scalar(select(func.count()).select_from(LoginFailure))
 
@@ -148,13 +138,11 @@ def settings(monkeypatch: pytest.MonkeyPatch) -> Settings:
 
 
 {{ cookiecutter.__async }}def test_the_failures_table_holds_no_email_address(
-    client: {{ cookiecutter.__client }},
-    db_session: {{ cookiecutter.__session }},
-    user: User,
+    client: {{ cookiecutter.__client }}, db_session: {{ cookiecutter.__session }}, user: User
 ) -> None:
     {{ cookiecutter.__await }}fail_to_log_in(client, user.email, 1)
 
-    accounts = ({{ cookiecutter.__await }}db_session.scalars(select(LoginFailure.account))).all()
+    accounts = list({{ cookiecutter.__await }}db_session.scalars(select(LoginFailure.account)))
 
     assert len(accounts) == 1
     assert user.email not in accounts[0]
@@ -162,9 +150,7 @@ def settings(monkeypatch: pytest.MonkeyPatch) -> Settings:
 
 
 {{ cookiecutter.__async }}def test_past_the_argon2_queue_a_login_is_refused_at_once_with_503(
-    client: {{ cookiecutter.__client }},
-    user: User,
-    monkeypatch: pytest.MonkeyPatch,
+    client: {{ cookiecutter.__client }}, user: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Every place in the queue taken, as by a flood of logins: the next one does not wait
     # for a turn (holding a worker thread meanwhile), it is told to come back.

@@ -22,7 +22,6 @@ def json_snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
 
 
 def test_the_openapi_schema_matches_its_reviewed_snapshot(
-    app: FastAPI,
-    json_snapshot: SnapshotAssertion,
+    app: FastAPI, json_snapshot: SnapshotAssertion
 ) -> None:
     assert app.openapi() == json_snapshot(exclude=paths("info"))

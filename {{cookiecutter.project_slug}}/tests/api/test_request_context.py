@@ -33,8 +33,7 @@ def test_a_request_id_sent_by_the_client_is_echoed(bare_client: TestClient) -> N
 
 @pytest.mark.parametrize("sent", [None, "bad id with spaces", "x" * 65])
 def test_a_missing_or_unsafe_request_id_is_replaced(
-    bare_client: TestClient,
-    sent: str | None,
+    bare_client: TestClient, sent: str | None
 ) -> None:
     headers = {"X-Request-ID": sent} if sent else {}
 
@@ -52,8 +51,7 @@ def test_every_response_carries_the_security_headers(bare_client: TestClient) ->
 
 
 def test_each_request_logs_one_access_line(
-    bare_client: TestClient,
-    caplog: pytest.LogCaptureFixture,
+    bare_client: TestClient, caplog: pytest.LogCaptureFixture
 ) -> None:
     with caplog.at_level(logging.INFO, logger="app.access"):
         bare_client.get(LIVE, headers={"X-Request-ID": "logged-1"})

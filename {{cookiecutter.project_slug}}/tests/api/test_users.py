@@ -17,9 +17,7 @@ ME = app.url_path_for("read_current_user")
 
 
 {{ cookiecutter.__async }}def test_reading_me_returns_the_signed_in_user(
-    client: {{ cookiecutter.__client }},
-    auth_headers: dict[str, str],
-    user: User,
+    client: {{ cookiecutter.__client }}, auth_headers: dict[str, str], user: User
 ) -> None:
     response = {{ cookiecutter.__await }}client.get(ME, headers=auth_headers)
 
@@ -97,9 +95,7 @@ def _token_from_another_issuer(user: User) -> str:
     ],
 )
 {{ cookiecutter.__async }}def test_reading_me_without_a_valid_token_returns_401(
-    client: {{ cookiecutter.__client }},
-    user: User,
-    make_headers: Callable[[User], dict[str, str]],
+    client: {{ cookiecutter.__client }}, user: User, make_headers: Callable[[User], dict[str, str]]
 ) -> None:
     response = {{ cookiecutter.__await }}client.get(ME, headers=make_headers(user))
 

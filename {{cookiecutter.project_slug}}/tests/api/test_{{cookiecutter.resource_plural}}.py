@@ -43,7 +43,8 @@ def one(id_: object) -> str:
 {{ cookiecutter.__async }}def test_a_created_{{ cookiecutter.resource_name }}_can_be_read_back(
     {{ cookiecutter.__api_client }}: {{ cookiecutter.__client }},
 ) -> None:
-    created = ({{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.post(COLLECTION, json={"name": "groceries"})).json()
+    posted = {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.post(COLLECTION, json={"name": "groceries"})
+    created = posted.json()
 
     response = {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.get(one(created["id"]))
 
@@ -51,9 +52,7 @@ def one(id_: object) -> str:
     assert response.json() == created
 
 
-{{ cookiecutter.__async }}def test_creating_a_duplicate_name_returns_409(
-    {{ cookiecutter.__api_client }}: {{ cookiecutter.__client }},
-) -> None:
+{{ cookiecutter.__async }}def test_creating_a_duplicate_name_returns_409({{ cookiecutter.__api_client }}: {{ cookiecutter.__client }}) -> None:
     {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.post(COLLECTION, json={"name": "groceries"})
 
     response = {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.post(COLLECTION, json={"name": "groceries"})
@@ -70,9 +69,7 @@ def one(id_: object) -> str:
     ],
 )
 {{ cookiecutter.__async }}def test_names_that_differ_in_case_or_accent_are_different_names(
-    {{ cookiecutter.__api_client }}: {{ cookiecutter.__client }},
-    first: str,
-    second: str,
+    {{ cookiecutter.__api_client }}: {{ cookiecutter.__client }}, first: str, second: str
 ) -> None:
     # The same answer on every database: MySQL's default collations would call them equal.
     for name in (first, second):
@@ -109,9 +106,7 @@ def one(id_: object) -> str:
 ) -> None:
     # Valid JSON that is not valid Unicode; the 422 echoes the input, so it must be escaped.
     response = {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.post(
-        COLLECTION,
-        content=b'{"name": "a\\ud800b"}',
-        headers={"Content-Type": "application/json"},
+        COLLECTION, content=b'{"name": "a\\ud800b"}', headers={"Content-Type": "application/json"}
     )
 
     assert response.status_code == status.HTTP_422_UNPROCESSABLE_CONTENT
@@ -122,9 +117,7 @@ def one(id_: object) -> str:
     {{ cookiecutter.__api_client }}: {{ cookiecutter.__client }},
 ) -> None:
     response = {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.post(
-        COLLECTION,
-        content=b"{not json",
-        headers={"Content-Type": "application/json"},
+        COLLECTION, content=b"{not json", headers={"Content-Type": "application/json"}
     )
 
     assert response.status_code == status.HTTP_422_UNPROCESSABLE_CONTENT
@@ -185,8 +178,7 @@ def one(id_: object) -> str:
     ],
 )
 {{ cookiecutter.__async }}def test_listing_with_out_of_range_paging_returns_422(
-    {{ cookiecutter.__api_client }}: {{ cookiecutter.__client }},
-    params: dict[str, Any],
+    {{ cookiecutter.__api_client }}: {{ cookiecutter.__client }}, params: dict[str, Any]
 ) -> None:
     response = {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.get(COLLECTION, params=params)
 
@@ -202,9 +194,7 @@ def one(id_: object) -> str:
     assert response.json() == {"detail": {{ cookiecutter.__resource_upper }}_NOT_FOUND}
 
 
-{{ cookiecutter.__async }}def test_reading_with_a_malformed_id_returns_422(
-    {{ cookiecutter.__api_client }}: {{ cookiecutter.__client }},
-) -> None:
+{{ cookiecutter.__async }}def test_reading_with_a_malformed_id_returns_422({{ cookiecutter.__api_client }}: {{ cookiecutter.__client }}) -> None:
     response = {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.get(one("not-a-uuid"))
 
     assert response.status_code == status.HTTP_422_UNPROCESSABLE_CONTENT
@@ -216,13 +206,7 @@ def one(id_: object) -> str:
     user: User,
 {%- endif %}
 ) -> None:
-    {{ cookiecutter.resource_name }} = {{ cookiecutter.__await }}{{ cookiecutter.__resource_class }}Factory(
-        name="old",
-        description="kept",
-{%- if cookiecutter.auth == "yes" %}
-        owner=user,
-{%- endif %}
-    )
+    {{ cookiecutter.resource_name }} = {{ cookiecutter.__await }}{{ cookiecutter.__resource_class }}Factory(name="old", description="kept"{% if cookiecutter.auth == "yes" %}, owner=user{% endif %})
 
     response = {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.patch(one({{ cookiecutter.resource_name }}.id), json={"name": "new"})
 

@@ -23,9 +23,7 @@ ONE = app.url_path_for("read_{{ cookiecutter.resource_name }}", {{ cookiecutter.
     [("GET", COLLECTION), ("POST", COLLECTION), ("GET", ONE), ("PATCH", ONE), ("DELETE", ONE)],
 )
 {{ cookiecutter.__async }}def test_every_endpoint_refuses_a_request_without_a_token(
-    client: {{ cookiecutter.__client }},
-    method: str,
-    url: str,
+    client: {{ cookiecutter.__client }}, method: str, url: str
 ) -> None:
     response = {{ cookiecutter.__await }}client.request(method, url, json={"name": "x"})
 
@@ -48,9 +46,7 @@ ONE = app.url_path_for("read_{{ cookiecutter.resource_name }}", {{ cookiecutter.
 
 @pytest.mark.parametrize("method", ["GET", "PATCH", "DELETE"])
 {{ cookiecutter.__async }}def test_another_users_{{ cookiecutter.resource_name }}_answers_404_and_stays_unchanged(
-    authorized_client: {{ cookiecutter.__client }},
-    db_session: {{ cookiecutter.__session }},
-    method: str,
+    authorized_client: {{ cookiecutter.__client }}, db_session: {{ cookiecutter.__session }}, method: str
 ) -> None:
     theirs = {{ cookiecutter.__await }}{{ cookiecutter.__resource_class }}Factory(name="theirs")
     url = app.url_path_for("read_{{ cookiecutter.resource_name }}", {{ cookiecutter.resource_name }}_id=str(theirs.id))
@@ -63,9 +59,7 @@ ONE = app.url_path_for("read_{{ cookiecutter.resource_name }}", {{ cookiecutter.
     assert {{ cookiecutter.__await }}db_session.scalar(stored) == "theirs"
 
 
-{{ cookiecutter.__async }}def test_two_users_may_use_the_same_name(
-    authorized_client: {{ cookiecutter.__client }},
-) -> None:
+{{ cookiecutter.__async }}def test_two_users_may_use_the_same_name(authorized_client: {{ cookiecutter.__client }}) -> None:
     {{ cookiecutter.__await }}{{ cookiecutter.__resource_class }}Factory(name="groceries")
 
     response = {{ cookiecutter.__await }}authorized_client.post(COLLECTION, json={"name": "groceries"})
@@ -74,8 +68,7 @@ ONE = app.url_path_for("read_{{ cookiecutter.resource_name }}", {{ cookiecutter.
 
 
 {{ cookiecutter.__async }}def test_a_user_signed_in_by_override_works_on_their_own(
-    signed_in_client: {{ cookiecutter.__client }},
-    user: User,
+    signed_in_client: {{ cookiecutter.__client }}, user: User
 ) -> None:
     # No token anywhere: the signed_in_client fixture overrides get_current_user.
     {{ cookiecutter.__await }}{{ cookiecutter.__resource_class }}Factory(owner=user)

@@ -43,9 +43,7 @@ def test_keys_start_with_the_prefix(cache: Cache) -> None:
 
 
 {{ cookiecutter.__async }}def test_during_an_outage_every_call_acts_as_a_miss_and_it_is_logged_once(
-    cache: Cache,
-    redis_server: FakeServer,
-    caplog: pytest.LogCaptureFixture,
+    cache: Cache, redis_server: FakeServer, caplog: pytest.LogCaptureFixture
 ) -> None:
     redis_server.connected = False
 
@@ -61,9 +59,7 @@ def test_keys_start_with_the_prefix(cache: Cache) -> None:
 
 
 {{ cookiecutter.__async }}def test_the_end_of_an_outage_is_logged_once(
-    cache: Cache,
-    redis_server: FakeServer,
-    caplog: pytest.LogCaptureFixture,
+    cache: Cache, redis_server: FakeServer, caplog: pytest.LogCaptureFixture
 ) -> None:
     redis_server.connected = False
     {{ cookiecutter.__await }}cache.get("greeting")

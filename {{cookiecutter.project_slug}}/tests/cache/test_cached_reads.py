@@ -131,9 +131,7 @@ def one(id_: object) -> str:
 
 
 {{ cookiecutter.__async }}def test_a_{{ cookiecutter.resource_name }}_cached_by_its_owner_is_a_404_for_anyone_else(
-    authorized_client: {{ cookiecutter.__client }},
-    client: {{ cookiecutter.__client }},
-    user: User,
+    authorized_client: {{ cookiecutter.__client }}, client: {{ cookiecutter.__client }}, user: User
 ) -> None:
     mine = {{ cookiecutter.__await }}{{ cookiecutter.__resource_class }}Factory(owner=user)
     {{ cookiecutter.__await }}authorized_client.get(one(mine.id))
@@ -174,8 +172,7 @@ def one(id_: object) -> str:
 
 
 {{ cookiecutter.__async }}def test_a_cache_that_is_down_leaves_the_service_ready(
-    client: {{ cookiecutter.__client }},
-    redis_server: FakeServer,
+    client: {{ cookiecutter.__client }}, redis_server: FakeServer
 ) -> None:
     redis_server.connected = False
 

@@ -60,8 +60,7 @@ def as_request(case: schemathesis.Case[Any]) -> dict[str, Any]:
 @schema.parametrize()
 @CONTRACT
 {{ cookiecutter.__async }}def test_authenticated_requests_keep_the_contract(
-    case: schemathesis.Case[Any],
-    authorized_client: {{ cookiecutter.__client }},
+    case: schemathesis.Case[Any], authorized_client: {{ cookiecutter.__client }}
 ) -> None:
     response = {{ cookiecutter.__await }}authorized_client.request(**as_request(case))
 

@@ -47,8 +47,7 @@ async def committing_sessions(tmp_path: Path) -> AsyncIterator[async_sessionmake
 
 @pytest.fixture
 async def racing_app(
-    app: FastAPI,
-    committing_sessions: async_sessionmaker[AsyncSession],
+    app: FastAPI, committing_sessions: async_sessionmaker[AsyncSession]
 ) -> AsyncIterator[FastAPI]:
 {%- if cookiecutter.auth == "yes" %}
     async with committing_sessions.begin() as session:
@@ -70,8 +69,7 @@ async def racing_app(
 
 
 async def test_two_requests_racing_for_one_name_get_one_201_and_one_409(
-    racing_app: FastAPI,
-    committing_sessions: async_sessionmaker[AsyncSession],
+    racing_app: FastAPI, committing_sessions: async_sessionmaker[AsyncSession]
 ) -> None:
     url = racing_app.url_path_for("list_{{ cookiecutter.resource_plural }}")
     transport = ASGITransport(app=racing_app)

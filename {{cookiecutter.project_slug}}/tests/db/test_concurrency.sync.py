@@ -67,8 +67,7 @@ def racing_app(app: FastAPI, committing_sessions: sessionmaker[Session]) -> Iter
 
 
 def test_two_requests_racing_for_one_name_get_one_201_and_one_409(
-    racing_app: FastAPI,
-    committing_sessions: sessionmaker[Session],
+    racing_app: FastAPI, committing_sessions: sessionmaker[Session]
 ) -> None:
     # Both requests wait for each other just before inserting, so neither can finish
     # before the other has started: the unique constraint has to settle it.

@@ -47,8 +47,7 @@ LIST = app.url_path_for("list_{{ cookiecutter.resource_plural }}")
 
 # nothing_left_behind is listed first so it is torn down last, after db_session.
 {{ cookiecutter.__async }}def test_a_commit_in_the_code_under_test_leaks_nothing(
-    nothing_left_behind: None,
-    db_session: {{ cookiecutter.__session }},
+    nothing_left_behind: None, db_session: {{ cookiecutter.__session }}
 ) -> None:
     data = {{ cookiecutter.__resource_class }}Create(name="committed")
 {%- if cookiecutter.auth == "yes" %}
@@ -63,8 +62,7 @@ LIST = app.url_path_for("list_{{ cookiecutter.resource_plural }}")
 
 
 {{ cookiecutter.__async }}def test_a_rollback_in_the_code_under_test_keeps_the_factorys_data_and_leaks_nothing(
-    nothing_left_behind: None,
-    db_session: {{ cookiecutter.__session }},
+    nothing_left_behind: None, db_session: {{ cookiecutter.__session }}
 ) -> None:
     existing = {{ cookiecutter.__await }}{{ cookiecutter.__resource_class }}Factory(name="taken")
     # Read before the rollback, which expires every object the session holds.
@@ -80,9 +78,7 @@ LIST = app.url_path_for("list_{{ cookiecutter.resource_plural }}")
 
 
 {{ cookiecutter.__async }}def test_what_a_request_commits_the_test_sees_and_the_next_test_does_not(
-    nothing_left_behind: None,
-    {{ cookiecutter.__api_client }}: {{ cookiecutter.__client }},
-    db_session: {{ cookiecutter.__session }},
+    nothing_left_behind: None, {{ cookiecutter.__api_client }}: {{ cookiecutter.__client }}, db_session: {{ cookiecutter.__session }}
 ) -> None:
     # The request commits on a connection of its own: visible to the test's session, and
     # deleted with everything else when the test ends.
@@ -119,9 +115,7 @@ WHAT_THE_TEST_SESSION_DOES = [commit, roll_back, close, release_a_savepoint, rol
 
 
 @pytest.mark.parametrize(
-    "ends_its_transaction",
-    WHAT_THE_TEST_SESSION_DOES,
-    ids=lambda action: action.__name__,
+    "ends_its_transaction", WHAT_THE_TEST_SESSION_DOES, ids=lambda action: action.__name__
 )
 @pytest.mark.parametrize("when", ["before-the-request", "after-the-request"])
 @pytest.mark.parametrize(
@@ -160,11 +154,7 @@ WHAT_THE_TEST_SESSION_DOES = [commit, roll_back, close, release_a_savepoint, rol
 
 
 {{ cookiecutter.__async }}def test_a_conflict_the_test_session_rolls_back_keeps_what_a_request_committed(
-    {{ cookiecutter.__api_client }}: {{ cookiecutter.__client }},
-    db_session: {{ cookiecutter.__session }},
-{%- if cookiecutter.auth == "yes" %}
-    user: User,
-{%- endif %}
+    {{ cookiecutter.__api_client }}: {{ cookiecutter.__client }}, db_session: {{ cookiecutter.__session }}{% if cookiecutter.auth == "yes" %}, user: User{% endif %}
 ) -> None:
     response = {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.post(LIST, json={"name": "x"})
     assert response.status_code == status.HTTP_201_CREATED

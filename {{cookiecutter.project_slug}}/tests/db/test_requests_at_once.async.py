@@ -42,8 +42,7 @@ async def test_creates_at_once_are_all_kept(
 
 
 async def test_one_name_created_at_once_is_kept_once(
-    {{ cookiecutter.__api_client }}: AsyncClient,
-    db_session: AsyncSession,
+    {{ cookiecutter.__api_client }}: AsyncClient, db_session: AsyncSession
 ) -> None:
     both = [{{ cookiecutter.__api_client }}.post(LIST, json={"name": "contested"}) for _ in range(2)]
 

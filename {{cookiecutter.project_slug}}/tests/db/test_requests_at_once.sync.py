@@ -28,10 +28,7 @@ def test_reads_at_once_all_answer_200({{ cookiecutter.__api_client }}: Client) -
     assert [response.status_code for response in responses] == [status.HTTP_200_OK] * AT_ONCE
 
 
-def test_creates_at_once_are_all_kept(
-    {{ cookiecutter.__api_client }}: Client,
-    db_session: Session,
-) -> None:
+def test_creates_at_once_are_all_kept({{ cookiecutter.__api_client }}: Client, db_session: Session) -> None:
     def create(number: int) -> int:
         response = {{ cookiecutter.__api_client }}.post(LIST, json={"name": f"at once {number}"})
         return response.status_code

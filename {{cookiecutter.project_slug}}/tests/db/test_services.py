@@ -50,9 +50,7 @@ from tests.factories import {{ cookiecutter.__resource_class }}Factory
     assert sorted(listed) == sorted(row.id for row in stored)
 
 
-{{ cookiecutter.__async }}def test_renaming_onto_an_existing_name_raises_conflict(
-    db_session: {{ cookiecutter.__session }},
-) -> None:
+{{ cookiecutter.__async }}def test_renaming_onto_an_existing_name_raises_conflict(db_session: {{ cookiecutter.__session }}) -> None:
     taken = {{ cookiecutter.__await }}{{ cookiecutter.__resource_class }}Factory()
     other = {{ cookiecutter.__await }}{{ cookiecutter.__resource_class }}Factory({% if cookiecutter.auth == "yes" %}owner=taken.owner{% endif %})
 
@@ -64,12 +62,7 @@ from tests.factories import {{ cookiecutter.__resource_class }}Factory
         )
 
 
-{{ cookiecutter.__async }}def test_creating_stores_what_was_given(
-    db_session: {{ cookiecutter.__session }},
-{%- if cookiecutter.auth == "yes" %}
-    user: User,
-{%- endif %}
-) -> None:
+{{ cookiecutter.__async }}def test_creating_stores_what_was_given(db_session: {{ cookiecutter.__session }}{% if cookiecutter.auth == "yes" %}, user: User{% endif %}) -> None:
     data = {{ cookiecutter.__resource_class }}Create(name="groceries", description="milk")
 
     created = {{ cookiecutter.__await }}service.create_{{ cookiecutter.resource_name }}(db_session, data{% if cookiecutter.auth == "yes" %}, user.id{% endif %})
@@ -90,18 +83,14 @@ from tests.factories import {{ cookiecutter.__resource_class }}Factory
 
 
 {{ cookiecutter.__async }}def test_authenticating_with_the_right_password_returns_the_user(
-    db_session: {{ cookiecutter.__session }},
-    user: User,
+    db_session: {{ cookiecutter.__session }}, user: User
 ) -> None:
     assert {{ cookiecutter.__await }}users.authenticate(db_session, user.email, TEST_PASSWORD) is user
 
 
 @pytest.mark.parametrize("email_exists", [True, False], ids=["known-email", "unknown-email"])
 {{ cookiecutter.__async }}def test_authenticating_does_one_hash_check_whether_or_not_the_email_exists(
-    db_session: {{ cookiecutter.__session }},
-    user: User,
-    monkeypatch: pytest.MonkeyPatch,
-    email_exists: bool,
+    db_session: {{ cookiecutter.__session }}, user: User, monkeypatch: pytest.MonkeyPatch, email_exists: bool
 ) -> None:
     checks: list[str] = []
     verify = security.password_hash.verify
@@ -119,8 +108,7 @@ from tests.factories import {{ cookiecutter.__resource_class }}Factory
 
 
 {{ cookiecutter.__async }}def test_authenticating_with_a_wrong_password_returns_nobody(
-    db_session: {{ cookiecutter.__session }},
-    user: User,
+    db_session: {{ cookiecutter.__session }}, user: User
 ) -> None:
     assert {{ cookiecutter.__await }}users.authenticate(db_session, user.email, "wrong-password") is None
 {%- endif %}

@@ -46,11 +46,7 @@ def request(method: str) -> Request:
 
 
 async def test_get_session_commits_after_success_and_rolls_back_after_an_error(
-    engine: {{ cookiecutter.__engine }},
-    db_session: {{ cookiecutter.__session }},
-{%- if cookiecutter.auth == "yes" %}
-    user: User,
-{%- endif %}
+    engine: {{ cookiecutter.__engine }}, db_session: {{ cookiecutter.__session }}{% if cookiecutter.auth == "yes" %}, user: User{% endif %}
 ) -> None:
     database = db.Database(engine)
 
@@ -73,9 +69,7 @@ async def test_get_session_commits_after_success_and_rolls_back_after_an_error(
 
 @pytest.mark.parametrize(("method", "begin"), [("GET", "BEGIN"), ("POST", "BEGIN IMMEDIATE")])
 async def test_only_requests_that_write_take_sqlites_write_lock_up_front(
-    tmp_path: Path,
-    method: str,
-    begin: str,
+    tmp_path: Path, method: str, begin: str
 ) -> None:
     engine = create_db_engine(f"{{ cookiecutter.__driver }}:///{tmp_path / 'locks.db'}")
     statements: list[str] = []
@@ -135,8 +129,7 @@ async def test_requests_past_the_session_limit_wait_on_the_event_loop_not_in_a_t
 
 
 async def test_the_session_commits_before_the_response_is_sent(
-    engine: {{ cookiecutter.__engine }},
-    monkeypatch: pytest.MonkeyPatch,
+    engine: {{ cookiecutter.__engine }}, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # SessionDep's scope="function": a client that reads right after a 201 finds the row.
     # With the default scope the commit would come after the response had gone out.

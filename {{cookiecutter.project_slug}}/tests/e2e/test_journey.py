@@ -36,5 +36,7 @@ from app.main import app
 
     deleted = {{ cookiecutter.__await }}client.delete(url)
     assert deleted.status_code == status.HTTP_204_NO_CONTENT
-    assert ({{ cookiecutter.__await }}client.get(url)).status_code == status.HTTP_404_NOT_FOUND
-    assert ({{ cookiecutter.__await }}client.get(collection)).json()["total"] == 0
+    gone = {{ cookiecutter.__await }}client.get(url)
+    assert gone.status_code == status.HTTP_404_NOT_FOUND
+    listed = {{ cookiecutter.__await }}client.get(collection)
+    assert listed.json()["total"] == 0

@@ -60,14 +60,13 @@ def anyio_backend() -> str:
 
 
 async def test_a_connection_killed_during_a_request_answers_503_and_the_next_one_works(
-    engine: {{ cookiecutter.__engine }},
-    fault_engine: {{ cookiecutter.__engine }},
+    engine: {{ cookiecutter.__engine }}, fault_engine: {{ cookiecutter.__engine }}
 ) -> None:
     app = service_with_sessions_on(fault_engine)
 
     async def session_killed_once_connected() -> AsyncIterator[{{ cookiecutter.__session }}]:
         async with committing({{ cookiecutter.__session }}(fault_engine)) as session:
-            victim = ({{ cookiecutter.__await }}session.execute(text(CONNECTION_ID))).scalar_one()
+            victim = {{ cookiecutter.__await }}session.scalar(text(CONNECTION_ID))
             {{ cookiecutter.__async }}with engine.connect() as another:
                 {{ cookiecutter.__await }}another.execute(text(KILL), {"id": victim})
             yield session
@@ -82,8 +81,7 @@ async def test_a_connection_killed_during_a_request_answers_503_and_the_next_one
 
 
 async def test_after_a_database_restart_one_request_at_most_gets_a_503(
-    engine: {{ cookiecutter.__engine }},
-    fault_engine: {{ cookiecutter.__engine }},
+    engine: {{ cookiecutter.__engine }}, fault_engine: {{ cookiecutter.__engine }}
 ) -> None:
     # The pool is not pinged (app.core.db): the first dead connection taken fails its
     # request, and the pool then replaces every connection it had opened before.
@@ -107,8 +105,7 @@ async def test_after_a_database_restart_one_request_at_most_gets_a_503(
 
 
 async def test_a_database_that_stops_answering_gets_503s_within_their_bounds_and_recovers(
-    fault_engine: {{ cookiecutter.__engine }},
-    monkeypatch: pytest.MonkeyPatch,
+    fault_engine: {{ cookiecutter.__engine }}, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The readiness route reads its bound from the service's settings, not the app's.
     monkeypatch.setattr(get_settings(), "readiness_timeout", BOUNDS.readiness_timeout)

@@ -49,8 +49,7 @@ def migrate_with(tmp_path: Path, database: URL, *, parent_id: int) -> sqlite3.Co
 
 
 def test_a_migration_that_copies_a_table_keeps_the_rows_that_reference_it(
-    migration_database: URL,
-    tmp_path: Path,
+    migration_database: URL, tmp_path: Path
 ) -> None:
     # With foreign keys on, dropping the old table would delete its children ON DELETE CASCADE.
     database = migrate_with(tmp_path, migration_database, parent_id=1)
@@ -60,8 +59,7 @@ def test_a_migration_that_copies_a_table_keeps_the_rows_that_reference_it(
 
 
 def test_a_migration_that_leaves_a_reference_to_nothing_is_undone_whole(
-    migration_database: URL,
-    tmp_path: Path,
+    migration_database: URL, tmp_path: Path
 ) -> None:
     command.upgrade(alembic_config(migration_database), "head")
 

@@ -26,8 +26,7 @@ def http_client() -> httpx.Client:
 
 
 def test_the_decoded_json_answer_is_returned(
-    respx_mock: respx.MockRouter,
-    http_client: httpx.Client,
+    respx_mock: respx.MockRouter, http_client: httpx.Client
 ) -> None:
     route = respx_mock.post(URL).respond(201, json={"accepted": True})
 
@@ -44,8 +43,7 @@ def test_an_empty_answer_is_none(respx_mock: respx.MockRouter, http_client: http
 
 
 def test_a_timeout_raises_upstream_timeout(
-    respx_mock: respx.MockRouter,
-    http_client: httpx.Client,
+    respx_mock: respx.MockRouter, http_client: httpx.Client
 ) -> None:
     respx_mock.post(URL).mock(side_effect=httpx.ReadTimeout("no answer"))
 
@@ -54,8 +52,7 @@ def test_a_timeout_raises_upstream_timeout(
 
 
 def test_an_unreachable_upstream_raises_upstream_unavailable(
-    respx_mock: respx.MockRouter,
-    http_client: httpx.Client,
+    respx_mock: respx.MockRouter, http_client: httpx.Client
 ) -> None:
     respx_mock.post(URL).mock(side_effect=httpx.ConnectError("refused"))
 
@@ -65,9 +62,7 @@ def test_an_unreachable_upstream_raises_upstream_unavailable(
 
 @pytest.mark.parametrize("code", [500, 502, 503])
 def test_a_5xx_raises_upstream_unavailable(
-    respx_mock: respx.MockRouter,
-    http_client: httpx.Client,
-    code: int,
+    respx_mock: respx.MockRouter, http_client: httpx.Client, code: int
 ) -> None:
     respx_mock.post(URL).respond(code)
 
@@ -77,9 +72,7 @@ def test_a_5xx_raises_upstream_unavailable(
 
 @pytest.mark.parametrize("body", [b"<html>oops</html>", b'{"cut": ', b"\xff\xfe"])
 def test_an_answer_that_is_not_json_raises_upstream_error(
-    respx_mock: respx.MockRouter,
-    http_client: httpx.Client,
-    body: bytes,
+    respx_mock: respx.MockRouter, http_client: httpx.Client, body: bytes
 ) -> None:
     respx_mock.post(URL).respond(200, content=body)
 
@@ -91,9 +84,7 @@ def test_an_answer_that_is_not_json_raises_upstream_error(
 
 @pytest.mark.parametrize("code", [301, 400, 404, 422])
 def test_a_refusal_raises_upstream_error(
-    respx_mock: respx.MockRouter,
-    http_client: httpx.Client,
-    code: int,
+    respx_mock: respx.MockRouter, http_client: httpx.Client, code: int
 ) -> None:
     respx_mock.post(URL).respond(code)
 
@@ -127,9 +118,7 @@ def test_the_client_takes_its_timeouts_from_the_settings() -> None:
     ids=["bad-answer", "unavailable", "timeout"],
 )
 def test_a_request_that_meets_an_upstream_failure_gets_its_status_not_a_500(
-    error: UpstreamError,
-    code: int,
-    detail: str,
+    error: UpstreamError, code: int, detail: str
 ) -> None:
     app = FastAPI()
     register_error_handlers(app)

@@ -61,8 +61,7 @@ def test_a_failed_delivery_raises_what_the_retry_policy_reads(
 # apply() runs the job here as a worker would, retries included (at once: an eager retry
 # does not wait for its countdown).
 def test_5xx_and_timeouts_are_retried_until_the_receiver_takes_it(
-    receiver: respx.Route,
-    webhook_url: str,
+    receiver: respx.Route, webhook_url: str
 ) -> None:
     receiver.side_effect = [
         httpx.Response(502),

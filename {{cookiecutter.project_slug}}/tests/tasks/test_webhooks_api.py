@@ -18,9 +18,7 @@ COLLECTION = app.url_path_for("list_{{ cookiecutter.resource_plural }}")
 
 
 {{ cookiecutter.__async }}def test_a_new_{{ cookiecutter.resource_name }}_is_posted_to_the_webhook_as_the_api_returned_it(
-    {{ cookiecutter.__api_client }}: {{ cookiecutter.__client }},
-    receiver: respx.Route,
-    eager_tasks: None,
+    {{ cookiecutter.__api_client }}: {{ cookiecutter.__client }}, receiver: respx.Route, eager_tasks: None
 ) -> None:
     response = {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.post(COLLECTION, json={"name": "groceries"})
 
@@ -30,9 +28,7 @@ COLLECTION = app.url_path_for("list_{{ cookiecutter.resource_plural }}")
 
 
 {{ cookiecutter.__async }}def test_a_refused_create_announces_nothing(
-    {{ cookiecutter.__api_client }}: {{ cookiecutter.__client }},
-    receiver: respx.Route,
-    eager_tasks: None,
+    {{ cookiecutter.__api_client }}: {{ cookiecutter.__client }}, receiver: respx.Route, eager_tasks: None
 ) -> None:
     {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.post(COLLECTION, json={"name": "groceries"})
 
@@ -43,9 +39,7 @@ COLLECTION = app.url_path_for("list_{{ cookiecutter.resource_plural }}")
 
 
 {{ cookiecutter.__async }}def test_without_a_webhook_url_nothing_is_queued(
-    {{ cookiecutter.__api_client }}: {{ cookiecutter.__client }},
-    respx_mock: respx.MockRouter,
-    eager_tasks: None,
+    {{ cookiecutter.__api_client }}: {{ cookiecutter.__client }}, respx_mock: respx.MockRouter, eager_tasks: None
 ) -> None:
     response = {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.post(COLLECTION, json={"name": "groceries"})
 
@@ -54,9 +48,7 @@ COLLECTION = app.url_path_for("list_{{ cookiecutter.resource_plural }}")
 
 
 {{ cookiecutter.__async }}def test_the_job_is_queued_with_the_url_and_the_{{ cookiecutter.resource_name }}_once_committed(
-    {{ cookiecutter.__api_client }}: {{ cookiecutter.__client }},
-    webhook_url: str,
-    monkeypatch: pytest.MonkeyPatch,
+    {{ cookiecutter.__api_client }}: {{ cookiecutter.__client }}, webhook_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     queued: list[tuple[object, ...]] = []
 

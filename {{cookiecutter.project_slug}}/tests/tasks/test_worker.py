@@ -24,9 +24,7 @@ def wait_for_calls(route: respx.Route, count: int) -> None:
 
 
 {{ cookiecutter.__async }}def test_the_worker_delivers_the_webhook_of_a_new_{{ cookiecutter.resource_name }}(
-    {{ cookiecutter.__api_client }}: {{ cookiecutter.__client }},
-    receiver: respx.Route,
-    worker: None,
+    {{ cookiecutter.__api_client }}: {{ cookiecutter.__client }}, receiver: respx.Route, worker: None
 ) -> None:
     response = {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.post(COLLECTION, json={"name": "groceries"})
 
@@ -36,9 +34,7 @@ def wait_for_calls(route: respx.Route, count: int) -> None:
 
 
 {{ cookiecutter.__async }}def test_the_worker_retries_a_delivery_the_receiver_failed(
-    {{ cookiecutter.__api_client }}: {{ cookiecutter.__client }},
-    receiver: respx.Route,
-    worker: None,
+    {{ cookiecutter.__api_client }}: {{ cookiecutter.__client }}, receiver: respx.Route, worker: None
 ) -> None:
     receiver.side_effect = [httpx.Response(503), httpx.Response(204)]
 

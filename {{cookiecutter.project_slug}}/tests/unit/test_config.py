@@ -117,8 +117,7 @@ def assert_one_line_naming_the_setting(line: str, broken: dict[str, str]) -> Non
 
 @pytest.mark.parametrize("broken", REFUSED)
 def test_a_refused_setting_is_said_in_one_json_line_without_its_value(
-    broken: dict[str, str],
-    monkeypatch: pytest.MonkeyPatch,
+    broken: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     for name, value in production_environment(broken).items():
         monkeypatch.setenv(name, value)

@@ -68,8 +68,7 @@ def test_a_lost_database_connection_answers_503() -> None:
     ids=["bug", "bad-sql"],
 )
 def test_an_unexpected_error_answers_500_with_the_request_id_and_logs_the_rest(
-    caplog: pytest.LogCaptureFixture,
-    error: Exception,
+    caplog: pytest.LogCaptureFixture, error: Exception
 ) -> None:
     with caplog.at_level(logging.ERROR):
         status_code, body, request_id = call(failing_app(error))

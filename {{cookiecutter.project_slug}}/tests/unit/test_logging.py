@@ -81,8 +81,7 @@ def test_text_lines_take_utc_time_and_the_request_id() -> None:
 
 @pytest.mark.parametrize("formatter", [JsonFormatter(), TextFormatter()])
 @pytest.mark.parametrize(
-    ("msg", "args"),
-    [("%s %s", ("one",)), ("%d items", ("many",)), ("%(name)s", ("positional",))],
+    ("msg", "args"), [("%s %s", ("one",)), ("%d items", ("many",)), ("%(name)s", ("positional",))]
 )
 def test_a_call_whose_arguments_do_not_fit_its_format_still_gives_a_line(
     formatter: logging.Formatter, msg: str, args: tuple[object, ...]
@@ -190,9 +189,7 @@ def test_the_servers_own_lines_take_the_same_format(root_logger: logging.Logger)
     assert server.propagate
 
 
-def test_a_request_gets_one_access_line_not_the_servers_too(
-    root_logger: logging.Logger,
-) -> None:
+def test_a_request_gets_one_access_line_not_the_servers_too(root_logger: logging.Logger) -> None:
     server_access = logging.getLogger("uvicorn.access")
     server_access.addHandler(logging.NullHandler())  # as uvicorn's set-up leaves it
 

@@ -106,10 +106,7 @@ def test_a_token_whose_subject_is_not_an_id_decodes_to_nobody() -> None:
     ],
 )
 def test_starting_with_the_development_key_says_so(
-    monkeypatch: pytest.MonkeyPatch,
-    caplog: pytest.LogCaptureFixture,
-    secret_key: str,
-    warned: bool,
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, secret_key: str, warned: bool
 ) -> None:
     # Outside production the development key is accepted, and must not go unnoticed.
     monkeypatch.setattr(main, "configure_logging", lambda **_: None)  # keeps caplog's handler
