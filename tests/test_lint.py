@@ -18,7 +18,7 @@ LINTED = ["hooks", "tests", "bench", "local_extensions.py"]
 
 @pytest.mark.parametrize(
     "command",
-    [["check", "--no-fix"], ["format", "--check"]],
+    [["check", "--no-fix", "--no-cache"], ["format", "--check", "--no-cache"]],
     ids=["ruff check", "ruff format --check"],
 )
 def test_the_repository_python_is_clean(command: list[str]) -> None:

@@ -9,9 +9,10 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from harness.baked import read_text
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
+
+from harness.baked import read_text
 
 # Only distributions whose import name is not their own name with "-" turned into "_".
 IMPORT_NAMES: dict[str, tuple[str, ...]] = {

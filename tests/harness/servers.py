@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+
 from harness.envs import run_in_env
 
 if TYPE_CHECKING:
