@@ -29,7 +29,10 @@ from app.users.models import User
 from app.{{ cookiecutter.resource_plural }} import service
 from app.{{ cookiecutter.resource_plural }}.models import {{ cookiecutter.__resource_class }}
 from app.{{ cookiecutter.resource_plural }}.schemas import {{ cookiecutter.__resource_class }}Create
-from tests.factories import {{ cookiecutter.__resource_class }}Factory{% if cookiecutter.auth == "yes" %}, UserFactory{% endif %}
+{%- if cookiecutter.auth == "yes" %}
+from tests import factories
+{%- endif %}
+from tests.factories import {{ cookiecutter.__resource_class }}Factory
 
 COUNT = select(func.count()).select_from({{ cookiecutter.__resource_class }})
 NAMES = select({{ cookiecutter.__resource_class }}.name)
@@ -52,7 +55,7 @@ LIST = app.url_path_for("list_{{ cookiecutter.resource_plural }}")
 ) -> None:
     data = {{ cookiecutter.__resource_class }}Create(name="committed")
 {%- if cookiecutter.auth == "yes" %}
-    owner = {{ cookiecutter.__await }}UserFactory()
+    owner = {{ cookiecutter.__await }}factories.UserFactory()
     {{ cookiecutter.__await }}service.create_{{ cookiecutter.resource_name }}(db_session, data, owner.id)
 {%- else %}
     {{ cookiecutter.__await }}service.create_{{ cookiecutter.resource_name }}(db_session, data)
