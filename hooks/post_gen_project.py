@@ -10,15 +10,11 @@ give the same bytes.
 from __future__ import annotations
 
 import json
-import re
 import shutil
 import sys
 from pathlib import Path
 
 MODES = ("sync", "async")
-FIRST_PARTY = ("app", "tests", "migrations")
-LINE_LENGTH = 100
-_FROM_IMPORT = re.compile(r"^from ([\w.]+) import (.+)$")
 
 
 def paths_to_remove(answers: dict[str, str], removed_when: dict[str, list[str]]) -> list[str]:
@@ -55,69 +51,11 @@ def remove_empty_dirs(root: Path) -> None:
             directory.rmdir()
 
 
-def _member_key(name: str) -> tuple[int, str]:
-    # The order ruff's isort gives: CONSTANTS, then Classes, then everything else.
-    rank = 0 if name.isupper() and len(name) > 1 else 1 if name[:1].isupper() else 2
-    return rank, name.lower()
-
-
-def _render_import(module: str, members: list[str], exploded: bool) -> list[str]:
-    members = sorted(members, key=_member_key)
-    line = f"from {module} import {', '.join(members)}"
-    if not exploded and len(line) <= LINE_LENGTH:
-        return [line]
-    return [f"from {module} import (", *(f"    {m}," for m in members), ")"]
-
-
-def sort_first_party_imports(source: str) -> str:
-    """Order the project's own `from app... import` lines as ruff's isort would.
-
-    Their order depends on names the user chose (`app.orders` sorts after `app.main`,
-    `app.categories` before `app.core`), so no fixed order in the template fits every
-    answer. Only runs of single-module `from` imports of the project's packages are
-    touched; everything else is left byte for byte.
-    """
-    lines = source.split("\n")
-    out: list[str] = []
-    i = 0
-    while i < len(lines):
-        run: list[tuple[str, list[str], bool]] = []
-        while i < len(lines):
-            match = _FROM_IMPORT.match(lines[i])
-            if not match or match.group(1).split(".")[0] not in FIRST_PARTY:
-                break
-            module, rest = match.groups()
-            if rest == "(":
-                end = lines.index(")", i)
-                members = [m.strip().rstrip(",") for m in lines[i + 1 : end]]
-                run.append((module, members, True))
-                i = end + 1
-            else:
-                run.append((module, [m.strip() for m in rest.split(",")], False))
-                i += 1
-        if run:
-            for module, members, exploded in sorted(run, key=lambda r: r[0]):
-                out.extend(_render_import(module, members, exploded))
-        else:
-            out.append(lines[i])
-            i += 1
-    return "\n".join(out)
-
-
-def tidy_imports(root: Path) -> None:
-    for path in sorted(root.rglob("*.py")):
-        source = path.read_text(encoding="utf-8")
-        tidied = sort_first_party_imports(source)
-        if tidied != source:
-            path.write_text(tidied, encoding="utf-8")
-
-
 def shape(root: Path, answers: dict[str, str], removed_when: dict[str, list[str]]) -> None:
     choose_mode_variants(root, answers["mode"])
     for relative in paths_to_remove(answers, removed_when):
         remove(root, relative)
     remove_empty_dirs(root)
-    tidy_imports(root)
 
 
 def next_steps(answers: dict[str, str]) -> str:

@@ -1,4 +1,4 @@
-"""The hooks' logic as plain functions: validation rules, file shaping, import order."""
+"""The hooks' logic as plain functions: validation rules and file shaping."""
 
 import importlib.util
 import json
@@ -188,48 +188,6 @@ def test_shaping_leaves_no_empty_directory(tmp_path: Path) -> None:
         "app",
         "app/main.py",
     ]
-
-
-def test_first_party_imports_are_put_in_isort_order() -> None:
-    source = (
-        "import uuid\n\n"
-        "from fastapi import status\n\n"
-        "from app.main import app\n"
-        "from app.categories.service import (\n"
-        "    CATEGORY_NOT_FOUND,\n"
-        "    CATEGORY_ALREADY_EXISTS,\n"
-        ")\n"
-        "from tests.factories import UserFactory, CategoryFactory, TEST_PASSWORD\n"
-        "\n\nX = 1\n"
-    )
-
-    assert post.sort_first_party_imports(source) == (
-        "import uuid\n\n"
-        "from fastapi import status\n\n"
-        "from app.categories.service import (\n"
-        "    CATEGORY_ALREADY_EXISTS,\n"
-        "    CATEGORY_NOT_FOUND,\n"
-        ")\n"
-        "from app.main import app\n"
-        "from tests.factories import TEST_PASSWORD, CategoryFactory, UserFactory\n"
-        "\n\nX = 1\n"
-    )
-
-
-def test_a_sorted_import_that_grows_too_long_is_wrapped() -> None:
-    members = ", ".join(f"Name{n}" for n in range(20))
-
-    lines = post.sort_first_party_imports(f"from app.x import {members}\n").splitlines()
-
-    assert lines[0] == "from app.x import ("
-    assert lines[-1] == ")"
-    assert all(len(line) <= post.LINE_LENGTH for line in lines)
-
-
-def test_other_code_is_left_byte_for_byte() -> None:
-    source = "from fastapi import b, a\nimport os\n\n\ndef f() -> None:\n    from app.z import y\n"
-
-    assert post.sort_first_party_imports(source) == source
 
 
 # The Pythons older than the harness's own that can run some release of cookiecutter 2

@@ -8,7 +8,8 @@ would in production. When the test ends, every row is deleted; the schema is bui
 per run (and per pytest-xdist worker, on a database of the worker's own).
 """
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
+from typing import Any
 
 import pytest
 from fastapi import FastAPI
@@ -198,4 +199,31 @@ def signed_in_client(app: FastAPI, client: AsyncClient, user: User) -> Iterator[
     app.dependency_overrides[get_current_user] = lambda: user
     yield client
     del app.dependency_overrides[get_current_user]
+
+
+@pytest.fixture
+def make_{{ cookiecutter.resource_name }}(user: User) -> Callable[..., Any]:
+    """Creates {{ cookiecutter.resource_plural }} owned by `user`, the account the API clients act for:
+    `make_{{ cookiecutter.resource_name }}(**fields)` calls {{ cookiecutter.__resource_class }}Factory with those fields
+    (await what it returns).
+
+    A factory as a fixture: https://docs.pytest.org/en/stable/how-to/fixtures.html#factories-as-fixtures
+    """
+
+    def make(**fields: Any) -> Any:
+        return factories.{{ cookiecutter.__resource_class }}Factory(owner=user, **fields)
+
+    return make
+{%- else %}
+
+
+@pytest.fixture
+def make_{{ cookiecutter.resource_name }}(db_session: AsyncSession) -> Callable[..., Any]:
+    """Creates {{ cookiecutter.resource_plural }} through the factory bound to `db_session`:
+    `make_{{ cookiecutter.resource_name }}(**fields)` calls {{ cookiecutter.__resource_class }}Factory with those fields
+    (await what it returns).
+
+    A factory as a fixture: https://docs.pytest.org/en/stable/how-to/fixtures.html#factories-as-fixtures
+    """
+    return factories.{{ cookiecutter.__resource_class }}Factory
 {%- endif %}

@@ -10,7 +10,10 @@ from app.core.errors import documented
 
 from app.{{ cookiecutter.resource_plural }} import service
 {%- if cookiecutter.cache == "redis" %}
-from app.{{ cookiecutter.resource_plural }}.cache import Cached{{ cookiecutter.__resource_class }}Dep, forget_cached_{{ cookiecutter.resource_name }}
+from app.{{ cookiecutter.resource_plural }}.cache import (
+    Cached{{ cookiecutter.__resource_class }}Dep,
+    forget_cached_{{ cookiecutter.resource_name }},
+)
 {%- endif %}
 from app.{{ cookiecutter.resource_plural }}.dependencies import {{ cookiecutter.__resource_class }}Dep
 from app.{{ cookiecutter.resource_plural }}.models import {{ cookiecutter.__resource_class }}

@@ -1,4 +1,5 @@
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -7,9 +8,6 @@ from fastapi import status
 {{ cookiecutter.__client_import }}
 
 from app.main import app
-{%- if cookiecutter.auth == "yes" %}
-from app.users.models import User
-{%- endif %}
 
 from app.{{ cookiecutter.resource_plural }}.models import NAME_MAX_LENGTH
 from app.{{ cookiecutter.resource_plural }}.router import MAX_PAGE_SIZE
@@ -17,7 +15,6 @@ from app.{{ cookiecutter.resource_plural }}.service import (
     {{ cookiecutter.__resource_upper }}_ALREADY_EXISTS,
     {{ cookiecutter.__resource_upper }}_NOT_FOUND,
 )
-from tests.factories import {{ cookiecutter.__resource_class }}Factory
 
 COLLECTION = app.url_path_for("list_{{ cookiecutter.resource_plural }}")
 
@@ -125,12 +122,10 @@ def one(id_: object) -> str:
 
 {{ cookiecutter.__async }}def test_listing_pages_with_limit_and_offset(
     {{ cookiecutter.__api_client }}: {{ cookiecutter.__client }},
-{%- if cookiecutter.auth == "yes" %}
-    user: User,
-{%- endif %}
+    make_{{ cookiecutter.resource_name }}: Callable[..., Any],
 ) -> None:
     for n in range(5):
-        {{ cookiecutter.__await }}{{ cookiecutter.__resource_class }}Factory(name=f"{{ cookiecutter.resource_name }} {n}"{% if cookiecutter.auth == "yes" %}, owner=user{% endif %})
+        {{ cookiecutter.__await }}make_{{ cookiecutter.resource_name }}(name=f"{{ cookiecutter.resource_name }} {n}")
 
     response = {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.get(COLLECTION, params={"limit": 2, "offset": 1})
 
@@ -145,15 +140,13 @@ def one(id_: object) -> str:
 
 {{ cookiecutter.__async }}def test_listing_is_in_order_of_creation_not_of_storage(
     {{ cookiecutter.__api_client }}: {{ cookiecutter.__client }},
-{%- if cookiecutter.auth == "yes" %}
-    user: User,
-{%- endif %}
+    make_{{ cookiecutter.resource_name }}: Callable[..., Any],
 ) -> None:
     # Stored out of order: without its ORDER BY, a database may list them as stored.
     now = datetime.now(UTC)
     for name, age in (("newest", 0), ("oldest", 2), ("middle", 1)):
         created_at = now - timedelta(days=age)
-        {{ cookiecutter.__await }}{{ cookiecutter.__resource_class }}Factory(name=name, created_at=created_at{% if cookiecutter.auth == "yes" %}, owner=user{% endif %})
+        {{ cookiecutter.__await }}make_{{ cookiecutter.resource_name }}(name=name, created_at=created_at)
 
     response = {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.get(COLLECTION)
 
@@ -202,11 +195,9 @@ def one(id_: object) -> str:
 
 {{ cookiecutter.__async }}def test_updating_changes_only_the_fields_sent(
     {{ cookiecutter.__api_client }}: {{ cookiecutter.__client }},
-{%- if cookiecutter.auth == "yes" %}
-    user: User,
-{%- endif %}
+    make_{{ cookiecutter.resource_name }}: Callable[..., Any],
 ) -> None:
-    {{ cookiecutter.resource_name }} = {{ cookiecutter.__await }}{{ cookiecutter.__resource_class }}Factory(name="old", description="kept"{% if cookiecutter.auth == "yes" %}, owner=user{% endif %})
+    {{ cookiecutter.resource_name }} = {{ cookiecutter.__await }}make_{{ cookiecutter.resource_name }}(name="old", description="kept")
 
     response = {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.patch(one({{ cookiecutter.resource_name }}.id), json={"name": "new"})
 
@@ -217,12 +208,10 @@ def one(id_: object) -> str:
 
 {{ cookiecutter.__async }}def test_updating_to_a_name_already_taken_returns_409(
     {{ cookiecutter.__api_client }}: {{ cookiecutter.__client }},
-{%- if cookiecutter.auth == "yes" %}
-    user: User,
-{%- endif %}
+    make_{{ cookiecutter.resource_name }}: Callable[..., Any],
 ) -> None:
-    {{ cookiecutter.__await }}{{ cookiecutter.__resource_class }}Factory(name="taken"{% if cookiecutter.auth == "yes" %}, owner=user{% endif %})
-    {{ cookiecutter.resource_name }} = {{ cookiecutter.__await }}{{ cookiecutter.__resource_class }}Factory(name="free"{% if cookiecutter.auth == "yes" %}, owner=user{% endif %})
+    {{ cookiecutter.__await }}make_{{ cookiecutter.resource_name }}(name="taken")
+    {{ cookiecutter.resource_name }} = {{ cookiecutter.__await }}make_{{ cookiecutter.resource_name }}(name="free")
 
     response = {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.patch(one({{ cookiecutter.resource_name }}.id), json={"name": "taken"})
 
@@ -241,12 +230,10 @@ def one(id_: object) -> str:
 )
 {{ cookiecutter.__async }}def test_updating_with_an_invalid_body_returns_422(
     {{ cookiecutter.__api_client }}: {{ cookiecutter.__client }},
-{%- if cookiecutter.auth == "yes" %}
-    user: User,
-{%- endif %}
+    make_{{ cookiecutter.resource_name }}: Callable[..., Any],
     body: dict[str, Any],
 ) -> None:
-    {{ cookiecutter.resource_name }} = {{ cookiecutter.__await }}{{ cookiecutter.__resource_class }}Factory({% if cookiecutter.auth == "yes" %}owner=user{% endif %})
+    {{ cookiecutter.resource_name }} = {{ cookiecutter.__await }}make_{{ cookiecutter.resource_name }}()
 
     response = {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.patch(one({{ cookiecutter.resource_name }}.id), json=body)
 
@@ -263,11 +250,9 @@ def one(id_: object) -> str:
 
 {{ cookiecutter.__async }}def test_deleting_returns_204_and_the_{{ cookiecutter.resource_name }}_is_gone(
     {{ cookiecutter.__api_client }}: {{ cookiecutter.__client }},
-{%- if cookiecutter.auth == "yes" %}
-    user: User,
-{%- endif %}
+    make_{{ cookiecutter.resource_name }}: Callable[..., Any],
 ) -> None:
-    {{ cookiecutter.resource_name }} = {{ cookiecutter.__await }}{{ cookiecutter.__resource_class }}Factory({% if cookiecutter.auth == "yes" %}owner=user{% endif %})
+    {{ cookiecutter.resource_name }} = {{ cookiecutter.__await }}make_{{ cookiecutter.resource_name }}()
 
     response = {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.delete(one({{ cookiecutter.resource_name }}.id))
 

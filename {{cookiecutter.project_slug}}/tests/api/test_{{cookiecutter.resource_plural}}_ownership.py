@@ -12,7 +12,7 @@ from app.main import app
 from app.users.models import User
 
 from app.{{ cookiecutter.resource_plural }}.models import {{ cookiecutter.__resource_class }}
-from tests.factories import {{ cookiecutter.__resource_class }}Factory, UserFactory
+from tests.factories import {{ cookiecutter.__resource_class }}Factory
 
 COLLECTION = app.url_path_for("list_{{ cookiecutter.resource_plural }}")
 ONE = app.url_path_for("read_{{ cookiecutter.resource_name }}", {{ cookiecutter.resource_name }}_id=str(uuid.UUID(int=1)))
@@ -36,7 +36,7 @@ ONE = app.url_path_for("read_{{ cookiecutter.resource_name }}", {{ cookiecutter.
     user: User,
 ) -> None:
     mine = {{ cookiecutter.__await }}{{ cookiecutter.__resource_class }}Factory(owner=user)
-    {{ cookiecutter.__await }}{{ cookiecutter.__resource_class }}Factory(owner={{ cookiecutter.__await }}UserFactory())
+    {{ cookiecutter.__await }}{{ cookiecutter.__resource_class }}Factory()  # its SubFactory makes it an owner of its own
 
     response = {{ cookiecutter.__await }}authorized_client.get(COLLECTION)
 

@@ -1,4 +1,6 @@
 import logging
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 from fakeredis import FakeServer
@@ -13,12 +15,11 @@ from app.core import security
 from app.core.cache import Cache
 from app.core.config import get_settings
 from app.main import app
-{%- if cookiecutter.auth == "yes" %}
-from app.users.models import User
-{%- endif %}
 
 from app.{{ cookiecutter.resource_plural }}.cache import CACHE_HEADER, HIT, MISS
-from tests.factories import {{ cookiecutter.__resource_class }}Factory{% if cookiecutter.auth == "yes" %}, UserFactory{% endif %}
+{%- if cookiecutter.auth == "yes" %}
+from tests.factories import UserFactory
+{%- endif %}
 
 READY = app.url_path_for("ready")
 
@@ -28,10 +29,10 @@ def one(id_: object) -> str:
 
 
 {{ cookiecutter.__async }}def test_the_first_read_is_a_miss_and_the_next_one_a_hit_with_the_same_body(
-    {{ cookiecutter.__api_client }}: {{ cookiecutter.__client }},{% if cookiecutter.auth == "yes" %}
-    user: User,{% endif %}
+    {{ cookiecutter.__api_client }}: {{ cookiecutter.__client }},
+    make_{{ cookiecutter.resource_name }}: Callable[..., Any],
 ) -> None:
-    stored = {{ cookiecutter.__await }}{{ cookiecutter.__resource_class }}Factory({% if cookiecutter.auth == "yes" %}owner=user{% endif %})
+    stored = {{ cookiecutter.__await }}make_{{ cookiecutter.resource_name }}()
 
     first = {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.get(one(stored.id))
     second = {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.get(one(stored.id))
@@ -43,10 +44,10 @@ def one(id_: object) -> str:
 
 {{ cookiecutter.__async }}def test_a_hit_is_served_without_reading_the_database(
     {{ cookiecutter.__api_client }}: {{ cookiecutter.__client }},
-    db_session: {{ cookiecutter.__session }},{% if cookiecutter.auth == "yes" %}
-    user: User,{% endif %}
+    db_session: {{ cookiecutter.__session }},
+    make_{{ cookiecutter.resource_name }}: Callable[..., Any],
 ) -> None:
-    stored = {{ cookiecutter.__await }}{{ cookiecutter.__resource_class }}Factory(name="cached"{% if cookiecutter.auth == "yes" %}, owner=user{% endif %})
+    stored = {{ cookiecutter.__await }}make_{{ cookiecutter.resource_name }}(name="cached")
     {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.get(one(stored.id))
     # Changed behind the service's back: only a read of the database would see it.
     stored.name = "changed in the database"
@@ -60,10 +61,10 @@ def one(id_: object) -> str:
 
 {{ cookiecutter.__async }}def test_a_read_is_cached_for_the_ttl_of_the_settings(
     {{ cookiecutter.__api_client }}: {{ cookiecutter.__client }},
-    cache: Cache,{% if cookiecutter.auth == "yes" %}
-    user: User,{% endif %}
+    cache: Cache,
+    make_{{ cookiecutter.resource_name }}: Callable[..., Any],
 ) -> None:
-    stored = {{ cookiecutter.__await }}{{ cookiecutter.__resource_class }}Factory({% if cookiecutter.auth == "yes" %}owner=user{% endif %})
+    stored = {{ cookiecutter.__await }}make_{{ cookiecutter.resource_name }}()
 
     {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.get(one(stored.id))
 
@@ -72,10 +73,10 @@ def one(id_: object) -> str:
 
 
 {{ cookiecutter.__async }}def test_an_update_makes_the_next_read_a_miss_with_the_new_values(
-    {{ cookiecutter.__api_client }}: {{ cookiecutter.__client }},{% if cookiecutter.auth == "yes" %}
-    user: User,{% endif %}
+    {{ cookiecutter.__api_client }}: {{ cookiecutter.__client }},
+    make_{{ cookiecutter.resource_name }}: Callable[..., Any],
 ) -> None:
-    stored = {{ cookiecutter.__await }}{{ cookiecutter.__resource_class }}Factory(name="before"{% if cookiecutter.auth == "yes" %}, owner=user{% endif %})
+    stored = {{ cookiecutter.__await }}make_{{ cookiecutter.resource_name }}(name="before")
     {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.get(one(stored.id))
 
     {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.patch(one(stored.id), json={"name": "after"})
@@ -86,10 +87,10 @@ def one(id_: object) -> str:
 
 
 {{ cookiecutter.__async }}def test_a_delete_makes_the_next_read_a_404(
-    {{ cookiecutter.__api_client }}: {{ cookiecutter.__client }},{% if cookiecutter.auth == "yes" %}
-    user: User,{% endif %}
+    {{ cookiecutter.__api_client }}: {{ cookiecutter.__client }},
+    make_{{ cookiecutter.resource_name }}: Callable[..., Any],
 ) -> None:
-    stored = {{ cookiecutter.__await }}{{ cookiecutter.__resource_class }}Factory({% if cookiecutter.auth == "yes" %}owner=user{% endif %})
+    stored = {{ cookiecutter.__await }}make_{{ cookiecutter.resource_name }}()
     {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.get(one(stored.id))
 
     {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.delete(one(stored.id))
@@ -99,11 +100,11 @@ def one(id_: object) -> str:
 
 
 {{ cookiecutter.__async }}def test_a_failed_update_keeps_the_cached_{{ cookiecutter.resource_name }}(
-    {{ cookiecutter.__api_client }}: {{ cookiecutter.__client }},{% if cookiecutter.auth == "yes" %}
-    user: User,{% endif %}
+    {{ cookiecutter.__api_client }}: {{ cookiecutter.__client }},
+    make_{{ cookiecutter.resource_name }}: Callable[..., Any],
 ) -> None:
-    {{ cookiecutter.__await }}{{ cookiecutter.__resource_class }}Factory(name="taken"{% if cookiecutter.auth == "yes" %}, owner=user{% endif %})
-    stored = {{ cookiecutter.__await }}{{ cookiecutter.__resource_class }}Factory(name="free"{% if cookiecutter.auth == "yes" %}, owner=user{% endif %})
+    {{ cookiecutter.__await }}make_{{ cookiecutter.resource_name }}(name="taken")
+    stored = {{ cookiecutter.__await }}make_{{ cookiecutter.resource_name }}(name="free")
     {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.get(one(stored.id))
 
     refused = {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.patch(one(stored.id), json={"name": "taken"})
@@ -116,10 +117,10 @@ def one(id_: object) -> str:
 
 {{ cookiecutter.__async }}def test_an_entry_written_to_another_schema_is_read_as_a_miss(
     {{ cookiecutter.__api_client }}: {{ cookiecutter.__client }},
-    cache: Cache,{% if cookiecutter.auth == "yes" %}
-    user: User,{% endif %}
+    cache: Cache,
+    make_{{ cookiecutter.resource_name }}: Callable[..., Any],
 ) -> None:
-    stored = {{ cookiecutter.__await }}{{ cookiecutter.__resource_class }}Factory({% if cookiecutter.auth == "yes" %}owner=user{% endif %})
+    stored = {{ cookiecutter.__await }}make_{{ cookiecutter.resource_name }}()
     key = cache.key("{{ cookiecutter.resource_plural }}", stored.id)
     {{ cookiecutter.__await }}cache.set(key, b'{"written by": "an older version"}')
 
@@ -131,9 +132,11 @@ def one(id_: object) -> str:
 
 
 {{ cookiecutter.__async }}def test_a_{{ cookiecutter.resource_name }}_cached_by_its_owner_is_a_404_for_anyone_else(
-    authorized_client: {{ cookiecutter.__client }}, client: {{ cookiecutter.__client }}, user: User
+    authorized_client: {{ cookiecutter.__client }},
+    client: {{ cookiecutter.__client }},
+    make_{{ cookiecutter.resource_name }}: Callable[..., Any],
 ) -> None:
-    mine = {{ cookiecutter.__await }}{{ cookiecutter.__resource_class }}Factory(owner=user)
+    mine = {{ cookiecutter.__await }}make_{{ cookiecutter.resource_name }}()
     {{ cookiecutter.__await }}authorized_client.get(one(mine.id))
     someone_else = {{ cookiecutter.__await }}UserFactory()
     token = security.create_access_token(someone_else.id, get_settings())
@@ -147,10 +150,10 @@ def one(id_: object) -> str:
 {{ cookiecutter.__async }}def test_during_a_redis_outage_reads_come_from_the_database_and_it_is_logged_once(
     {{ cookiecutter.__api_client }}: {{ cookiecutter.__client }},
     redis_server: FakeServer,
-    caplog: pytest.LogCaptureFixture,{% if cookiecutter.auth == "yes" %}
-    user: User,{% endif %}
+    caplog: pytest.LogCaptureFixture,
+    make_{{ cookiecutter.resource_name }}: Callable[..., Any],
 ) -> None:
-    stored = {{ cookiecutter.__await }}{{ cookiecutter.__resource_class }}Factory({% if cookiecutter.auth == "yes" %}owner=user{% endif %})
+    stored = {{ cookiecutter.__await }}make_{{ cookiecutter.resource_name }}()
     redis_server.connected = False
 
     with caplog.at_level(logging.WARNING, logger=cache_module.__name__):

@@ -6,7 +6,10 @@ from sqlalchemy import select
 {{ cookiecutter.__session_import }}
 
 from app.{{ cookiecutter.resource_plural }}.models import {{ cookiecutter.__resource_class }}
-from tests.factories import {{ cookiecutter.__resource_class }}Factory{% if cookiecutter.auth == "yes" %}, UserFactory{% endif %}
+{%- if cookiecutter.auth == "yes" %}
+from tests import factories
+{%- endif %}
+from tests.factories import {{ cookiecutter.__resource_class }}Factory
 
 
 class {{ cookiecutter.__resource_class }}WithASibling({{ cookiecutter.__resource_class }}Factory):
@@ -56,7 +59,7 @@ class Renamed{{ cookiecutter.__resource_class }}Factory({{ cookiecutter.__resour
 
 
 {{ cookiecutter.__async }}def test_a_trait_sets_its_fields(db_session: {{ cookiecutter.__session }}) -> None:
-    inactive = {{ cookiecutter.__await }}UserFactory(inactive=True)
+    inactive = {{ cookiecutter.__await }}factories.UserFactory(inactive=True)
 
     assert inactive.is_active is False
 {%- endif %}

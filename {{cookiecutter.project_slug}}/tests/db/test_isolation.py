@@ -6,6 +6,7 @@ request's commit stays, whatever the test's own session does next, until the tes
 """
 
 from collections.abc import {% if cookiecutter.mode == "async" %}AsyncIterator, Awaitable, Callable{% else %}Callable, Iterator{% endif %}
+from typing import Any
 
 import pytest
 from fastapi import status
@@ -28,7 +29,10 @@ from app.users.models import User
 from app.{{ cookiecutter.resource_plural }} import service
 from app.{{ cookiecutter.resource_plural }}.models import {{ cookiecutter.__resource_class }}
 from app.{{ cookiecutter.resource_plural }}.schemas import {{ cookiecutter.__resource_class }}Create
-from tests.factories import {{ cookiecutter.__resource_class }}Factory{% if cookiecutter.auth == "yes" %}, UserFactory{% endif %}
+{%- if cookiecutter.auth == "yes" %}
+from tests import factories
+{%- endif %}
+from tests.factories import {{ cookiecutter.__resource_class }}Factory
 
 COUNT = select(func.count()).select_from({{ cookiecutter.__resource_class }})
 NAMES = select({{ cookiecutter.__resource_class }}.name)
@@ -51,7 +55,7 @@ LIST = app.url_path_for("list_{{ cookiecutter.resource_plural }}")
 ) -> None:
     data = {{ cookiecutter.__resource_class }}Create(name="committed")
 {%- if cookiecutter.auth == "yes" %}
-    owner = {{ cookiecutter.__await }}UserFactory()
+    owner = {{ cookiecutter.__await }}factories.UserFactory()
     {{ cookiecutter.__await }}service.create_{{ cookiecutter.resource_name }}(db_session, data, owner.id)
 {%- else %}
     {{ cookiecutter.__await }}service.create_{{ cookiecutter.resource_name }}(db_session, data)
@@ -129,16 +133,14 @@ WHAT_THE_TEST_SESSION_DOES = [commit, roll_back, close, release_a_savepoint, rol
     nothing_left_behind: None,
     {{ cookiecutter.__api_client }}: {{ cookiecutter.__client }},
     db_session: {{ cookiecutter.__session }},
-{%- if cookiecutter.auth == "yes" %}
-    user: User,
-{%- endif %}
+    make_{{ cookiecutter.resource_name }}: Callable[..., Any],
     ends_its_transaction: Callable[[{{ cookiecutter.__session }}], {{ "Awaitable[None]" if cookiecutter.mode == "async" else "None" }}],
     when: str,
     name: str,
     status_code: int,
     names_after: set[str],
 ) -> None:
-    {{ cookiecutter.__await }}{{ cookiecutter.__resource_class }}Factory(name="taken"{% if cookiecutter.auth == "yes" %}, owner=user{% endif %})
+    {{ cookiecutter.__await }}make_{{ cookiecutter.resource_name }}(name="taken")
     assert {{ cookiecutter.__await }}db_session.scalar(COUNT) == 1  # the test's session is in a transaction
 
     if when == "before-the-request":
