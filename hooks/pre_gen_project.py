@@ -109,6 +109,7 @@ TAKEN_NAMES = frozenset(
         "owner_id",
         "params",
         "path",
+        "posted",
         "pytest",
         "query",
         "range",
