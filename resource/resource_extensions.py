@@ -25,7 +25,8 @@ def _load_shared() -> Any:
         return sys.modules[_SHARED_NAME]
     path = Path(__file__).resolve().parent.parent / "local_extensions.py"
     spec = importlib.util.spec_from_file_location(_SHARED_NAME, path)
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[_SHARED_NAME] = module
     spec.loader.exec_module(module)

@@ -33,7 +33,8 @@ def project_rules(repo_dir: Path) -> Any:
     """The project template's pre-generation hook, as a module (its `main` does not run)."""
     path = repo_dir.parent / "hooks" / "pre_gen_project.py"
     spec = importlib.util.spec_from_file_location("tested_fastapi_answer_rules", path)
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -55,7 +56,8 @@ def problems(answers: dict[str, str], project: Path, rules: Any) -> list[str]:
         found.append(f"{key}={answers[key]!r} {rule}")
 
     name, plural = answers["resource_name"], answers["resource_plural"]
-    for key, limit in (("resource_name", rules.RESOURCE_MAX), ("resource_plural", rules.PLURAL_MAX)):
+    limits = {"resource_name": rules.RESOURCE_MAX, "resource_plural": rules.PLURAL_MAX}
+    for key, limit in limits.items():
         problem = rules._resource_problem(key, answers[key], answers["auth"], limit)
         if problem:
             refuse(key, problem)

@@ -24,7 +24,7 @@ MAX_PAGE_SIZE = 100
 
 router = APIRouter(
 {%- if parent %}
-    # Under their {{ parent }}: its dependency finds it (and checks whose it is) on every route.
+    # The {{ parent }}'s dependency runs on every route: a missing one answers 404.
     prefix="/{{ cookiecutter.parent_plural }}/{{ '{' ~ parent ~ '_id}' }}/{{ cookiecutter.resource_plural }}",
 {%- else %}
     prefix="/{{ cookiecutter.resource_plural }}",

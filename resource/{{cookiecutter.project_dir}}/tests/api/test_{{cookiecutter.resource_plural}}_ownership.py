@@ -4,7 +4,8 @@
 {%- set pc = cookiecutter.__parent_class -%}
 {%- set client = cookiecutter.__client -%}
 {%- set aw = cookiecutter.__await -%}
-"""Who may see and change {{ cookiecutter.resource_plural }}: {% if parent %}the owner of their {{ parent }}{% else %}their owner{% endif %}, and nobody else."""
+"""Who may see and change {{ cookiecutter.resource_plural }}: {% if parent %}the owner of their
+{{ parent }}{% else %}their owner{% endif %}, and nobody else."""
 
 import uuid
 
@@ -26,10 +27,17 @@ from tests.factories_{{ cookiecutter.resource_plural }} import {{ model }}Factor
 {% if parent -%}
 SOMEONES = {"{{ parent }}_id": str(uuid.UUID(int=1))}
 COLLECTION = app.url_path_for("list_{{ cookiecutter.resource_plural }}", **SOMEONES)
-ONE = app.url_path_for("read_{{ name }}", **SOMEONES, {{ name }}_id=str(uuid.UUID(int=2)))
+ONE = app.url_path_for(
+    "read_{{ name }}",
+    **SOMEONES,
+    {{ name }}_id=str(uuid.UUID(int=2)),
+)
 {%- else -%}
 COLLECTION = app.url_path_for("list_{{ cookiecutter.resource_plural }}")
-ONE = app.url_path_for("read_{{ name }}", {{ name }}_id=str(uuid.UUID(int=1)))
+ONE = app.url_path_for(
+    "read_{{ name }}",
+    {{ name }}_id=str(uuid.UUID(int=1)),
+)
 {%- endif %}
 
 
