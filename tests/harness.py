@@ -314,6 +314,7 @@ ALWAYS_PRESENT = (
     "migrations/versions/0001_initial.py",
     "tests/conftest.py",
     "tests/factories.py",
+    "scripts/add_resource.py",
 )
 
 DOCKER_FILES = ("Dockerfile", ".dockerignore", "docker-compose.yml")

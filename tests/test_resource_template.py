@@ -1,0 +1,142 @@
+"""The second template, `resource/`, through the command a baked project documents:
+`scripts/add_resource.py NAME [--parent NAME]` (what `make resource` runs).
+
+The added files pass ruff and ruff format for names whose imports sort before, between and
+after the project's own modules (`apple`, `zebra`, digits that sort as numbers), with a
+parent or not; a name the project already uses, or one the project template would refuse,
+is refused with nothing written. The new-model workflow meta-test takes added resources
+through migrations, mypy, the suite and the contract tests on every database and mode.
+"""
+
+from __future__ import annotations
+
+import json
+import shlex
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import harness
+import pytest
+
+COOKIECUTTER = shlex.join([sys.executable, "-m", "cookiecutter"])
+
+
+def link(project: Path, answers: dict[str, str]) -> None:
+    """The `.cruft.json` that `cruft link` would write: this template, these answers."""
+    resource = answers.get("resource_name", "item")
+    context = {
+        **harness.default_combo().answers(),
+        **answers,
+        "resource_name": resource,
+        "resource_plural": answers.get("resource_plural", f"{resource}s"),
+    }
+    record = {"template": str(harness.REPO_ROOT), "commit": None}
+    record["context"] = {"cookiecutter": context}
+    (project / ".cruft.json").write_text(json.dumps(record, indent=2) + "\n")
+
+
+def add(project: Path, *arguments: str) -> subprocess.CompletedProcess[str]:
+    # The meta-suite's Python has no syrupy: the command then only says how to update the
+    # OpenAPI snapshot (the workflow meta-test runs it in the project's environment).
+    return subprocess.run(
+        [sys.executable, "scripts/add_resource.py", *arguments],
+        cwd=project,
+        env=harness.clean_environ(COOKIECUTTER=COOKIECUTTER),
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+
+
+def contents(project: Path) -> dict[str, bytes]:
+    return {
+        path.relative_to(project).as_posix(): path.read_bytes()
+        for path in sorted(project.rglob("*"))
+        if path.is_file()
+    }
+
+
+NAME_CASES = [
+    pytest.param({}, [["zebra"], ["apple"], ["category", "--parent", "item"]], id="item"),
+    pytest.param(
+        {"resource_name": "order", "database": "postgresql", "mode": "async"},
+        [["box", "--parent", "order"], ["line"]],
+        id="order",
+    ),
+    pytest.param(
+        {"resource_name": "v10", "auth": "no"},
+        [["v2", "--parent", "v10"], ["v3", "--plural", "v3_list"]],
+        id="digits-no-auth",
+    ),
+    pytest.param(
+        {"resource_name": "abcdefghijklmnopqr", "database": "mysql", "mode": "async"},
+        [["zyxwvutsrqponmlkji", "--parent", "abcdefghijklmnopqr"], ["b"]],
+        id="longest",
+    ),
+]
+
+
+@pytest.mark.parametrize(("answers", "additions"), NAME_CASES)
+def test_added_resources_pass_ruff_for_any_names(
+    bake: Callable[..., Any], answers: dict[str, str], additions: list[list[str]]
+) -> None:
+    project = harness.project_path(bake(answers))
+    link(project, answers)
+    before = set(contents(project))
+
+    for arguments in additions:
+        added = add(project, *arguments)
+        assert added.returncode == 0, added.stderr
+
+    new_files = sorted(set(contents(project)) - before)
+    assert new_files, "nothing was added"
+    assert not harness.unrendered_jinja(project)
+    for check in (["check", "--no-cache", "."], ["format", "--no-cache", "--check", "."]):
+        linted = subprocess.run(
+            [sys.executable, "-m", "ruff", *check],
+            cwd=project,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert linted.returncode == 0, linted.stdout + linted.stderr
+
+
+REFUSED = [
+    pytest.param(["item"], "resource_name='item' names a resource", id="the-first-resource"),
+    pytest.param(["tag"], "resource_name='tag' names a resource", id="an-added-resource"),
+    pytest.param(["label", "--plural", "items"], "would write app/items", id="a-taken-plural"),
+    pytest.param(["schema"], "would write tests/unit/test_schemas.py", id="a-test-module"),
+    pytest.param(["session"], "already uses", id="a-name-the-code-uses"),
+    pytest.param(["Label"], "snake_case", id="not-snake-case"),
+    pytest.param(["label", "--parent", "nothing"], "names no resource", id="no-such-parent"),
+    pytest.param(["label", "--parent", "note"], "only one level", id="a-nested-parent"),
+]
+
+
+@pytest.fixture(scope="module")
+def grown_project(bake: Callable[..., Any]) -> Path:
+    """A default project with `tag` added, and `note` under the first resource."""
+    project = harness.project_path(bake({}))
+    link(project, {})
+    for arguments in (["tag"], ["note", "--parent", "item"]):
+        assert add(project, *arguments).returncode == 0
+    return project
+
+
+@pytest.mark.parametrize(("arguments", "refusal"), REFUSED)
+def test_a_name_the_project_cannot_take_is_refused_with_nothing_written(
+    grown_project: Path, arguments: list[str], refusal: str
+) -> None:
+    before = contents(grown_project)
+
+    refused = add(grown_project, *arguments)
+
+    assert refused.returncode != 0
+    assert "ERROR: " in refused.stderr
+    assert refusal in refused.stderr, refused.stderr
+    assert contents(grown_project) == before
