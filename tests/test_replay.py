@@ -75,6 +75,7 @@ TEMPLATE_PARTS = (
     "local_extensions.py",
     "hooks",
     "{{cookiecutter.project_slug}}",
+    "resource",
 )
 NOT_TEMPLATE = shutil.ignore_patterns(
     "__pycache__", "*.pyc", ".mypy_cache", ".ruff_cache", ".pytest_cache"
