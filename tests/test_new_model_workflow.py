@@ -74,7 +74,15 @@ def link_to_template(project: Path, answers: dict[str, str]) -> None:
     (project / ".cruft.json").write_text(json.dumps(record, indent=2) + "\n")
 
 
-@pytest.mark.parametrize("combo", [harness.env_param(c) for c in harness.WORKFLOW_COMBOS])
+# Every database and mode with accounts; and one without, for the resources' other shape
+# (no owner: a global unique name, or the parent's scope alone).
+COMBOS = [
+    *harness.WORKFLOW_COMBOS,
+    *(c for c in harness.core_combos() if (c.database, c.mode, c.auth) == ("sqlite", "sync", "no")),
+]
+
+
+@pytest.mark.parametrize("combo", [harness.env_param(c) for c in COMBOS])
 def test_a_new_model_gets_its_migration_and_everything_stays_green(
     combo: harness.Combo, bake: Callable[..., Any], tmp_path: Path
 ) -> None:

@@ -10,6 +10,7 @@ through migrations, mypy, the suite and the contract tests on every database and
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import shlex
 import subprocess
@@ -140,3 +141,73 @@ def test_a_name_the_project_cannot_take_is_refused_with_nothing_written(
     assert "ERROR: " in refused.stderr
     assert refusal in refused.stderr, refused.stderr
     assert contents(grown_project) == before
+
+
+def resource_hook() -> Any:
+    """resource/hooks/pre_gen_project.py as a module (its `main` does not run)."""
+    path = harness.REPO_ROOT / "resource" / "hooks" / "pre_gen_project.py"
+    spec = importlib.util.spec_from_file_location("resource_pre_gen_project", path)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+# The added resource's name and its parent's, spelled so that nothing else contains them.
+NEW, NEW_PLURAL = "yak_saddle", "yak_saddles"
+FIRST, FIRST_PLURAL = (
+    harness.SAMPLE_RESOURCE["resource_name"],
+    harness.SAMPLE_RESOURCE["resource_plural"],
+)
+
+
+@pytest.fixture(scope="module")
+def names_the_added_code_takes(bake: Callable[..., Any]) -> dict[str, set[str]]:
+    """The names a new resource (`resource_name`) and its parent (`parent_name`) could not
+    take without colliding with a name of the added code, derived as tests/test_answer_space.py
+    derives the first resource's: projects of both modes, with and without accounts, grow a
+    resource with a parent and one without, and every module that mentions them is read."""
+    taken: dict[str, set[str]] = {"resource_name": set(), "parent_name": set()}
+    for mode, auth in (("sync", "yes"), ("async", "no"), ("async", "yes"), ("sync", "no")):
+        answers = {**harness.SAMPLE_RESOURCE, "mode": mode, "auth": auth, "database": "mysql"}
+        project = harness.project_path(bake(answers))
+        link(project, answers)
+        for arguments in ([NEW, "--parent", FIRST], ["other_thing"]):
+            added = add(project, *arguments)
+            assert added.returncode == 0, added.stderr
+        taken["resource_name"] |= harness.colliding_answers(project, NEW, NEW_PLURAL)
+        added_files = project / "added"
+        for path in project.rglob(f"*{NEW_PLURAL}*"):
+            if path.is_file():
+                target = added_files / path.relative_to(project)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(path.read_bytes())
+        taken["parent_name"] |= harness.colliding_answers(added_files, FIRST, FIRST_PLURAL)
+    return taken
+
+
+def test_the_resource_hook_refuses_every_name_the_added_code_takes(
+    names_the_added_code_takes: dict[str, set[str]], tmp_path: Path
+) -> None:
+    hook = resource_hook()
+    rules = hook.project_rules(harness.REPO_ROOT / "resource")
+    base = {
+        "database": "mysql", "mode": "sync", "auth": "yes",
+        "first_resource": "zebra_crossing", "first_plural": "zebra_crossings",
+        "resource_name": "yak_saddle", "resource_plural": "yak_saddles",
+        "parent_name": FIRST, "parent_plural": FIRST_PLURAL,
+    }  # fmt: skip
+    accepted = [
+        f"{key}={name}"
+        for key, names in names_the_added_code_takes.items()
+        for name in sorted(names)
+        if not name.startswith("test")
+        and not any(
+            line.startswith(f"{key}=")
+            for line in hook.problems(
+                {**base, key: name, key.replace("name", "plural"): f"{name}_x"}, tmp_path, rules
+            )
+        )
+    ]
+    assert not accepted, "taken by the added code, yet accepted:\n" + "\n".join(accepted)

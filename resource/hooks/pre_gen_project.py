@@ -25,6 +25,21 @@ NEW_FILES = (
     "tests/api/test_{resource_plural}_ownership.py",
     "tests/db/test_{resource_plural}.py",
 )
+# Names the added code uses where the new resource's names appear, beyond those the project
+# template refuses for its first resource (a resource called `url` would shadow a test's
+# helper); and where the parent's appear (a parent called `description` would give a
+# column and a relationship of one name). tests/test_resource_template.py derives both
+# sets from added resources and fails when a name they hold is accepted.
+TAKEN_BY_RESOURCE = frozenset(
+    ["collection", "count", "elsewhere", "made", "method", "mine", "other", "page",
+     "s_o_m_e_o_n_e_s", "url"]
+)  # fmt: skip
+TAKEN_BY_PARENT = frozenset(
+    ["any", "app", "async_client", "authorized_client", "base", "body", "callable", "client",
+     "collection", "created", "db_session", "description", "dict", "elsewhere", "factory",
+     "gone", "int", "made", "method", "mine", "model", "n", "name", "object", "one", "other",
+     "page", "params", "pytest", "response", "row", "status", "str", "url", "user", "uuid"]
+)  # fmt: skip
 # The route names a resource's router defines: `read_tag` must be unique in the app.
 ROUTE_NAME = re.compile(r"^(?:async )?def read_(\w+)\(", re.MULTILINE)
 
@@ -63,6 +78,11 @@ def problems(answers: dict[str, str], project: Path, rules: Any) -> list[str]:
             refuse(key, problem)
     if name == plural:
         refuse("resource_plural", "must differ from resource_name")
+    parent = answers["parent_name"]
+    if name in TAKEN_BY_RESOURCE or (parent and name in (f"{parent}_id", f"{parent}_dep")):
+        refuse("resource_name", "is a name the added code already uses (pick another word)")
+    if parent in TAKEN_BY_PARENT or (parent and parent == f"{name}_factory"):
+        refuse("parent_name", "is a name the added code already uses, so it cannot be a parent")
     if found:
         return found
 
@@ -74,7 +94,6 @@ def problems(answers: dict[str, str], project: Path, rules: Any) -> list[str]:
             refuse("resource_plural", f"would write {path}, which the project already holds")
             break
 
-    parent = answers["parent_name"]
     if parent:
         package = project / "app" / answers["parent_plural"]
         if parent == name:
