@@ -211,3 +211,22 @@ def test_the_resource_hook_refuses_every_name_the_added_code_takes(
         )
     ]
     assert not accepted, "taken by the added code, yet accepted:\n" + "\n".join(accepted)
+
+
+def test_the_answers_can_come_from_cookiecutters_replay_file(
+    bake: Callable[..., Any], tmp_path: Path
+) -> None:
+    """A project baked with plain `cookiecutter` and never linked: its replay file says
+    where the template was (`_repo_dir`) and what was answered."""
+    project = harness.project_path(bake({"auth": "no"}))
+    replay = tmp_path / "cookiecutter-tested-fastapi.json"
+    answers = {**harness.default_combo().answers(), "auth": "no"}
+    answers |= {"resource_name": "item", "resource_plural": "items"}
+    answers |= {"_template": ".", "_repo_dir": str(harness.REPO_ROOT), "_checkout": None}
+    replay.write_text(json.dumps({"cookiecutter": answers}), encoding="utf-8")
+
+    added = add(project, "tag", "--parent", "item", "--answers", str(replay))
+
+    assert added.returncode == 0, added.stderr
+    assert "/items/{item_id}/tags" in (project / "app/tags/router.py").read_text()
+    assert not (project / "tests/api/test_tags_ownership.py").exists()

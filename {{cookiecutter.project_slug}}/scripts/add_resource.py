@@ -37,7 +37,12 @@ def recorded(answers_file: Path) -> tuple[str, str | None, dict[str, Any]]:
     data = json.loads(answers_file.read_text(encoding="utf-8"))
     if "context" in data:  # .cruft.json: https://cruft.github.io/cruft/
         return data["template"], data.get("commit"), data["context"]["cookiecutter"]
+    # A replay file: `_template` is what was typed (a relative path is relative to where it
+    # was), `_repo_dir` the template's directory or clone as Cookiecutter found it.
     answers = data["cookiecutter"]
+    repo_dir = answers.get("_repo_dir")
+    if repo_dir and Path(repo_dir).is_dir():
+        return repo_dir, None, answers
     return answers["_template"], answers.get("_checkout"), answers
 
 
