@@ -92,6 +92,8 @@ def main(argv: list[str] | None = None) -> int:
         " replay file, ~/.cookiecutter_replay/<template>.json",
     )
     args = parser.parse_args(argv)
+    if not Path("app", "main.py").is_file():
+        parser.error("run it from the project's root directory, where app/ is")
     if not args.answers.is_file():
         parser.error(f"{args.answers} not found: run `cruft link` (docs), or pass --answers")
     # Both commands are built from this project's own files and the arguments given.
