@@ -230,3 +230,15 @@ def test_the_answers_can_come_from_cookiecutters_replay_file(
     assert added.returncode == 0, added.stderr
     assert "/items/{item_id}/tags" in (project / "app/tags/router.py").read_text()
     assert not (project / "tests/api/test_tags_ownership.py").exists()
+
+
+def test_the_resource_hooks_tables_list_only_names_the_added_code_takes(
+    names_the_added_code_takes: dict[str, set[str]],
+) -> None:
+    """A name the added code no longer uses must leave the tables (and is then allowed)."""
+    hook = resource_hook()
+    unused = {
+        "TAKEN_BY_RESOURCE": hook.TAKEN_BY_RESOURCE - names_the_added_code_takes["resource_name"],
+        "TAKEN_BY_PARENT": hook.TAKEN_BY_PARENT - names_the_added_code_takes["parent_name"],
+    }
+    assert not any(unused.values()), f"no longer taken by the added code: {unused}"
