@@ -13,7 +13,14 @@ import sys
 import harness
 import pytest
 
-LINTED = ["hooks", "tests", "bench", "local_extensions.py"]
+LINTED = [
+    "hooks",
+    "tests",
+    "bench",
+    "local_extensions.py",
+    "resource/hooks",
+    "resource/resource_extensions.py",
+]
 
 
 @pytest.mark.parametrize(

@@ -10,8 +10,10 @@ template with the same edits made to it.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -275,6 +277,10 @@ class Scenario:
         return self.edit is edit_with_endpoint
 
     @property
+    def has_added_resource(self) -> bool:
+        return isinstance(self.edit, functools.partial) and self.edit.func is grow
+
+    @property
     def has_auth(self) -> bool:
         return self.answers.get("auth", "yes") == "yes"
 
@@ -340,6 +346,60 @@ def created(
         {}, project, template, old_commit, new_commit, edit_with_endpoint, work, tool_env
     )
     return Created(scenario, baked, state_at_bake, check_at_bake)
+
+
+# What the owners of a grown project ran: `make resource NAME=tag PARENT=item`.
+ADDED_RESOURCE = ["tag", "--parent", "item"]
+DEFAULT_CONTEXT = {"resource_name": "item", "resource_plural": "items"}
+
+
+def grow(project: Path, template: Path, environ: dict[str, str]) -> None:
+    """The common edits, and a resource under the first one added with the project's own
+    command. A fresh bake to compare with has no `.cruft.json`: one for the default answers
+    is lent to it for the command and taken back."""
+    edit_common(project)
+    record = project / ".cruft.json"
+    lent = not record.exists()
+    if lent:
+        context = {**harness.default_combo().answers(), **DEFAULT_CONTEXT}
+        state = {"template": str(template), "commit": None, "context": {"cookiecutter": context}}
+        record.write_text(json.dumps(state), encoding="utf-8")
+    command = shlex.join([sys.executable, "-m", "cookiecutter"])
+    added = subprocess.run(
+        [sys.executable, "scripts/add_resource.py", *ADDED_RESOURCE],
+        cwd=project,
+        env={**environ, "COOKIECUTTER": command},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert added.returncode == 0, added.stdout + added.stderr
+    if lent:
+        record.unlink()
+
+
+@pytest.fixture(scope="module")
+def grown(
+    template_dir: Path, tool_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory
+) -> Scenario:
+    """`cruft create`, then the owners add a resource with `make resource` and commit it; the
+    template moves on and `cruft update` must bring its change into the grown project."""
+    work = tmp_path_factory.mktemp("grown")
+    template = work / "template"
+    old_commit = make_template_repo(template_dir, template, tool_env)
+    out = work / "out"
+    cruft(tool_env, work, "create", str(template), "--no-input", "--output-dir", str(out))
+    (project,) = (path for path in out.iterdir() if path.is_dir())
+    git(tool_env, project, "init", "--quiet", "--initial-branch=main")
+    commit_all(tool_env, project, "Baked with cruft")
+
+    edit = functools.partial(grow, template=template, environ=tool_env)
+    edit(project)
+    commit_all(tool_env, project, "Add tags")
+    change_template(template)
+    new_commit = commit_all(tool_env, template, "Add REQUEST_TIMEOUT_SECONDS")
+    return update_and_compare({}, project, template, old_commit, new_commit, edit, work, tool_env)
 
 
 LINKED_ANSWERS = {
@@ -422,15 +482,31 @@ def skipped(
 ON_CREATED = pytest.mark.xdist_group("cruft-created")
 ON_LINKED = pytest.mark.xdist_group("cruft-linked")
 ON_SKIPPED = pytest.mark.xdist_group("cruft-skipped")
+ON_GROWN = pytest.mark.xdist_group("cruft-grown")
 
 
 @pytest.fixture(
     params=[
         pytest.param("created", marks=ON_CREATED),
         pytest.param("linked", marks=ON_LINKED),
+        pytest.param("grown", marks=ON_GROWN),
     ]
 )
 def scenario(request: pytest.FixtureRequest) -> Scenario:
+    value = request.getfixturevalue(request.param)
+    result: Scenario = value.scenario if isinstance(value, Created) else value
+    return result
+
+
+# The grown project's suite would need the migration its owners generate for the new
+# resource; tests/test_new_model_workflow.py runs that workflow on every database and mode.
+@pytest.fixture(
+    params=[
+        pytest.param("created", marks=ON_CREATED),
+        pytest.param("linked", marks=ON_LINKED),
+    ]
+)
+def suite_scenario(request: pytest.FixtureRequest) -> Scenario:
     value = request.getfixturevalue(request.param)
     result: Scenario = value.scenario if isinstance(value, Created) else value
     return result
@@ -514,6 +590,8 @@ def test_update_keeps_the_owners_edits_and_brings_the_template_change(scenario: 
     if scenario.has_endpoint:
         assert read("app/health/router.py").endswith(PING_ENDPOINT)
         assert read(PING_TEST_FILE) == PING_TEST
+    if scenario.has_added_resource:
+        assert "/items/{item_id}/tags" in read("app/tags/router.py")
     if scenario.has_auth:
         assert SECURITY_COMMENT in read("app/core/security.py")
     else:
@@ -549,7 +627,8 @@ def test_a_second_update_has_nothing_to_do(scenario: Scenario, tool_env: dict[st
 
 
 @pytest.mark.env
-def test_updated_project_passes_its_own_suite(scenario: Scenario, tmp_path: Path) -> None:
+def test_updated_project_passes_its_own_suite(suite_scenario: Scenario, tmp_path: Path) -> None:
+    scenario = suite_scenario
     # A copy: the suite's own files (.coverage, caches) stay out of the scenario's project.
     project = tmp_path / scenario.project.name
     shutil.copytree(scenario.project, project, ignore=shutil.ignore_patterns(".git"))

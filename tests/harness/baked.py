@@ -61,6 +61,7 @@ ALWAYS_PRESENT = (
     "migrations/versions/0001_initial.py",
     "tests/conftest.py",
     "tests/factories.py",
+    "scripts/add_resource.py",
 )
 
 # The mode variants the hook keeps: `name.<mode>.py` in the template is `name.py` in a bake.

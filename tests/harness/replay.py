@@ -26,6 +26,7 @@ TEMPLATE_PARTS = (
     "manifest.json",
     "hooks",
     "{{cookiecutter.project_slug}}",
+    "resource",
 )
 NOT_TEMPLATE = shutil.ignore_patterns(
     "__pycache__", "*.pyc", ".mypy_cache", ".ruff_cache", ".pytest_cache"

@@ -1,13 +1,12 @@
+import importlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from fastapi import APIRouter, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from opentelemetry.trace import TracerProvider
 
-{% if cookiecutter.auth == "yes" -%}
-from app.auth.router import router as auth_router
-{% endif -%}
 {% if cookiecutter.cache == "redis" -%}
 from app.core.cache import cache
 {% endif -%}
@@ -23,16 +22,25 @@ from app.core.middleware import RequestContextMiddleware
 from app.core.security import warn_about_the_development_key
 {%- endif %}
 from app.core.telemetry import exporting_tracer_provider, telemetry_config, trace_statements
-from app.health.router import router as health_router
-{%- if cookiecutter.auth == "yes" %}
-from app.users.router import router as users_router
-{%- endif %}
-
-from app.{{ cookiecutter.resource_plural }}.router import router as {{ cookiecutter.resource_plural }}_router
 
 API_PREFIX = "/api/v1"
 # What traces call the service, unless OTEL_SERVICE_NAME says otherwise.
 SERVICE_NAME = "{{ cookiecutter.project_slug }}"
+# Packages whose routes are served at the root, not under API_PREFIX: probes call fixed paths.
+UNVERSIONED = frozenset({"health"})
+
+
+def domain_routers() -> list[tuple[str, APIRouter]]:
+    """(package, its `router`) for every app/<package>/router.py, in package name order.
+
+    A new domain is served once its package has a router module: nothing lists them by
+    hand, as migrations find every app/<package>/models.py. The pattern is FastAPI's
+    "Bigger Applications" (https://fastapi.tiangolo.com/tutorial/bigger-applications/).
+    """
+    found: list[tuple[str, APIRouter]] = []
+    for package in sorted(path.parent.name for path in Path(__file__).parent.glob("*/router.py")):
+        found.append((package, importlib.import_module(f"app.{package}.router").router))
+    return found
 
 
 @asynccontextmanager
@@ -91,12 +99,11 @@ def create_app(
 
     # Every route that reads a body is under the API router: FastAPI counts its bytes.
     api = APIRouter(prefix=API_PREFIX, max_body_size=max_bytes)
-{%- if cookiecutter.auth == "yes" %}
-    api.include_router(auth_router)
-    api.include_router(users_router)
-{%- endif %}
-    api.include_router({{ cookiecutter.resource_plural }}_router)
-    app.include_router(health_router)
+    for package, router in domain_routers():
+        if package in UNVERSIONED:
+            app.include_router(router)
+        else:
+            api.include_router(router)
     app.include_router(api)
     if settings.serves_docs:
         add_docs(app)
