@@ -10,6 +10,7 @@ from typing import Any, NamedTuple
 import pytest
 
 import local_extensions
+from harness.answers import REPO_ROOT
 
 
 def project_path(result: Any) -> Path:
@@ -64,8 +65,18 @@ ALWAYS_PRESENT = (
     "scripts/add_resource.py",
 )
 
-# The mode variants the hook keeps: `name.<mode>.py` in the template is `name.py` in a bake.
-MODE_ONLY = {"sync": ("tests/transport.py",)}
+
+def mode_only() -> dict[str, tuple[str, ...]]:
+    """mode -> the modules only that mode bakes: a `name.<mode>.py` with no other mode's file
+    beside it becomes `name.py` in that mode and is gone in the other."""
+    template = REPO_ROOT / "{{cookiecutter.project_slug}}"
+    found: dict[str, list[str]] = {"sync": [], "async": []}
+    for mode, other in (("sync", "async"), ("async", "sync")):
+        for variant in template.rglob(f"*.{mode}.py"):
+            if not variant.with_name(variant.name.replace(f".{mode}.", f".{other}.")).exists():
+                module = variant.relative_to(template).as_posix().replace(f".{mode}.py", ".py")
+                found[mode].append(module)
+    return {mode: tuple(sorted(modules)) for mode, modules in found.items()}
 
 
 def removed_when() -> dict[str, list[str]]:
@@ -83,7 +94,7 @@ def expected_presence(context: Mapping[str, str]) -> Presence:
         option, _, value = rule.partition("=")
         if context.get(option) == value:
             absent.update(paths)
-    for mode, paths in MODE_ONLY.items():
+    for mode, paths in mode_only().items():
         (named if context.get("mode") == mode else absent).update(paths)
     present = [*ALWAYS_PRESENT, *sorted(named - absent)]
     return Presence(

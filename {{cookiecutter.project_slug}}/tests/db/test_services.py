@@ -3,14 +3,9 @@
 import pytest
 {{ cookiecutter.__session_import }}
 
-{% if cookiecutter.auth == "yes" -%}
-from app.core import security
-{% endif -%}
 from app.core.errors import ConflictError
 {%- if cookiecutter.auth == "yes" %}
-from app.users import service as users
 from app.users.models import User
-from app.users.schemas import UserCreate
 {%- endif %}
 
 from app.{{ cookiecutter.resource_plural }} import service
@@ -18,12 +13,7 @@ from app.{{ cookiecutter.resource_plural }}.schemas import (
     {{ cookiecutter.__resource_class }}Create,
     {{ cookiecutter.__resource_class }}Update,
 )
-{%- if cookiecutter.auth == "yes" %}
-from tests.factories import TEST_PASSWORD, {{ cookiecutter.__resource_class }}Factory
-{%- endif %}
-{%- if not (cookiecutter.auth == "yes") %}
 from tests.factories import {{ cookiecutter.__resource_class }}Factory
-{%- endif %}
 
 
 {{ cookiecutter.__async }}def test_paging_through_the_list_returns_each_{{ cookiecutter.resource_name }}_once(
@@ -69,46 +59,3 @@ from tests.factories import {{ cookiecutter.__resource_class }}Factory
 
     assert (created.name, created.description) == ("groceries", "milk")
     assert created.created_at.tzinfo is not None
-{%- if cookiecutter.auth == "yes" %}
-
-
-{{ cookiecutter.__async }}def test_registering_stores_a_hash_and_a_lowercased_email(db_session: {{ cookiecutter.__session }}) -> None:
-    data = UserCreate(email="Ada@Example.com", password="a-long-password")
-
-    user = {{ cookiecutter.__await }}users.register_user(db_session, data)
-
-    assert user.email == "ada@example.com"
-    assert user.hashed_password != "a-long-password"
-    assert security.verify_password("a-long-password", user.hashed_password)
-
-
-{{ cookiecutter.__async }}def test_authenticating_with_the_right_password_returns_the_user(
-    db_session: {{ cookiecutter.__session }}, user: User
-) -> None:
-    assert {{ cookiecutter.__await }}users.authenticate(db_session, user.email, TEST_PASSWORD) is user
-
-
-@pytest.mark.parametrize("email_exists", [True, False], ids=["known-email", "unknown-email"])
-{{ cookiecutter.__async }}def test_authenticating_does_one_hash_check_whether_or_not_the_email_exists(
-    db_session: {{ cookiecutter.__session }}, user: User, monkeypatch: pytest.MonkeyPatch, email_exists: bool
-) -> None:
-    checks: list[str] = []
-    verify = security.password_hash.verify
-
-    def counting_verify(password: str, hashed: str) -> bool:
-        checks.append(hashed)
-        return verify(password, hashed)
-
-    monkeypatch.setattr(security.password_hash, "verify", counting_verify)
-    email = user.email if email_exists else "nobody@example.com"
-
-    {{ cookiecutter.__await }}users.authenticate(db_session, email, "wrong-password")
-
-    assert len(checks) == 1
-
-
-{{ cookiecutter.__async }}def test_authenticating_with_a_wrong_password_returns_nobody(
-    db_session: {{ cookiecutter.__session }}, user: User
-) -> None:
-    assert {{ cookiecutter.__await }}users.authenticate(db_session, user.email, "wrong-password") is None
-{%- endif %}

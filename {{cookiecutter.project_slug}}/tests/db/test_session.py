@@ -1,12 +1,5 @@
 """The production session dependency keeps its promise: commit on success, roll back on error."""
 
-{% if cookiecutter.database == "sqlite" -%}
-from pathlib import Path
-
-{% endif -%}
-{% if cookiecutter.mode == "sync" -%}
-import anyio
-{% endif -%}
 import pytest
 from fastapi import Request
 {%- if cookiecutter.mode == "async" %}
@@ -19,10 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 {%- endif %}
 from starlette.types import Message
 
-from app.core import db{% if cookiecutter.database == "sqlite" %}, sqlite{% endif %}
-{%- if cookiecutter.database == "sqlite" %}
-from app.core.db import create_db_engine
-{%- endif %}
+from app.core import db
 from app.main import app
 {%- if cookiecutter.auth == "yes" %}
 from app.users.models import User
@@ -64,68 +54,6 @@ async def test_get_session_commits_after_success_and_rolls_back_after_an_error(
 
     names = {{ cookiecutter.__await }}db_session.scalars(select({{ cookiecutter.__resource_class }}.name))
     assert list(names) == ["kept"]
-{%- if cookiecutter.database == "sqlite" %}
-
-
-@pytest.mark.parametrize(("method", "begin"), [("GET", "BEGIN"), ("POST", "BEGIN IMMEDIATE")])
-async def test_only_requests_that_write_take_sqlites_write_lock_up_front(
-    tmp_path: Path, method: str, begin: str
-) -> None:
-    engine = create_db_engine(f"{{ cookiecutter.__driver }}:///{tmp_path / 'locks.db'}")
-    statements: list[str] = []
-    event.listen(
-        engine{{ ".sync_engine" if cookiecutter.mode == "async" else "" }},
-        "before_cursor_execute",
-        lambda _conn, _cursor, statement, *_: statements.append(statement),
-    )
-
-    requests = db.get_session(db.Database(engine), request(method))
-    session = await anext(requests)
-    {{ cookiecutter.__await }}session.execute(select(1))
-    with pytest.raises(StopAsyncIteration):
-        await anext(requests)
-    {{ cookiecutter.__await }}engine.dispose()
-
-    assert begin in statements
-
-
-def test_the_services_writing_sessions_take_the_write_lock() -> None:
-    options = db.database.writing_sessions.kw["bind"].get_execution_options()
-
-    assert options.items() >= sqlite.WRITES.items()
-{%- endif %}
-{%- if cookiecutter.mode == "sync" %}
-
-
-async def test_requests_past_the_session_limit_wait_on_the_event_loop_not_in_a_thread(
-    engine: Engine,
-) -> None:
-    # A request waiting for a connection in a worker thread holds that thread; enough of
-    # them would fill the threadpool and stall the requests that hold the connections.
-    database = db.Database(engine)  # sessions that never query: they open no connection
-    opened = [db.get_session(database, request("GET")) for _ in range(db.SESSIONS_AT_ONCE)]
-    for requests in opened:
-        await anext(requests)
-    one_too_many = db.get_session(database, request("GET"))
-    got_a_session = anyio.Event()
-
-    async def ask_for_one_more() -> None:
-        await anext(one_too_many)
-        got_a_session.set()
-
-    async with anyio.create_task_group() as tasks:
-        tasks.start_soon(ask_for_one_more)
-        await anyio.sleep(0.05)
-        assert not got_a_session.is_set(), "a session past the limit did not wait"
-
-        for requests in opened:  # the requests end: their slots come free
-            with pytest.raises(StopAsyncIteration):
-                await anext(requests)
-        with anyio.fail_after(5):
-            await got_a_session.wait()
-    with pytest.raises(StopAsyncIteration):
-        await anext(one_too_many)
-{%- endif %}
 
 
 async def test_the_session_commits_before_the_response_is_sent(

@@ -1,0 +1,50 @@
+"""Sync mode: a request past the session limit waits on the event loop, not in a thread."""
+
+import anyio
+import pytest
+from fastapi import Request
+from sqlalchemy import Engine
+
+from app.core import db
+
+# get_session is a coroutine in both modes (see app.core.db): anyio's plugin runs these tests.
+pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"  # what uvicorn runs the service on
+
+
+def request(method: str) -> Request:
+    return Request({"type": "http", "method": method, "headers": []})
+
+
+async def test_requests_past_the_session_limit_wait_on_the_event_loop_not_in_a_thread(
+    engine: Engine,
+) -> None:
+    # A request waiting for a connection in a worker thread holds that thread; enough of
+    # them would fill the threadpool and stall the requests that hold the connections.
+    database = db.Database(engine)  # sessions that never query: they open no connection
+    opened = [db.get_session(database, request("GET")) for _ in range(db.SESSIONS_AT_ONCE)]
+    for requests in opened:
+        await anext(requests)
+    one_too_many = db.get_session(database, request("GET"))
+    got_a_session = anyio.Event()
+
+    async def ask_for_one_more() -> None:
+        await anext(one_too_many)
+        got_a_session.set()
+
+    async with anyio.create_task_group() as tasks:
+        tasks.start_soon(ask_for_one_more)
+        await anyio.sleep(0.05)
+        assert not got_a_session.is_set(), "a session past the limit did not wait"
+
+        for requests in opened:  # the requests end: their slots come free
+            with pytest.raises(StopAsyncIteration):
+                await anext(requests)
+        with anyio.fail_after(5):
+            await got_a_session.wait()
+    with pytest.raises(StopAsyncIteration):
+        await anext(one_too_many)
