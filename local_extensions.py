@@ -84,7 +84,11 @@ def _database_url(answers: Mapping[str, str]) -> str:
 
 
 # The fixtures of each optional service, as a pytest plugin of the generated tests.
-TEST_PLUGINS = {"cache": "tests.cache.fixtures", "tasks": "tests.tasks.fixtures"}
+TEST_PLUGINS = {
+    "cache": "tests.cache.fixtures",
+    "tasks": "tests.tasks.fixtures",
+    "storage": "tests.storage.fixtures",
+}
 
 # name -> (the answers it is made from, how). Read in templates as `cookiecutter.__<name>`.
 DERIVED: dict[str, tuple[tuple[str, ...], Callable[[Mapping[str, str]], str]]] = {

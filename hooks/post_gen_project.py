@@ -50,6 +50,11 @@ REMOVED_WHEN = {
         "app/{resource_plural}/webhooks.py",
         "tests/tasks",
     ],
+    ("storage", "none"): [
+        "app/core/storage.py",
+        "app/{resource_plural}/attachments.py",
+        "tests/storage",
+    ],
 }
 MODES = ("sync", "async")
 FIRST_PARTY = ("app", "tests", "migrations")

@@ -60,8 +60,8 @@ CHOICE_AXES = tuple(
 # code, dependencies and database a project has.
 CORE_AXES = ("database", "mode", "auth")
 # The answers that add a service beside the database, all off and all on.
-SERVICES_OFF = {"cache": "none", "tasks": "none"}
-SERVICES_ON = {"cache": "redis", "tasks": "celery"}
+SERVICES_OFF = {"cache": "none", "tasks": "none", "storage": "none"}
+SERVICES_ON = {"cache": "redis", "tasks": "celery", "storage": "s3"}
 BAKE_AXES = (*CORE_AXES, "ci", "docker")
 
 
@@ -337,6 +337,13 @@ TASKS_FILES = (
     "tests/tasks/test_webhooks_api.py",
     "tests/tasks/test_worker.py",
 )
+STORAGE_FILES = (
+    "app/core/storage.py",
+    "app/{plural}/attachments.py",
+    "tests/storage/fixtures.py",
+    "tests/storage/test_storage.py",
+    "tests/storage/test_attachments.py",
+)
 
 FILES_BY_ANSWER: dict[tuple[str, str], Presence] = {
     ("auth", "yes"): Presence(
@@ -383,6 +390,8 @@ FILES_BY_ANSWER: dict[tuple[str, str], Presence] = {
     ("cache", "none"): Presence(absent=CACHE_FILES),
     ("tasks", "celery"): Presence(present=TASKS_FILES),
     ("tasks", "none"): Presence(absent=TASKS_FILES),
+    ("storage", "s3"): Presence(present=STORAGE_FILES),
+    ("storage", "none"): Presence(absent=STORAGE_FILES),
     ("database", "sqlite"): Presence(present=SQLITE_ONLY, absent=("tests/faults/",)),
     ("database", "postgresql"): Presence(absent=SQLITE_ONLY, present=("tests/faults/",)),
     ("database", "mysql"): Presence(absent=SQLITE_ONLY, present=("tests/faults/",)),
@@ -404,6 +413,7 @@ SERVICE_WORDS: dict[tuple[str, str], re.Pattern[str]] = {
         re.IGNORECASE,
     ),
     ("tasks", "none"): re.compile(r"celery|webhook|respx", re.IGNORECASE),
+    ("storage", "none"): re.compile(r"boto|moto|\bs3\b|attachment", re.IGNORECASE),
 }
 REDIS_WORDS = re.compile(r"redis", re.IGNORECASE)
 REDIS_ALLOWED = re.compile(r"in memory or Redis|need a Redis")
