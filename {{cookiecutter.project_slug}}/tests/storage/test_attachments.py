@@ -60,9 +60,9 @@ def upload(name: str, data: bytes, content_type: str) -> dict[str, tuple[str, by
     stored: {{ cookiecutter.__resource_class }},
 ) -> None:
 
-    uploaded = {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.put(
-        attachment(stored.id), files=upload("Relevé.pdf", b"%PDF-1.7 ...", "application/pdf")
-    )
+    url = attachment(stored.id)
+    files = upload("Relevé.pdf", b"%PDF-1.7 ...", "application/pdf")
+    uploaded = {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.put(url, files=files)
     downloaded = {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.get(attachment(stored.id))
 
     assert uploaded.status_code == status.HTTP_200_OK
@@ -110,9 +110,9 @@ def upload(name: str, data: bytes, content_type: str) -> dict[str, tuple[str, by
     {{ cookiecutter.__api_client }}: {{ cookiecutter.__client }},
     method: str,
 ) -> None:
-    response = {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.request(
-        method, attachment(uuid.uuid4()), files=upload("a.txt", b"x", "text/plain")
-    )
+    url = attachment(uuid.uuid4())
+    files = upload("a.txt", b"x", "text/plain")
+    response = {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.request(method, url, files=files)
 
     assert response.status_code == status.HTTP_404_NOT_FOUND
     assert response.json() == {"detail": {{ cookiecutter.__resource_upper }}_NOT_FOUND}
@@ -125,9 +125,8 @@ def upload(name: str, data: bytes, content_type: str) -> dict[str, tuple[str, by
 ) -> None:
     too_large = b"x" * (get_settings().max_attachment_bytes + 1)
 
-    response = {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.put(
-        attachment(stored.id), files=upload("big.txt", too_large, "text/plain")
-    )
+    url = attachment(stored.id)
+    response = {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.put(url, files=upload("big.txt", too_large, "text/plain"))
 
     assert response.status_code == status.HTTP_413_CONTENT_TOO_LARGE
     assert response.json() == {"detail": ATTACHMENT_TOO_LARGE}
@@ -150,9 +149,9 @@ def upload(name: str, data: bytes, content_type: str) -> dict[str, tuple[str, by
     stored: {{ cookiecutter.__resource_class }},
 ) -> None:
 
-    response = {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.put(
-        attachment(stored.id), files=upload("run.exe", b"MZ", "application/x-msdownload")
-    )
+    url = attachment(stored.id)
+    files = upload("run.exe", b"MZ", "application/x-msdownload")
+    response = {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.put(url, files=files)
 
     assert response.status_code == status.HTTP_415_UNSUPPORTED_MEDIA_TYPE
     assert response.json() == {"detail": UNSUPPORTED_CONTENT_TYPE}
@@ -215,9 +214,9 @@ def upload(name: str, data: bytes, content_type: str) -> dict[str, tuple[str, by
     key = attachment_key(theirs.id)
     storage.put(key, b"theirs", content_type="text/plain", filename="theirs.txt")
 
-    response = {{ cookiecutter.__await }}authorized_client.request(
-        method, attachment(theirs.id), files=upload("mine.txt", b"mine", "text/plain")
-    )
+    url = attachment(theirs.id)
+    files = upload("mine.txt", b"mine", "text/plain")
+    response = {{ cookiecutter.__await }}authorized_client.request(method, url, files=files)
 
     assert response.status_code == status.HTTP_404_NOT_FOUND
     assert response.json() == {"detail": {{ cookiecutter.__resource_upper }}_NOT_FOUND}
