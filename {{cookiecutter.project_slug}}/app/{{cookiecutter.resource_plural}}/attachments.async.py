@@ -18,7 +18,7 @@ from fastapi.responses import Response, StreamingResponse
 from pydantic import BaseModel
 
 from app.core.config import get_settings
-from app.core.errors import AppError, NotFoundError, documented
+from app.core.errors import AppError, ErrorResponse, NotFoundError, documented
 from app.core.storage import StorageDep
 from app.{{ cookiecutter.resource_plural }}.dependencies import {{ cookiecutter.__resource_class }}Dep
 
@@ -27,6 +27,11 @@ logger = logging.getLogger(__name__)
 ATTACHMENT_NOT_FOUND = "Attachment not found"
 ATTACHMENT_TOO_LARGE = "Attachment too large"
 UNSUPPORTED_CONTENT_TYPE = "Attachment content type not accepted"
+# 413 in the schema, by its name since Python 3.13 (RFC 9110): HTTPStatus gives the older
+# one on earlier Pythons, and the schema would differ between them.
+TOO_LARGE = {
+    status.HTTP_413_CONTENT_TOO_LARGE: {"model": ErrorResponse, "description": "Content Too Large"}
+}
 
 
 class AttachmentTooLargeError(AppError):
@@ -80,7 +85,7 @@ def content_disposition(filename: str) -> str:
 @router.put(
     "/{{ cookiecutter.__id_path }}/attachment",
     response_model=AttachmentRead,
-    responses=documented(400, 404, 413, 415),
+    responses={**documented(400, 404, 415), **TOO_LARGE},
 )
 async def upload_{{ cookiecutter.resource_name }}_attachment(
     {{ cookiecutter.resource_name }}: {{ cookiecutter.__resource_class }}Dep,
