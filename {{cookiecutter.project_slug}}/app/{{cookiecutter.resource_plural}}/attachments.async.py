@@ -9,6 +9,7 @@ Deleting the {{ cookiecutter.resource_name }} deletes its file too, once the dat
 import logging
 import uuid
 from collections.abc import AsyncIterator
+from typing import Any
 from urllib.parse import quote
 
 from botocore.exceptions import BotoCoreError, ClientError
@@ -29,7 +30,7 @@ ATTACHMENT_TOO_LARGE = "Attachment too large"
 UNSUPPORTED_CONTENT_TYPE = "Attachment content type not accepted"
 # 413 in the schema, by its name since Python 3.13 (RFC 9110): HTTPStatus gives the older
 # one on earlier Pythons, and the schema would differ between them.
-TOO_LARGE = {
+TOO_LARGE: dict[int | str, dict[str, Any]] = {
     status.HTTP_413_CONTENT_TOO_LARGE: {"model": ErrorResponse, "description": "Content Too Large"}
 }
 
@@ -53,7 +54,7 @@ router = APIRouter()
 
 
 def attachment_key({{ cookiecutter.resource_name }}_id: uuid.UUID) -> str:
-    """The object key of a {{ cookiecutter.resource_name }}'s file: `{{ cookiecutter.resource_plural }}/<id>`."""
+    """The object key of the {{ cookiecutter.resource_name }}'s file: `{{ cookiecutter.resource_plural }}/<id>`."""
     return f"{{ cookiecutter.resource_plural }}/{{ cookiecutter.__id_path }}"
 
 
