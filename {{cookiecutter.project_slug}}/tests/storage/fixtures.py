@@ -1,8 +1,9 @@
 """S3 for the tests: moto's `mock_aws`, in this process, with nothing to start.
 
 moto answers boto3's calls as S3 would (https://docs.getmoto.org/en/latest/docs/getting_started.html),
-from memory, and never reaches the network: CI needs no S3 service. One mock serves the
-whole run; each test gets an empty bucket of its own, deleted when it ends.
+from memory, and never reaches the network: CI needs no S3 service. One mock and one bucket
+serve the whole run, made once: no test empties it, since every key holds the id of the
+row it belongs to (no two tests meet), and what a run stored goes when the run ends.
 """
 
 import uuid
@@ -26,23 +27,26 @@ def s3_client() -> Iterator[S3Client]:
         yield boto3.client("s3", region_name=get_settings().s3_region)
 
 
+@pytest.fixture(scope="session")
+def bucket(s3_client: S3Client) -> str:
+    """The run's bucket in moto's S3: `test-<32 hex digits>`."""
+    name = f"test-{uuid.uuid4().hex}"
+    s3_client.create_bucket(Bucket=name)
+    return name
+
+
 @pytest.fixture
 def storage(
     app: FastAPI,
     s3_client: S3Client,
+    bucket: str,
     no_override_outlives_its_test: None,  # set up first, so it checks after this ends
 ) -> Iterator[Storage]:
-    """The storage requests get (the get_storage dependency), on an empty bucket named
-    `test-<32 hex digits>`; the bucket and what it holds are deleted when the test ends."""
-    bucket = f"test-{uuid.uuid4().hex}"
-    s3_client.create_bucket(Bucket=bucket)
+    """The storage requests get (the get_storage dependency), on the run's bucket."""
     test_storage = Storage(s3_client, bucket)
     serve(app, test_storage)
     yield test_storage
-    app.dependency_overrides.pop(get_storage, None)
-    for stored in s3_client.list_objects_v2(Bucket=bucket).get("Contents", []):
-        s3_client.delete_object(Bucket=bucket, Key=stored["Key"])
-    s3_client.delete_bucket(Bucket=bucket)
+    del app.dependency_overrides[get_storage]
 
 
 def serve(app: FastAPI, storage: Storage) -> None:

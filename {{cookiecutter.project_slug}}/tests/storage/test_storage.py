@@ -1,6 +1,7 @@
 """The storage module on its own, against moto's S3."""
 
 import asyncio
+import uuid
 from collections.abc import Iterator
 
 import pytest
@@ -11,13 +12,17 @@ from app.core import storage as storage_module
 from app.core.config import Settings, get_settings
 from app.core.storage import Storage, create_s3_client, get_storage
 
-KEY = "{{ cookiecutter.resource_plural }}/one"
+
+@pytest.fixture
+def key() -> str:
+    """A key no other test uses, as the service's keys are: `{{ cookiecutter.resource_plural }}/<uuid>`."""
+    return f"{{ cookiecutter.resource_plural }}/{uuid.uuid4()}"
 
 
-def test_a_stored_file_reads_back_with_its_bytes_type_and_name(storage: Storage) -> None:
-    storage.put(KEY, b"%PDF-1.7", content_type="application/pdf", filename="Relevé été.pdf")
+def test_a_stored_file_reads_back_with_its_bytes_type_and_name(storage: Storage, key: str) -> None:
+    storage.put(key, b"%PDF-1.7", content_type="application/pdf", filename="Relevé été.pdf")
 
-    found = storage.get(KEY)
+    found = storage.get(key)
 
     assert found is not None
     assert b"".join(found.chunks()) == b"%PDF-1.7"
@@ -26,38 +31,38 @@ def test_a_stored_file_reads_back_with_its_bytes_type_and_name(storage: Storage)
     assert found.size == len(b"%PDF-1.7")
 
 
-def test_storing_under_a_key_again_replaces_the_file(storage: Storage) -> None:
-    storage.put(KEY, b"first", content_type="text/plain", filename="a.txt")
-    storage.put(KEY, b"second", content_type="text/plain", filename="b.txt")
+def test_storing_under_a_key_again_replaces_the_file(storage: Storage, key: str) -> None:
+    storage.put(key, b"first", content_type="text/plain", filename="a.txt")
+    storage.put(key, b"second", content_type="text/plain", filename="b.txt")
 
-    found = storage.get(KEY)
+    found = storage.get(key)
 
     assert found is not None
     assert (b"".join(found.chunks()), found.filename) == (b"second", "b.txt")
 
 
-def test_a_missing_key_reads_as_none_and_does_not_exist(storage: Storage) -> None:
-    assert storage.get(KEY) is None
-    assert not storage.exists(KEY)
+def test_a_missing_key_reads_as_none_and_does_not_exist(storage: Storage, key: str) -> None:
+    assert storage.get(key) is None
+    assert not storage.exists(key)
 
 
-def test_deleting_removes_the_file_and_deleting_again_is_no_error(storage: Storage) -> None:
-    storage.put(KEY, b"x", content_type="text/plain", filename="x.txt")
-    assert storage.exists(KEY)
+def test_deleting_removes_the_file_and_again_is_no_error(storage: Storage, key: str) -> None:
+    storage.put(key, b"x", content_type="text/plain", filename="x.txt")
+    assert storage.exists(key)
 
-    storage.delete(KEY)
-    storage.delete(KEY)
+    storage.delete(key)
+    storage.delete(key)
 
-    assert not storage.exists(KEY)
+    assert not storage.exists(key)
 
 
-def test_a_missing_bucket_is_an_error_not_a_missing_file(s3_client: S3Client) -> None:
+def test_a_missing_bucket_is_an_error_not_a_missing_file(s3_client: S3Client, key: str) -> None:
     nowhere = Storage(s3_client, "no-such-bucket")
 
     with pytest.raises(ClientError):
-        nowhere.get(KEY)
+        nowhere.get(key)
     with pytest.raises(ClientError):
-        nowhere.exists(KEY)
+        nowhere.exists(key)
 
 
 def test_the_client_uses_the_endpoint_and_region_of_the_settings() -> None:
