@@ -2,8 +2,9 @@
 
 One boto3 client serves the whole process: clients are thread-safe, and building one costs
 tens of milliseconds. Its calls block, so async code hands them to a worker thread
-(`run_in_threadpool`): moto, which the tests use to stand in for S3, intercepts botocore
-but not aiobotocore, so an async client could not be tested the same way.
+(`run_in_threadpool`): moto, which the tests use to stand in for S3, supports botocore and
+not aiobotocore (https://github.com/getmoto/moto/issues/8513), so an async client could not
+be tested the same way.
 Each object carries its content type, and its file name in the object's metadata
 (percent-encoded: S3 metadata is ASCII), so that the database needs no column for them.
 """
