@@ -33,6 +33,8 @@ DRIVERS = {
     "postgresql": {"sync": "postgresql+psycopg", "async": "postgresql+asyncpg"},
     "mysql": {"sync": "mysql+pymysql", "async": "mysql+asyncmy"},
 }
+# The generated code's line length (its ruff setting).
+LINE_LENGTH = 100
 # Where the service and its tests look for a server when nothing else is configured.
 SERVER_URLS = {
     "postgresql": "://postgres:postgres@localhost:5432/",
@@ -85,7 +87,22 @@ def _database_url(answers: Mapping[str, str]) -> str:
 
 
 # The fixtures of each optional service, as a pytest plugin of the generated tests.
-TEST_PLUGINS = {"cache": "tests.cache.fixtures", "tasks": "tests.tasks.fixtures"}
+TEST_PLUGINS = {
+    "cache": "tests.cache.fixtures",
+    "tasks": "tests.tasks.fixtures",
+    "storage": "tests.storage.fixtures",
+}
+
+
+def _test_plugins(answers: Mapping[str, str]) -> str:
+    plugins = ["tests.contract_selection"]
+    plugins += [plugin for key, plugin in TEST_PLUGINS.items() if answers[key] != "none"]
+    one_line = ", ".join(f'"{plugin}"' for plugin in plugins)
+    if len(f"pytest_plugins = [{one_line}]") <= LINE_LENGTH:
+        return one_line
+    # One a line, with the trailing comma that keeps ruff format from joining them again.
+    return "".join(f'\n    "{plugin}",' for plugin in plugins) + "\n"
+
 
 # name -> (the answers it is made from, how). Read in templates as `cookiecutter.__<name>`.
 DERIVED: dict[str, tuple[tuple[str, ...], Callable[[Mapping[str, str]], str]]] = {
@@ -123,13 +140,9 @@ DERIVED: dict[str, tuple[tuple[str, ...], Callable[[Mapping[str, str]], str]]] =
         ("cache", "tasks"),
         lambda a: "yes" if a["cache"] == "redis" or a["tasks"] == "celery" else "no",
     ),
-    # The pytest plugins of the services an answer adds, after the ones every bake has.
-    "__test_plugins": (
-        tuple(TEST_PLUGINS),
-        lambda a: "".join(
-            f', "{plugin}"' for key, plugin in TEST_PLUGINS.items() if a[key] != "none"
-        ),
-    ),
+    # The items of conftest's `pytest_plugins` list: the one every bake has, then those of
+    # the services an answer adds.
+    "__test_plugins": (tuple(TEST_PLUGINS), _test_plugins),
     "__driver": (("database", "mode"), lambda a: DRIVERS[a["database"]][a["mode"]]),
     "__default_database_url": (
         ("database", "mode", "project_slug"),

@@ -2,10 +2,11 @@
 
 Every baked project holds `tests/api/__snapshots__/test_openapi_snapshot/*.json`, the schema
 its own test compares against, so `pytest` passes the minute the project exists. The schema
-depends only on `auth` and the resource's names (database and mode leave it unchanged,
-`info` is left out of the snapshot); this bakes both `auth` answers with a resource whose
-names appear nowhere else, asks each app for its schema, and writes them back with those
-names as template expressions. Run it after changing an operation, a schema or a message:
+depends only on `auth`, `storage` and the resource's names (database and mode leave it
+unchanged, `info` is left out of the snapshot); this bakes every pair of `auth` and `storage`
+answers with a resource whose names appear nowhere else, asks each app for its schema, and
+writes them back with those names as template expressions. Run it after changing an
+operation, a schema or a message:
 
     .venv/bin/python -m tests.openapi_snapshot
 
@@ -54,8 +55,24 @@ def templated(schema: str) -> str:
     return schema
 
 
-def published_schema(auth: str, output_dir: Path) -> str:
-    answers = {**SENTINEL, "auth": auth, "project_slug": f"snapshot-{auth}"}
+# The answers the schema depends on, besides the resource's names: each pair is one branch of
+# the snapshot template, in this order.
+VARIANTS = (("yes", "none"), ("yes", "s3"), ("no", "none"), ("no", "s3"))
+BRANCHES = (
+    '{% if cookiecutter.auth == "yes" and cookiecutter.storage == "none" %}',
+    '{% elif cookiecutter.auth == "yes" %}',
+    '{% elif cookiecutter.storage == "none" %}',
+    "{% else %}",
+)
+
+
+def published_schema(auth: str, storage: str, output_dir: Path) -> str:
+    answers = {
+        **SENTINEL,
+        "auth": auth,
+        "storage": storage,
+        "project_slug": f"snapshot-{auth}-{storage}",
+    }
     project = Path(
         cookiecutter(
             str(harness.REPO_ROOT), no_input=True, output_dir=output_dir, extra_context=answers
@@ -72,19 +89,15 @@ def published_schema(auth: str, output_dir: Path) -> str:
 
 def main() -> None:
     with tempfile.TemporaryDirectory() as output_dir:
-        with_auth, without_auth = (
-            published_schema(auth, Path(output_dir)) for auth in ("yes", "no")
-        )
+        schemas = [published_schema(*variant, Path(output_dir)) for variant in VARIANTS]
     # The filter writes the rendered text as syrupy's JSON extension does (keys sorted,
     # two-space indent), whatever order the substituted names put the keys in.
     SNAPSHOT.parent.mkdir(parents=True, exist_ok=True)
+    branches = "".join(
+        f"{branch}\n{templated(schema)}" for branch, schema in zip(BRANCHES, schemas, strict=True)
+    )
     SNAPSHOT.write_text(
-        '{% filter syrupy_json %}{% if cookiecutter.auth == "yes" %}\n'
-        + templated(with_auth)
-        + "{% else %}\n"
-        + templated(without_auth)
-        + "{% endif %}{% endfilter %}",
-        encoding="utf-8",
+        "{% filter syrupy_json %}" + branches + "{% endif %}{% endfilter %}", encoding="utf-8"
     )
     print(f"wrote {SNAPSHOT.relative_to(harness.REPO_ROOT)}", file=sys.stderr)
 

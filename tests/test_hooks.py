@@ -153,6 +153,7 @@ ANSWERS = {
     "docker": "no",
     "license": "none",
     "mode": "async",
+    "storage": "none",
     "tasks": "none",
 }
 
@@ -164,6 +165,7 @@ def test_answers_turning_options_off_remove_their_files() -> None:
     assert {".github", "Dockerfile", "docker-compose.yml", "LICENSE"} <= set(removed)
     assert "app/core/sqlite.py" in removed
     assert {"app/orders/cache.py", "tests/cache", "app/worker.py", "tests/tasks"} <= set(removed)
+    assert {"app/core/storage.py", "app/orders/attachments.py", "tests/storage"} <= set(removed)
     assert ".gitlab-ci.yml" not in removed
 
 

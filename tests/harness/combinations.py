@@ -21,8 +21,8 @@ CHOICE_AXES = tuple(
 # code, dependencies and database a project has.
 CORE_AXES = ("database", "mode", "auth")
 # The answers that add a service beside the database, all off and all on.
-SERVICES_OFF = {"cache": "none", "tasks": "none"}
-SERVICES_ON = {"cache": "redis", "tasks": "celery"}
+SERVICES_OFF = {"cache": "none", "tasks": "none", "storage": "none"}
+SERVICES_ON = {"cache": "redis", "tasks": "celery", "storage": "s3"}
 BAKE_AXES = (*CORE_AXES, "ci", "docker")
 
 

@@ -24,6 +24,7 @@ SERVICE_WORDS: dict[tuple[str, str], re.Pattern[str]] = {
         re.IGNORECASE,
     ),
     ("tasks", "none"): re.compile(r"celery|webhook|respx", re.IGNORECASE),
+    ("storage", "none"): re.compile(r"boto|moto|\bs3\b|attachment", re.IGNORECASE),
 }
 REDIS_WORDS = re.compile(r"redis", re.IGNORECASE)
 REDIS_ALLOWED = re.compile(r"in memory or Redis|need a Redis")

@@ -38,7 +38,7 @@ from tests.database import (
     rebuild_schema,
 )
 
-pytest_plugins = ["tests.contract_selection"{{ cookiecutter.__test_plugins }}]
+pytest_plugins = [{{ cookiecutter.__test_plugins }}]
 {%- if cookiecutter.auth == "yes" %}
 
 

@@ -39,7 +39,7 @@ from tests.database import (
 )
 from tests.transport import SameThreadASGITransport
 
-pytest_plugins = ["tests.contract_selection"{{ cookiecutter.__test_plugins }}]
+pytest_plugins = [{{ cookiecutter.__test_plugins }}]
 {%- if cookiecutter.auth == "yes" %}
 
 

@@ -77,6 +77,25 @@ class Settings(BaseSettings):
     outbound_connect_timeout: Seconds = 3
     outbound_timeout: Seconds = 10
 {%- endif %}
+{%- if cookiecutter.storage == "s3" %}
+    # The bucket attachments are kept in, and the S3 API that holds it: unset, AWS itself;
+    # MinIO or localstack by their URL. Credentials come from boto3's usual chain
+    # (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, a profile or an instance role).
+    s3_bucket: str = "{{ cookiecutter.project_slug | replace('_', '-') | replace('.', '-') }}-attachments"
+    s3_endpoint_url: str | None = None
+    s3_region: str = "us-east-1"
+    s3_timeout: Seconds = 5
+    # The largest attachment accepted, in bytes (past it, a 413), and the content types
+    # accepted (any other, a 415). The request holding it must also fit
+    # MAX_REQUEST_BODY_BYTES, with a few hundred bytes of multipart framing.
+    max_attachment_bytes: int = Field(default=512 * 1024, gt=0)
+    attachment_content_types: Annotated[list[str], NoDecode] = [
+        "application/pdf",
+        "image/jpeg",
+        "image/png",
+        "text/plain",
+    ]
+{%- endif %}
 {%- if cookiecutter.auth == "yes" %}
     secret_key: str = DEFAULT_SECRET_KEY
     access_token_expire_minutes: int = Field(default=30, gt=0, le=60 * 24 * 30)
@@ -89,7 +108,7 @@ class Settings(BaseSettings):
     login_failures_per_client: int = Field(default=50, gt=0)
 {%- endif %}
 
-    @field_validator("cors_origins", mode="before")
+    @field_validator("cors_origins"{% if cookiecutter.storage == "s3" %}, "attachment_content_types"{% endif %}, mode="before")
     @classmethod
     def split_list(cls, value: Any) -> Any:
         """`a,b` and `["a", "b"]` both give ["a", "b"]; spaces around items are dropped."""

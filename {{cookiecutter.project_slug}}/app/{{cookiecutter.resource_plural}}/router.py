@@ -1,6 +1,6 @@
 from typing import Annotated
 
-from fastapi import APIRouter, {% if cookiecutter.cache == "redis" %}Depends, {% endif %}Query, Response, status
+from fastapi import APIRouter, {% if cookiecutter.cache == "redis" or cookiecutter.storage == "s3" %}Depends, {% endif %}Query, Response, status
 
 {% if cookiecutter.auth == "yes" -%}
 from app.auth.dependencies import CurrentUser
@@ -9,6 +9,10 @@ from app.core.db import SessionDep
 from app.core.errors import documented
 
 from app.{{ cookiecutter.resource_plural }} import service
+{%- if cookiecutter.storage == "s3" %}
+from app.{{ cookiecutter.resource_plural }}.attachments import delete_attachment_once_committed
+from app.{{ cookiecutter.resource_plural }}.attachments import router as attachments_router
+{%- endif %}
 {%- if cookiecutter.cache == "redis" %}
 from app.{{ cookiecutter.resource_plural }}.cache import (
     Cached{{ cookiecutter.__resource_class }}Dep,
@@ -137,9 +141,16 @@ async def read_{{ cookiecutter.resource_name }}(
     status_code=status.HTTP_204_NO_CONTENT,
     response_class=Response,  # no body, so no content type either
     responses=documented(404),
+{%- if cookiecutter.cache == "redis" or cookiecutter.storage == "s3" %}
+    # Listed first, so they end after the session's commit (FastAPI ends them in reverse).
+    dependencies=[
 {%- if cookiecutter.cache == "redis" %}
-    # Listed first, so it ends after the session's commit: see forget_cached_{{ cookiecutter.resource_name }}.
-    dependencies=[Depends(forget_cached_{{ cookiecutter.resource_name }}, scope="function")],
+        Depends(forget_cached_{{ cookiecutter.resource_name }}, scope="function"),
+{%- endif %}
+{%- if cookiecutter.storage == "s3" %}
+        Depends(delete_attachment_once_committed, scope="function"),
+{%- endif %}
+    ],
 {%- endif %}
 )
 {{ cookiecutter.__async }}def delete_{{ cookiecutter.resource_name }}(
@@ -147,3 +158,8 @@ async def read_{{ cookiecutter.resource_name }}(
     {{ cookiecutter.resource_name }}: {{ cookiecutter.__resource_class }}Dep,
 ) -> None:
     {{ cookiecutter.__await }}service.delete_{{ cookiecutter.resource_name }}(session, {{ cookiecutter.resource_name }})
+{%- if cookiecutter.storage == "s3" %}
+
+
+router.include_router(attachments_router)
+{%- endif %}

@@ -1,0 +1,228 @@
+"""The attachment of a {{ cookiecutter.resource_name }}: upload, download, replace, delete, and the refusals."""
+
+import io
+import logging
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from fastapi import FastAPI, UploadFile, status
+{{ cookiecutter.__client_import }}
+from starlette.datastructures import Headers
+
+from app.core.config import get_settings
+from app.core.storage import Storage
+from app.main import app
+
+from app.{{ cookiecutter.resource_plural }}.attachments import (
+    ATTACHMENT_NOT_FOUND,
+    ATTACHMENT_TOO_LARGE,
+    UNSUPPORTED_CONTENT_TYPE,
+    AttachmentTooLargeError,
+    accepted_bytes,
+    attachment_key,
+)
+from app.{{ cookiecutter.resource_plural }}.models import {{ cookiecutter.__resource_class }}
+from app.{{ cookiecutter.resource_plural }}.service import {{ cookiecutter.__resource_upper }}_NOT_FOUND
+{%- if cookiecutter.auth == "yes" %}
+from tests.factories import {{ cookiecutter.__resource_class }}Factory
+{%- endif %}
+from tests.storage.fixtures import serve
+
+
+def attachment(id_: object) -> str:
+    return app.url_path_for("read_{{ cookiecutter.resource_name }}_attachment", {{ cookiecutter.resource_name }}_id=str(id_))
+
+
+def one(id_: object) -> str:
+    return app.url_path_for("read_{{ cookiecutter.resource_name }}", {{ cookiecutter.resource_name }}_id=str(id_))
+
+
+@pytest.fixture
+{{ cookiecutter.__async }}def stored(make_{{ cookiecutter.resource_name }}: Callable[..., Any]) -> {{ cookiecutter.__resource_class }}:
+    """A {{ cookiecutter.resource_name }} the caller may read and change, with no file yet."""
+    made: {{ cookiecutter.__resource_class }} = {{ cookiecutter.__await }}make_{{ cookiecutter.resource_name }}()
+    return made
+
+
+def upload(name: str, data: bytes, content_type: str) -> dict[str, tuple[str, bytes, str]]:
+    """The multipart form of an upload, as httpx sends it."""
+    return {"file": (name, data, content_type)}
+
+
+{{ cookiecutter.__async }}def test_an_uploaded_file_downloads_with_its_bytes_type_and_name(
+    {{ cookiecutter.__api_client }}: {{ cookiecutter.__client }},
+    stored: {{ cookiecutter.__resource_class }},
+) -> None:
+
+    url = attachment(stored.id)
+    files = upload("Relevé.pdf", b"%PDF-1.7 ...", "application/pdf")
+    uploaded = {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.put(url, files=files)
+    downloaded = {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.get(attachment(stored.id))
+
+    assert uploaded.status_code == status.HTTP_200_OK
+    assert uploaded.json() == {
+        "filename": "Relevé.pdf",
+        "content_type": "application/pdf",
+        "size": len(b"%PDF-1.7 ..."),
+    }
+    assert downloaded.status_code == status.HTTP_200_OK
+    assert downloaded.content == b"%PDF-1.7 ..."
+    assert downloaded.headers["Content-Type"] == "application/pdf"
+    disposition = downloaded.headers["Content-Disposition"]
+    assert disposition == "attachment; filename*=UTF-8''Relev%C3%A9.pdf"
+
+
+{{ cookiecutter.__async }}def test_uploading_again_replaces_the_file(
+    {{ cookiecutter.__api_client }}: {{ cookiecutter.__client }},
+    stored: {{ cookiecutter.__resource_class }},
+) -> None:
+    url = attachment(stored.id)
+    {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.put(url, files=upload("a.txt", b"first", "text/plain"))
+
+    {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.put(url, files=upload("b.png", b"\x89PNG", "image/png"))
+    downloaded = {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.get(url)
+
+    assert downloaded.content == b"\x89PNG"
+    assert downloaded.headers["Content-Type"] == "image/png"
+
+
+{{ cookiecutter.__async }}def test_a_{{ cookiecutter.resource_name }}_without_a_file_answers_404_to_download_and_delete(
+    {{ cookiecutter.__api_client }}: {{ cookiecutter.__client }},
+    stored: {{ cookiecutter.__resource_class }},
+) -> None:
+
+    downloaded = {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.get(attachment(stored.id))
+    deleted = {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.delete(attachment(stored.id))
+
+    for response in (downloaded, deleted):
+        assert response.status_code == status.HTTP_404_NOT_FOUND
+        assert response.json() == {"detail": ATTACHMENT_NOT_FOUND}
+
+
+@pytest.mark.parametrize("method", ["PUT", "GET", "DELETE"])
+{{ cookiecutter.__async }}def test_a_missing_{{ cookiecutter.resource_name }}_answers_404(
+    {{ cookiecutter.__api_client }}: {{ cookiecutter.__client }},
+    method: str,
+) -> None:
+    url = attachment(uuid.uuid4())
+    files = upload("a.txt", b"x", "text/plain")
+    response = {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.request(method, url, files=files)
+
+    assert response.status_code == status.HTTP_404_NOT_FOUND
+    assert response.json() == {"detail": {{ cookiecutter.__resource_upper }}_NOT_FOUND}
+
+
+{{ cookiecutter.__async }}def test_a_file_over_the_limit_is_refused_with_413_and_not_stored(
+    {{ cookiecutter.__api_client }}: {{ cookiecutter.__client }},
+    storage: Storage,
+    stored: {{ cookiecutter.__resource_class }},
+) -> None:
+    too_large = b"x" * (get_settings().max_attachment_bytes + 1)
+
+    url = attachment(stored.id)
+    response = {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.put(url, files=upload("big.txt", too_large, "text/plain"))
+
+    assert response.status_code == status.HTTP_413_CONTENT_TOO_LARGE
+    assert response.json() == {"detail": ATTACHMENT_TOO_LARGE}
+    assert not storage.exists(attachment_key(stored.id))
+
+
+{{ cookiecutter.__async }}def test_a_file_over_the_limit_is_refused_by_its_bytes_when_no_size_is_declared() -> None:
+    limit = get_settings().max_attachment_bytes
+    undeclared = UploadFile(
+        io.BytesIO(b"x" * (limit + 1)), headers=Headers({"content-type": "text/plain"})
+    )
+
+    with pytest.raises(AttachmentTooLargeError):
+        {{ cookiecutter.__await }}accepted_bytes(undeclared)
+
+
+{{ cookiecutter.__async }}def test_a_content_type_not_accepted_is_refused_with_415(
+    {{ cookiecutter.__api_client }}: {{ cookiecutter.__client }},
+    storage: Storage,
+    stored: {{ cookiecutter.__resource_class }},
+) -> None:
+
+    url = attachment(stored.id)
+    files = upload("run.exe", b"MZ", "application/x-msdownload")
+    response = {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.put(url, files=files)
+
+    assert response.status_code == status.HTTP_415_UNSUPPORTED_MEDIA_TYPE
+    assert response.json() == {"detail": UNSUPPORTED_CONTENT_TYPE}
+    assert not storage.exists(attachment_key(stored.id))
+
+
+{{ cookiecutter.__async }}def test_deleting_the_attachment_removes_the_file(
+    {{ cookiecutter.__api_client }}: {{ cookiecutter.__client }},
+    storage: Storage,
+    stored: {{ cookiecutter.__resource_class }},
+) -> None:
+    storage.put(attachment_key(stored.id), b"x", content_type="text/plain", filename="x.txt")
+
+    response = {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.delete(attachment(stored.id))
+
+    assert response.status_code == status.HTTP_204_NO_CONTENT
+    assert not storage.exists(attachment_key(stored.id))
+
+
+{{ cookiecutter.__async }}def test_deleting_the_{{ cookiecutter.resource_name }}_removes_its_file(
+    {{ cookiecutter.__api_client }}: {{ cookiecutter.__client }},
+    storage: Storage,
+    stored: {{ cookiecutter.__resource_class }},
+) -> None:
+    storage.put(attachment_key(stored.id), b"x", content_type="text/plain", filename="x.txt")
+
+    response = {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.delete(one(stored.id))
+
+    assert response.status_code == status.HTTP_204_NO_CONTENT
+    assert not storage.exists(attachment_key(stored.id))
+
+
+{{ cookiecutter.__async }}def test_a_{{ cookiecutter.resource_name }}_is_deleted_even_when_its_file_cannot_be(
+    app: FastAPI,
+    {{ cookiecutter.__api_client }}: {{ cookiecutter.__client }},
+    storage: Storage,
+    stored: {{ cookiecutter.__resource_class }},
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    serve(app, Storage(storage.client, "no-such-bucket"))  # S3 refuses every call
+    caplog.set_level(logging.WARNING)
+
+    deleted = {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.delete(one(stored.id))
+    serve(app, storage)
+    read = {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.get(one(stored.id))
+
+    assert deleted.status_code == status.HTTP_204_NO_CONTENT
+    assert read.status_code == status.HTTP_404_NOT_FOUND
+    assert "left in S3" in caplog.text
+{%- if cookiecutter.auth == "yes" %}
+
+
+@pytest.mark.parametrize("method", ["PUT", "GET", "DELETE"])
+{{ cookiecutter.__async }}def test_another_users_attachment_answers_404_and_stays_unchanged(
+    authorized_client: {{ cookiecutter.__client }},
+    storage: Storage,
+    method: str,
+) -> None:
+    theirs = {{ cookiecutter.__await }}{{ cookiecutter.__resource_class }}Factory()  # its SubFactory makes it an owner of its own
+    key = attachment_key(theirs.id)
+    storage.put(key, b"theirs", content_type="text/plain", filename="theirs.txt")
+
+    url = attachment(theirs.id)
+    files = upload("mine.txt", b"mine", "text/plain")
+    response = {{ cookiecutter.__await }}authorized_client.request(method, url, files=files)
+
+    assert response.status_code == status.HTTP_404_NOT_FOUND
+    assert response.json() == {"detail": {{ cookiecutter.__resource_upper }}_NOT_FOUND}
+    found = storage.get(key)
+    assert found is not None
+    assert b"".join(found.chunks()) == b"theirs"
+
+
+{{ cookiecutter.__async }}def test_an_attachment_needs_a_token(client: {{ cookiecutter.__client }}) -> None:
+    response = {{ cookiecutter.__await }}client.get(attachment(uuid.uuid4()))
+
+    assert response.status_code == status.HTTP_401_UNAUTHORIZED
+{%- endif %}
