@@ -89,19 +89,11 @@ def test_the_coverage_gate_fails_the_whole_suite_and_never_a_subset(
 
 
 def xdist_cases() -> list[Any]:
+    # On PostgreSQL, the new-model workflow runs its suite under xdist (XDIST_COMBO there).
     defaults = harness.default_combo()
-    postgres_sync = next(
-        c for c in SUITE_COMBOS if (c.database, c.mode, c.auth) == ("postgresql", "sync", "yes")
-    )
     return [
         # Baked with no answers at all: what someone pressing Enter through the prompts gets.
         pytest.param(None, defaults, id="defaults", marks=harness.group_of(defaults)),
-        pytest.param(
-            postgres_sync.answers(),
-            postgres_sync,
-            id=postgres_sync.id(harness.CORE_AXES),
-            marks=[pytest.mark.database, harness.group_of(postgres_sync)],
-        ),
     ]
 
 

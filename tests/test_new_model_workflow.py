@@ -76,12 +76,15 @@ def link_to_template(project: Path, answers: dict[str, str]) -> None:
 
 # Every database and mode with accounts; and one without, for the resources' other shape
 # (no owner: a global unique name, or the parent's scope alone).
-COMBOS = [
-    *harness.WORKFLOW_COMBOS,
-    *(c for c in harness.core_combos() if (c.database, c.mode, c.auth) == ("sqlite", "sync", "no")),
-]
+COMBOS = harness.WORKFLOW_COMBOS
 
 CONTRACT_COMBO = harness.WORKFLOW_COMBOS[0]
+# Its suite runs under pytest-xdist: each worker on a PostgreSQL database of its own.
+XDIST_COMBO = next(
+    c
+    for c in harness.WORKFLOW_COMBOS
+    if (c.database, c.mode, c.auth) == ("postgresql", "sync", "yes")
+)
 
 
 @pytest.mark.parametrize("combo", [harness.env_param(c) for c in COMBOS])
@@ -130,6 +133,8 @@ def test_a_new_model_gets_its_migration_and_everything_stays_green(
     # This is also the combination's own suite, with the coverage gate, as CI runs it.
     suite_environ = harness.suite_environ(combo, tests_url)
     suite = ["-m", "pytest", "-q", "-p", "no:cacheprovider", "--cov"]
+    if combo == XDIST_COMBO:
+        suite += ["-n", "2"]
     harness.run_in_env(env_dir, suite, project, timeout=900, **suite_environ).require_success()
     # The first resource's contract tests run elsewhere; here, the added routes', on one
     # combination (their schema is the same on every database and mode, and schemathesis

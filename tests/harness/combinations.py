@@ -220,7 +220,12 @@ def pairwise_subset(combos: list[Combo], axes: Iterable[str] = CORE_AXES) -> lis
     return [combo for combo in combos if combo in chosen]
 
 
-# Every database in both modes (auth on): for workflows whose outcome depends on the driver,
-# such as what a migration's autogenerate writes and what `alembic check` reads. The new-model
+# Every database in both modes (auth on), for workflows whose outcome depends on the driver,
+# such as what a migration's autogenerate writes and what `alembic check` reads; and SQLite
+# sync without accounts, for the added resources' other shape (no owner). The new-model
 # workflow runs these combinations' own suites; the others run theirs on their own.
-WORKFLOW_COMBOS = [combo for combo in core_combos() if combo.auth == "yes"]
+WORKFLOW_COMBOS = [
+    combo
+    for combo in core_combos()
+    if combo.auth == "yes" or (combo.database, combo.mode) == ("sqlite", "sync")
+]
