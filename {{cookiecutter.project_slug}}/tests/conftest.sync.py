@@ -54,6 +54,16 @@ def cheap_password_hashing() -> Iterator[None]:
 {%- endif %}
 
 
+@pytest.fixture
+def anyio_backend() -> str:
+    """What anyio's pytest plugin runs `pytest.mark.anyio` tests on: asyncio, as uvicorn does.
+    Sync mode's coroutine tests (get_session, the fault probes) are marked so in their modules.
+
+    https://anyio.readthedocs.io/en/stable/testing.html#specifying-the-backends-to-run-on
+    """
+    return "asyncio"
+
+
 @pytest.fixture(scope="session")
 def engine() -> Iterator[Engine]:
     """The engine every request's session comes from, configured as the service configures

@@ -32,11 +32,6 @@ from tests.probing import (
 
 # The probe's requests are awaited in both modes; anyio's plugin runs that test.
 pytestmark = pytest.mark.anyio
-
-
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"  # what uvicorn runs the service on
 {%- endif %}
 
 

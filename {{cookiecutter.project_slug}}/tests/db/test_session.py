@@ -23,11 +23,6 @@ from app.{{ cookiecutter.resource_plural }}.models import {{ cookiecutter.__reso
 
 # get_session is a coroutine in both modes (see app.core.db): anyio's plugin runs these tests.
 pytestmark = pytest.mark.anyio
-
-
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"  # what uvicorn runs the service on
 {%- endif %}
 
 

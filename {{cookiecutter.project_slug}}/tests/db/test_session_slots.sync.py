@@ -11,11 +11,6 @@ from app.core import db
 pytestmark = pytest.mark.anyio
 
 
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"  # what uvicorn runs the service on
-
-
 def request(method: str) -> Request:
     return Request({"type": "http", "method": method, "headers": []})
 

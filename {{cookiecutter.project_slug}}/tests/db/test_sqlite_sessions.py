@@ -12,11 +12,6 @@ from app.core.db import create_db_engine
 
 # get_session is a coroutine in both modes (see app.core.db): anyio's plugin runs these tests.
 pytestmark = pytest.mark.anyio
-
-
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"  # what uvicorn runs the service on
 {%- endif %}
 
 

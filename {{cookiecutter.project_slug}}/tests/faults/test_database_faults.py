@@ -43,11 +43,6 @@ DEFAULT_PORT = 3306
 
 # The requests are awaited in both modes; anyio's plugin runs these tests.
 pytestmark = pytest.mark.anyio
-
-
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"  # what uvicorn runs the service on
 {%- endif %}
 
 
