@@ -31,6 +31,7 @@ def next_steps(answers: dict[str, str]) -> str:
             f"Added {plural}: app/{plural}/, tests/factories_{plural}.py and its tests.",
             "",
             "Next steps:",
+            "  uv run alembic upgrade head  # autogenerate compares with the latest revision",
             f'  uv run alembic revision --autogenerate -m "add {plural}"',
             "  uv run alembic upgrade head",
             "  make check",

@@ -88,6 +88,8 @@ def problems(answers: dict[str, str], project: Path, rules: Any) -> list[str]:
 
     if name in resource_names_in_use(project, answers) | {answers["first_plural"]}:
         refuse("resource_name", "names a resource the project already has")
+    elif (project / "app" / name).is_dir():
+        refuse("resource_name", f"names the project's package app/{name}/ (pick another word)")
     for pattern in NEW_FILES:
         path = pattern.format(**answers)
         if (project / path).exists() or (project / "app" / f"{plural}.py").exists():

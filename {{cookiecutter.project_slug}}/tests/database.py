@@ -70,6 +70,11 @@ def configured_test_database_url() -> URL:
     return service_default.set(database=f"{service_default.database}_test")
 
 
+# What a test may want a database of its own for: `database_url_for_tests(suffix)` takes only
+# these, so that the drop command knows every name a run can make, and no other.
+PURPOSES = ("concurrency", "migrations", "models", "schema")
+
+
 def database_url_for_tests(suffix: str = "") -> URL:
     """The test database: one per pytest-xdist worker and per `suffix`, so that parallel runs
     and tests that need a database of their own never meet.
@@ -79,6 +84,8 @@ def database_url_for_tests(suffix: str = "") -> URL:
     connections do (a request's commit beside the test's session); it becomes a file in a
     temporary directory of this process, removed when the process ends.
     """
+    if suffix and suffix not in PURPOSES:
+        raise ValueError(f"{suffix!r} is not one of PURPOSES {PURPOSES}: add it there first")
     url = configured_test_database_url()
     parts = [part for part in (suffix, os.environ.get("PYTEST_XDIST_WORKER")) if part]
     backend = url.get_backend_name()
@@ -101,11 +108,30 @@ def fitted_name(name: str, backend: str) -> str:
 
 
 def is_a_test_database(name: str, test_database: str, backend: str) -> bool:
-    """Whether `name` is the test database or one of its variants (per worker, per suffix)."""
-    if name == test_database or name.startswith(f"{test_database}_"):
+    """Whether `name` is the test database or one of the variants a run makes of it (per
+    purpose in PURPOSES, per pytest-xdist worker), shortened as `fitted_name` does. Any other
+    database, `<test database>_keep` included, is not."""
+    if re.fullmatch(re.escape(test_database) + _VARIANT, name):
         return True
-    start = test_database.encode()[: _LONGEST_NAME[backend] - _HASHED].decode(errors="ignore")
-    return re.fullmatch(re.escape(start) + "_[0-9a-f]{8}", name) is not None
+    hashed = re.fullmatch("(.+)_[0-9a-f]{8}", name)
+    if hashed is None:
+        return False
+    start = hashed.group(1)  # what fitted_name kept of the name before its hash
+    if test_database.startswith(start):
+        cut = _LONGEST_NAME[backend] - _HASHED
+        return start == test_database.encode()[:cut].decode(errors="ignore")
+    return start.startswith(test_database) and _starts_a_variant(start[len(test_database) :])
+
+
+# The suffixes database_url_for_tests adds: a purpose, a worker, or both.
+_VARIANT = "(?:_(?:" + "|".join(PURPOSES) + "))?(?:_gw[0-9]+)?"
+
+
+def _starts_a_variant(rest: str) -> bool:
+    # fitted_name may have cut a suffix anywhere: "_concurrency_gw11" may be left as "_c".
+    whole = ["_gw", *(f"_{purpose}_gw" for purpose in PURPOSES), *(f"_{p}" for p in PURPOSES)]
+    bare = re.sub("(?<=_gw)[0-9]+$", "", rest)
+    return any(suffix.startswith(bare) for suffix in whole)
 
 
 @cache
@@ -230,7 +256,9 @@ def unreachable_database_url() -> URL:
         if url.database in (None, "", ":memory:"):
             return []  # temporary files, removed by the runs that made them
         path = Path(str(url.database))
-        files = [*path.parent.glob(f"{path.stem}.*"), *path.parent.glob(f"{path.stem}_*")]
+        # The file, its variants, and what SQLite keeps beside each (-wal, -shm, -journal).
+        made = re.escape(path.stem) + _VARIANT + re.escape(path.suffix) + "(?:-wal|-shm|-journal)?"
+        files = [file for file in path.parent.iterdir() if re.fullmatch(made, file.name)]
         for file in files:
             file.unlink()
         return [str(file) for file in files]

@@ -9,7 +9,9 @@ Each object carries its content type, and its file name in the object's metadata
 (percent-encoded: S3 metadata is ASCII), so that the database needs no column for them.
 """
 
+import logging
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Annotated
@@ -17,16 +19,38 @@ from urllib.parse import quote, unquote
 
 import boto3
 from botocore.config import Config
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 from fastapi import Depends
 
 from app.core.config import Settings, get_settings
+from app.core.errors import BusyError
 
 if TYPE_CHECKING:  # types-boto3 is a development dependency: its names exist for mypy only
     from types_boto3_s3 import S3Client
     from types_boto3_s3.type_defs import GetObjectOutputTypeDef
 
+logger = logging.getLogger(__name__)
+
 FILENAME_KEY = "filename"
+STORAGE_UNAVAILABLE = "File storage unavailable"
+
+
+class StorageUnavailableError(BusyError):
+    """S3 could not be reached, timed out or refused the call: a 503 with Retry-After, as a
+    database outage answers."""
+
+
+@contextmanager
+def unavailable_on_failure() -> Iterator[None]:
+    """Turns botocore's errors into StorageUnavailableError, logging what failed (its type
+    and traceback; botocore's messages name the bucket and key, never the credentials)."""
+    try:
+        yield
+    except (BotoCoreError, ClientError) as error:
+        logger.error("file storage error: %s", type(error).__name__, exc_info=error)
+        raise StorageUnavailableError(STORAGE_UNAVAILABLE) from error
+
+
 # Bytes handed on per read while a stored file is sent back.
 CHUNK_BYTES = 64 * 1024
 
@@ -51,8 +75,7 @@ class StoredFile:
 
 class Storage:
     """The files of one bucket, by key. Every method blocks on the network, and raises
-    botocore's errors (`ClientError`, `BotoCoreError`) for failures other than the ones
-    it documents."""
+    StorageUnavailableError when S3 fails (unreachable, too slow, refusing the call)."""
 
     def __init__(self, client: "S3Client", bucket: str) -> None:
         self.client = client
@@ -60,22 +83,24 @@ class Storage:
 
     def put(self, key: str, data: bytes, *, content_type: str, filename: str) -> None:
         """Stores `data` under `key`, replacing whatever was there."""
-        self.client.put_object(
-            Bucket=self.bucket,
-            Key=key,
-            Body=data,
-            ContentType=content_type,
-            Metadata={FILENAME_KEY: quote(filename)},
-        )
+        with unavailable_on_failure():
+            self.client.put_object(
+                Bucket=self.bucket,
+                Key=key,
+                Body=data,
+                ContentType=content_type,
+                Metadata={FILENAME_KEY: quote(filename)},
+            )
 
     def get(self, key: str) -> StoredFile | None:
         """The file under `key`, or None if there is none."""
-        try:
-            response = self.client.get_object(Bucket=self.bucket, Key=key)
-        except ClientError as error:
-            if error.response.get("Error", {}).get("Code") == "NoSuchKey":
-                return None
-            raise
+        with unavailable_on_failure():
+            try:
+                response = self.client.get_object(Bucket=self.bucket, Key=key)
+            except ClientError as error:
+                if error.response.get("Error", {}).get("Code") == "NoSuchKey":
+                    return None
+                raise
         metadata = response.get("Metadata", {})
         return StoredFile(
             content_type=response.get("ContentType", "application/octet-stream"),
@@ -86,18 +111,20 @@ class Storage:
 
     def exists(self, key: str) -> bool:
         """Whether a file is stored under `key`."""
-        try:
-            self.client.head_object(Bucket=self.bucket, Key=key)
-        except ClientError as error:
-            if error.response.get("Error", {}).get("Code") in {"404", "NoSuchKey"}:
-                return False
-            raise
+        with unavailable_on_failure():
+            try:
+                self.client.head_object(Bucket=self.bucket, Key=key)
+            except ClientError as error:
+                if error.response.get("Error", {}).get("Code") in {"404", "NoSuchKey"}:
+                    return False
+                raise
         return True
 
     def delete(self, key: str) -> None:
         """Deletes the file under `key`; deleting one that is not there is no error (S3's own
         rule)."""
-        self.client.delete_object(Bucket=self.bucket, Key=key)
+        with unavailable_on_failure():
+            self.client.delete_object(Bucket=self.bucket, Key=key)
 
 
 def create_s3_client(settings: Settings) -> "S3Client":

@@ -12,7 +12,6 @@ from collections.abc import AsyncIterator
 from typing import Any
 from urllib.parse import quote
 
-from botocore.exceptions import BotoCoreError, ClientError
 from fastapi import APIRouter, UploadFile, status
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response, StreamingResponse
@@ -20,7 +19,7 @@ from pydantic import BaseModel
 
 from app.core.config import get_settings
 from app.core.errors import AppError, ErrorResponse, NotFoundError, documented
-from app.core.storage import StorageDep
+from app.core.storage import StorageDep, StorageUnavailableError
 
 from app.{{ cookiecutter.resource_plural }}.dependencies import {{ cookiecutter.__resource_class }}Dep
 
@@ -59,6 +58,12 @@ def attachment_key({{ cookiecutter.resource_name }}_id: uuid.UUID) -> str:
     return f"{{ cookiecutter.resource_plural }}/{{ cookiecutter.__id_path }}"
 
 
+def media_type(content_type: str | None) -> str:
+    """`text/plain; charset=utf-8` -> `text/plain`: the type without its parameters, in lower
+    case, as RFC 9110 (8.3.1) compares media types."""
+    return (content_type or "").partition(";")[0].strip().lower()
+
+
 async def accepted_bytes(upload: UploadFile) -> bytes:
     """The uploaded file's bytes, read no further than MAX_ATTACHMENT_BYTES + 1.
 
@@ -67,7 +72,7 @@ async def accepted_bytes(upload: UploadFile) -> bytes:
     whether its declared size or the bytes read say so.
     """
     settings = get_settings()
-    if upload.content_type not in settings.attachment_content_types:
+    if media_type(upload.content_type) not in map(media_type, settings.attachment_content_types):
         raise UnsupportedContentTypeError(UNSUPPORTED_CONTENT_TYPE)
     limit = settings.max_attachment_bytes
     if upload.size is not None and upload.size > limit:
@@ -171,5 +176,5 @@ async def delete_attachment_once_committed(
     key = attachment_key({{ cookiecutter.resource_name }}_id)
     try:
         await run_in_threadpool(storage.delete, key)
-    except (BotoCoreError, ClientError) as error:
+    except StorageUnavailableError as error:
         logger.warning("left in S3 after its row was deleted: %s (%s)", key, type(error).__name__)

@@ -12,14 +12,13 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote
 
-from botocore.exceptions import BotoCoreError, ClientError
 from fastapi import APIRouter, UploadFile, status
 from fastapi.responses import Response, StreamingResponse
 from pydantic import BaseModel
 
 from app.core.config import get_settings
 from app.core.errors import AppError, ErrorResponse, NotFoundError, documented
-from app.core.storage import StorageDep
+from app.core.storage import StorageDep, StorageUnavailableError
 
 from app.{{ cookiecutter.resource_plural }}.dependencies import {{ cookiecutter.__resource_class }}Dep
 
@@ -58,6 +57,12 @@ def attachment_key({{ cookiecutter.resource_name }}_id: uuid.UUID) -> str:
     return f"{{ cookiecutter.resource_plural }}/{{ cookiecutter.__id_path }}"
 
 
+def media_type(content_type: str | None) -> str:
+    """`text/plain; charset=utf-8` -> `text/plain`: the type without its parameters, in lower
+    case, as RFC 9110 (8.3.1) compares media types."""
+    return (content_type or "").partition(";")[0].strip().lower()
+
+
 def accepted_bytes(upload: UploadFile) -> bytes:
     """The uploaded file's bytes, read no further than MAX_ATTACHMENT_BYTES + 1.
 
@@ -66,7 +71,7 @@ def accepted_bytes(upload: UploadFile) -> bytes:
     whether its declared size or the bytes read say so.
     """
     settings = get_settings()
-    if upload.content_type not in settings.attachment_content_types:
+    if media_type(upload.content_type) not in map(media_type, settings.attachment_content_types):
         raise UnsupportedContentTypeError(UNSUPPORTED_CONTENT_TYPE)
     limit = settings.max_attachment_bytes
     if upload.size is not None and upload.size > limit:
@@ -168,5 +173,5 @@ def delete_attachment_once_committed(
     key = attachment_key({{ cookiecutter.resource_name }}_id)
     try:
         storage.delete(key)
-    except (BotoCoreError, ClientError) as error:
+    except StorageUnavailableError as error:
         logger.warning("left in S3 after its row was deleted: %s (%s)", key, type(error).__name__)

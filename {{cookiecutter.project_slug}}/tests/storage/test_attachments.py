@@ -1,4 +1,4 @@
-"""The attachment of a {{ cookiecutter.resource_name }}: upload, download, replace, delete, and the refusals."""
+"""The attachment of each {{ cookiecutter.resource_name }}: upload, download, replace, delete, and the refusals."""
 
 import io
 import logging
@@ -12,7 +12,7 @@ from fastapi import FastAPI, UploadFile, status
 from starlette.datastructures import Headers
 
 from app.core.config import get_settings
-from app.core.storage import Storage
+from app.core.storage import STORAGE_UNAVAILABLE, Storage
 from app.main import app
 
 from app.{{ cookiecutter.resource_plural }}.attachments import (
@@ -88,7 +88,7 @@ def upload(name: str, data: bytes, content_type: str) -> dict[str, tuple[str, by
     assert downloaded.headers["Content-Type"] == "image/png"
 
 
-{{ cookiecutter.__async }}def test_a_{{ cookiecutter.resource_name }}_without_a_file_answers_404_to_download_and_delete(
+{{ cookiecutter.__async }}def test_without_a_file_the_attachment_answers_404_to_download_and_delete(
     {{ cookiecutter.__api_client }}: {{ cookiecutter.__client }},
     stored: {{ cookiecutter.__resource_class }},
 ) -> None:
@@ -152,6 +152,37 @@ def upload(name: str, data: bytes, content_type: str) -> dict[str, tuple[str, by
     assert response.status_code == status.HTTP_415_UNSUPPORTED_MEDIA_TYPE
     assert response.json() == {"detail": UNSUPPORTED_CONTENT_TYPE}
     assert not storage.exists(attachment_key(stored.id))
+
+
+@pytest.mark.parametrize("declared", ["text/plain; charset=utf-8", "Text/Plain"])
+{{ cookiecutter.__async }}def test_a_content_type_is_compared_without_its_parameters_or_case(
+    {{ cookiecutter.__api_client }}: {{ cookiecutter.__client }},
+    stored: {{ cookiecutter.__resource_class }},
+    declared: str,
+) -> None:
+    files = upload("notes.txt", b"hi", declared)
+
+    response = {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.put(attachment(stored.id), files=files)
+
+    assert response.status_code == status.HTTP_200_OK, response.text
+
+
+@pytest.mark.parametrize("method", ["PUT", "GET", "DELETE"])
+{{ cookiecutter.__async }}def test_an_unreachable_s3_answers_503_with_retry_after(
+    app: FastAPI,
+    {{ cookiecutter.__api_client }}: {{ cookiecutter.__client }},
+    storage: Storage,
+    stored: {{ cookiecutter.__resource_class }},
+    method: str,
+) -> None:
+    serve(app, Storage(storage.client, "no-such-bucket"))  # S3 refuses every call
+    files = upload("a.txt", b"a", "text/plain") if method == "PUT" else None
+
+    response = {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.request(method, attachment(stored.id), files=files)
+
+    assert response.status_code == status.HTTP_503_SERVICE_UNAVAILABLE
+    assert response.json() == {"detail": STORAGE_UNAVAILABLE}
+    assert "Retry-After" in response.headers
 
 
 {{ cookiecutter.__async }}def test_deleting_the_attachment_removes_the_file(

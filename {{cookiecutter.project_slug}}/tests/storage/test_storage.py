@@ -10,7 +10,7 @@ from types_boto3_s3 import S3Client
 
 from app.core import storage as storage_module
 from app.core.config import Settings, get_settings
-from app.core.storage import Storage, create_s3_client, get_storage
+from app.core.storage import Storage, StorageUnavailableError, create_s3_client, get_storage
 
 
 @pytest.fixture
@@ -59,9 +59,10 @@ def test_deleting_removes_the_file_and_again_is_no_error(storage: Storage, key: 
 def test_a_missing_bucket_is_an_error_not_a_missing_file(s3_client: S3Client, key: str) -> None:
     nowhere = Storage(s3_client, "no-such-bucket")
 
-    with pytest.raises(ClientError):
+    with pytest.raises(StorageUnavailableError) as raised:
         nowhere.get(key)
-    with pytest.raises(ClientError):
+    assert isinstance(raised.value.__cause__, ClientError)
+    with pytest.raises(StorageUnavailableError):
         nowhere.exists(key)
 
 

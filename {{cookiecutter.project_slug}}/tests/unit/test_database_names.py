@@ -39,6 +39,8 @@ def test_the_drop_command_finds_every_variant_and_nothing_else(name: str, backen
         assert is_a_test_database(variant, name, backend), variant
     assert not is_a_test_database(name.removesuffix("_test"), name, backend)
     assert not is_a_test_database(f"{name}x", name, backend)
+    for kept in ("keep", "dev", "backup_gw0", "gw"):
+        assert not is_a_test_database(f"{name}_{kept}", name, backend), kept
 
 
 def test_by_default_the_tests_never_touch_the_services_own_database(
