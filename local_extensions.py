@@ -22,7 +22,7 @@ import json
 import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from jinja2 import Environment
 from jinja2.bccache import Bucket, BytecodeCache
@@ -282,6 +282,9 @@ def load_manifest() -> dict[str, Any]:
 class AnswersExtension(Extension):
     """Registers the filters and makes every template see the derived names."""
 
+    # What every render sees in place of the answers it is given (a subclass may add names).
+    derive: ClassVar[Callable[[Mapping[str, Any]], dict[str, Any]]] = staticmethod(with_derived)
+
     def __init__(self, environment: Environment) -> None:
         super().__init__(environment)
         environment.filters.update(
@@ -301,6 +304,7 @@ class AnswersExtension(Extension):
         environment.bytecode_cache = COMPILED_TEMPLATES
         environment.globals["manifest"] = load_manifest()
         base = environment.template_class
+        derive = type(self).derive
 
         class DerivedNamesTemplate(base):  # type: ignore[misc,valid-type]
             """Every render (files, paths, hooks) sees names derived from the answers given
@@ -314,7 +318,7 @@ class AnswersExtension(Extension):
             ) -> Any:
                 answers = (vars or {}).get("cookiecutter")
                 if isinstance(answers, Mapping):
-                    vars = {**(vars or {}), "cookiecutter": with_derived(answers)}
+                    vars = {**(vars or {}), "cookiecutter": derive(answers)}
                 return super().new_context(vars, shared, locals)
 
         environment.template_class = DerivedNamesTemplate

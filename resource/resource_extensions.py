@@ -125,21 +125,9 @@ class ResourceExtension(shared.AnswersExtension):  # type: ignore[misc,name-defi
     """The project template's filters and derived names, the parent's names, and
     `import_order`."""
 
+    # The parent's names first; the project template's derived names are then computed on top.
+    derive = staticmethod(lambda answers: shared.with_derived(resource_names(answers)))
+
     def __init__(self, environment: Environment) -> None:
         super().__init__(environment)
         environment.filters.update(import_order=import_order)
-        base = environment.template_class
-
-        class ResourceTemplate(base):  # type: ignore[misc,valid-type]
-            def new_context(
-                self,
-                vars: dict[str, Any] | None = None,
-                shared: bool = False,
-                locals: Mapping[str, Any] | None = None,
-            ) -> Any:
-                answers = (vars or {}).get("cookiecutter")
-                if isinstance(answers, Mapping):
-                    vars = {**(vars or {}), "cookiecutter": resource_names(answers)}
-                return super().new_context(vars, shared, locals)
-
-        environment.template_class = ResourceTemplate
