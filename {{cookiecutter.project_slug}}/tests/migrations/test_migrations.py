@@ -9,8 +9,9 @@ from pathlib import Path
 from alembic import command
 from sqlalchemy import URL, Connection, inspect
 
-from app.core.db import Base, create_db_engine
+from app.core.db import Base
 
+from tests.database import run_in_transaction
 from tests.migrations.scripts import alembic_config, copy_of_the_migrations
 
 
@@ -39,29 +40,17 @@ def column_shapes(connection: Connection) -> ColumnShapes:
         for table in inspector.get_table_names()
         if table != "alembic_version"
     }
-{%- if cookiecutter.mode == "async" %}
 
 
-async def columns_in(url: URL, *, create_all: bool = False) -> ColumnShapes:
-    engine = create_db_engine(url)
-    async with engine.begin() as connection:
-        if create_all:
-            await connection.run_sync(Base.metadata.create_all)
-        shapes = await connection.run_sync(column_shapes)
-    await engine.dispose()
+def columns_built_from_the_models(connection: Connection) -> ColumnShapes:
+    Base.metadata.create_all(connection)
+    return column_shapes(connection)
+
+
+{{ cookiecutter.__async }}def columns_in(url: URL, *, create_all: bool = False) -> ColumnShapes:
+    read = columns_built_from_the_models if create_all else column_shapes
+    shapes: ColumnShapes = {{ cookiecutter.__await }}run_in_transaction(url, read)
     return shapes
-{%- else %}
-
-
-def columns_in(url: URL, *, create_all: bool = False) -> ColumnShapes:
-    engine = create_db_engine(url)
-    with engine.begin() as connection:
-        if create_all:
-            Base.metadata.create_all(connection)
-        shapes = column_shapes(connection)
-    engine.dispose()
-    return shapes
-{%- endif %}
 
 
 def test_the_migrations_build_the_columns_the_models_build(
