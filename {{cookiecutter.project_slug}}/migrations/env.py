@@ -157,9 +157,9 @@ def configure(backend: str, connection: Connection | None = None, url: str | Non
         render_item=render_item,
         process_revision_directives=rewrite_revision,
         compare_server_default=server_default_changed,
-        # SQLite's DDL is transactional once SQLAlchemy, not the driver, issues BEGIN (as the
-        # service's engine does): the whole upgrade commits at once, or not at all. The
-        # servers' dialects know their own (PostgreSQL's is transactional, MySQL's is not).
+        # SQLite: the whole upgrade, DDL included, commits at once or not at all (its DDL is
+        # transactional where SQLAlchemy, not the driver, issues BEGIN). The servers' dialects
+        # know their own: PostgreSQL's DDL is transactional, MySQL's is not.
         transactional_ddl=True if backend == "sqlite" else None,
     )
 
