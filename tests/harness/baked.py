@@ -59,7 +59,6 @@ ALWAYS_PRESENT = (
     "app/{resource_plural}/service.py",
     "migrations/env.py",
     "migrations/script.py.mako",
-    "migrations/versions/0001_initial.py",
     "tests/conftest.py",
     "tests/factories.py",
     "scripts/add_resource.py",

@@ -2,6 +2,8 @@
 import asyncio
 {% endif -%}
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal, InvalidOperation
 from logging.config import fileConfig
 from typing import Any, Literal
@@ -10,11 +12,8 @@ from alembic import context
 from alembic.autogenerate.api import AutogenContext
 from alembic.operations import ops
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Column, Connection, Enum
+from sqlalchemy import Column, Connection, Enum, make_url
 
-{% if cookiecutter.database == "sqlite" -%}
-from app.core import sqlite
-{% endif -%}
 from app.core.config import get_settings
 from app.core.db import Base, create_db_engine
 from app.core.logging import configure_logging
@@ -149,7 +148,7 @@ def server_default_changed(
     return default_as_data(inspected_default) != default_as_data(rendered_metadata_default)
 
 
-def configure(connection: Connection | None = None, url: str | None = None) -> None:
+def configure(backend: str, connection: Connection | None = None, url: str | None = None) -> None:
     context.configure(
         connection=connection,
         url=url,
@@ -158,30 +157,57 @@ def configure(connection: Connection | None = None, url: str | None = None) -> N
         render_item=render_item,
         process_revision_directives=rewrite_revision,
         compare_server_default=server_default_changed,
-{%- if cookiecutter.database == "sqlite" %}
-        # app.core.sqlite issues real BEGINs, so DDL is transactional on SQLite too: the
-        # whole upgrade commits at once, or not at all.
-        transactional_ddl=True,
-{%- endif %}
+        # SQLite: the whole upgrade, DDL included, commits at once or not at all (its DDL is
+        # transactional where SQLAlchemy, not the driver, issues BEGIN). The servers' dialects
+        # know their own: PostgreSQL's DDL is transactional, MySQL's is not.
+        transactional_ddl=True if backend == "sqlite" else None,
     )
 
 
+@contextmanager
+def foreign_keys_off_on_sqlite(connection: Connection) -> Iterator[None]:
+    """SQLite alters a table by copying it (Alembic's batch mode): create the new table, copy
+    the rows, drop the old one, rename the new one.
+
+    With foreign keys on, dropping the old table would delete every row that references it
+    ON DELETE CASCADE, and fail under RESTRICT. They are off while the migration runs, and
+    check_foreign_keys_on_sqlite checks every reference before it commits. SQLite ignores
+    the PRAGMA inside a transaction, so it goes to the driver's connection before one begins.
+    The servers alter tables in place and keep their foreign keys on.
+    """
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    cursor = connection.connection.cursor()  # the driver's, past SQLAlchemy's BEGIN
+    cursor.execute("PRAGMA foreign_keys=OFF")
+    try:
+        yield
+    finally:
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+
+def check_foreign_keys_on_sqlite(connection: Connection) -> None:
+    """Raises, inside the migration's transaction, if a row references one that is gone."""
+    if connection.dialect.name != "sqlite":
+        return
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+    if broken:
+        found = "; ".join(f"{table} row {rowid} -> {parent}" for table, rowid, parent, _ in broken)
+        raise RuntimeError(f"the migration leaves references to nothing: {found}")
+
+
 def run_migrations(connection: Connection) -> None:
-{%- if cookiecutter.database == "sqlite" %}
-    with sqlite.foreign_keys_off(connection):
-        configure(connection)
+    with foreign_keys_off_on_sqlite(connection):
+        configure(connection.dialect.name, connection)
         with context.begin_transaction():
             context.run_migrations()
-            sqlite.check_foreign_keys(connection)
-{%- else %}
-    configure(connection)
-    with context.begin_transaction():
-        context.run_migrations()
-{%- endif %}
+            check_foreign_keys_on_sqlite(connection)
 
 
 def run_migrations_offline() -> None:
-    configure(url=database_url())
+    url = database_url()
+    configure(make_url(url).get_backend_name(), url=url)
     with context.begin_transaction():
         context.run_migrations()
 {%- if cookiecutter.mode == "async" %}

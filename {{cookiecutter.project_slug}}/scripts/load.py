@@ -2,7 +2,7 @@
 
     python scripts/load.py --url http://127.0.0.1:8000 --requests 2000 --concurrency 32
 
-It creates one {{ cookiecutter.resource_name }}{% if cookiecutter.auth == "yes" %} (as a throwaway user it registers){% endif %}, then reads it by id
+It creates one {{ cookiecutter.resource_name }}, then reads it by id
 `--requests` times, `--concurrency` at a time, and prints throughput and latency.
 It stops by itself; point it only at an instance you own.
 """
@@ -19,6 +19,7 @@ import httpx2
 async def prepare(client: httpx2.AsyncClient) -> str:
     """Create the {{ cookiecutter.resource_name }} to read; returns its URL."""
 {%- if cookiecutter.auth == "yes" %}
+    # It registers a throwaway user, who owns the {{ cookiecutter.resource_name }} it reads.
     credentials = {"email": f"load-{uuid.uuid4().hex}@example.com", "password": uuid.uuid4().hex}
     (await client.post("/api/v1/auth/register", json=credentials)).raise_for_status()
     form = {"username": credentials["email"], "password": credentials["password"]}

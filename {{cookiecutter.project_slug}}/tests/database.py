@@ -14,6 +14,7 @@ import os
 import re
 import shutil
 import tempfile
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -162,14 +163,22 @@ def _temporary_directory() -> Path:
 {{ cookiecutter.__async }}def create_empty_database(url: URL) -> None:
     """The database at `url`, created if missing and stripped of every table."""
     {{ cookiecutter.__await }}create_database_if_missing(url)
+    {{ cookiecutter.__await }}run_in_transaction(url, drop_every_table)
+
+
+{{ cookiecutter.__async }}def run_in_transaction(url: URL, work: Callable[[Connection], Any]) -> Any:
+    """What `work(connection)` returns, run on a new engine for `url` in a transaction that
+    commits when it returns."""
     engine = create_db_engine(url)
-    {{ cookiecutter.__async }}with engine.begin() as connection:
+    try:
+        {{ cookiecutter.__async }}with engine.begin() as connection:
 {%- if cookiecutter.mode == "async" %}
-        await connection.run_sync(drop_every_table)
+            return await connection.run_sync(work)
 {%- else %}
-        drop_every_table(connection)
+            return work(connection)
 {%- endif %}
-    {{ cookiecutter.__await }}engine.dispose()
+    finally:
+        {{ cookiecutter.__await }}engine.dispose()
 
 
 def drop_every_table(connection: Connection) -> None:

@@ -5,11 +5,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import DateTime, Dialect, MetaData
-{%- if cookiecutter.database == "mysql" %}
 from sqlalchemy.dialects.mysql import DATETIME
-{%- endif %}
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
-from sqlalchemy.types import TypeDecorator{% if cookiecutter.database == "mysql" %}, TypeEngine{% endif %}
+from sqlalchemy.types import TypeDecorator, TypeEngine
 
 # Deterministic constraint names: migrations can drop and rename them on every backend.
 NAMING_CONVENTION = {
@@ -30,13 +28,13 @@ class UTCDateTime(TypeDecorator[datetime]):
 
     impl = DateTime(timezone=True)
     cache_ok = True
-{%- if cookiecutter.database == "mysql" %}
 
     def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
-        # MySQL keeps whole seconds unless asked for microseconds; without them two rows
-        # created in the same second could not be put back in creation order.
-        return dialect.type_descriptor(DATETIME(fsp=6))
-{%- endif %}
+        if dialect.name == "mysql":
+            # MySQL keeps whole seconds unless asked for microseconds; without them two rows
+            # created in the same second could not be put back in creation order.
+            return dialect.type_descriptor(DATETIME(fsp=6))
+        return super().load_dialect_impl(dialect)
 
     def process_bind_param(self, value: datetime | None, dialect: Dialect) -> Any:
         if value is None or dialect.name == "postgresql":

@@ -4,8 +4,6 @@ Used by both the service's engine and the tests' engines, so the test suite's
 rollback-per-test isolation runs on exactly what production runs.
 """
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Connection, Engine, event
@@ -50,30 +48,3 @@ def _begin(connection: Connection) -> None:
     # write. Readers never wait, thanks to WAL.
     writes = connection.get_execution_options().get("sqlite_writes", False)
     connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
-
-
-@contextmanager
-def foreign_keys_off(connection: Connection) -> Iterator[None]:
-    """For migrations, which on SQLite alter a table by copying it (Alembic's batch mode):
-    create the new table, copy the rows, drop the old one, rename the new one.
-
-    With foreign keys on, dropping the old table would delete every row that references it
-    ON DELETE CASCADE, and fail under RESTRICT. They are off while the migration runs, and
-    check_foreign_keys checks every reference before it commits. SQLite ignores the PRAGMA
-    inside a transaction, so it goes to the driver's connection before one begins.
-    """
-    cursor = connection.connection.cursor()  # the driver's, past SQLAlchemy's BEGIN
-    cursor.execute("PRAGMA foreign_keys=OFF")
-    try:
-        yield
-    finally:
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.close()
-
-
-def check_foreign_keys(connection: Connection) -> None:
-    """Raises, inside the migration's transaction, if a row references one that is gone."""
-    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
-    if broken:
-        found = "; ".join(f"{table} row {rowid} -> {parent}" for table, rowid, parent, _ in broken)
-        raise RuntimeError(f"the migration leaves references to nothing: {found}")

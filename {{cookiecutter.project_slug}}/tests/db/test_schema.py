@@ -2,9 +2,14 @@
 
 from sqlalchemy import Column, Connection, ForeignKey, Integer, MetaData, Table, inspect
 
-from app.core.db import Base, create_db_engine
+from app.core.db import Base
 
-from tests.database import create_empty_database, database_url_for_tests, rebuild_schema
+from tests.database import (
+    create_empty_database,
+    database_url_for_tests,
+    rebuild_schema,
+    run_in_transaction,
+)
 
 REFERENCED = "{{ cookiecutter.resource_plural }}"
 
@@ -29,23 +34,10 @@ def table_names(connection: Connection) -> set[str]:
 {{ cookiecutter.__async }}def test_a_table_no_model_knows_does_not_block_the_next_run() -> None:
     url = database_url_for_tests("schema")
     {{ cookiecutter.__await }}create_empty_database(url)
-    engine = create_db_engine(url)
-    {{ cookiecutter.__async }}with engine.begin() as connection:
-{%- if cookiecutter.mode == "async" %}
-        await connection.run_sync(rebuild_schema)
-        await connection.run_sync(leave_a_table_of_a_deleted_model)
+    {{ cookiecutter.__await }}run_in_transaction(url, rebuild_schema)
+    {{ cookiecutter.__await }}run_in_transaction(url, leave_a_table_of_a_deleted_model)
 
-        await connection.run_sync(rebuild_schema)
+    {{ cookiecutter.__await }}run_in_transaction(url, rebuild_schema)
 
-        tables = await connection.run_sync(table_names)
-{%- else %}
-        rebuild_schema(connection)
-        leave_a_table_of_a_deleted_model(connection)
-
-        rebuild_schema(connection)
-
-        tables = table_names(connection)
-{%- endif %}
-    {{ cookiecutter.__await }}engine.dispose()
-
+    tables = {{ cookiecutter.__await }}run_in_transaction(url, table_names)
     assert tables == set(Base.metadata.tables)
