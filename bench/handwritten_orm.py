@@ -4,8 +4,8 @@ Served by bench_service.py from a baked project's directory and virtualenv, besi
 project's own models and schemas, the same JWT check (PyJWT, HS256, iss, aud, exp), the same
 two loads by primary key (the user, then the item) and a commit, in one session per request;
 and nothing else: no middleware, no request id, no access line, no deadline, no readiness.
-The pool holds BENCH_POOL_SIZE connections (default 32, the load's concurrency), on every
-database, with no overflow, and never pings.
+The pool is sized like the baked service's (BENCH_POOL_SIZE, default 32) and never pings;
+on SQLite it is SQLAlchemy's default for files.
 
     BENCH_MODE=async|sync  DATABASE_URL=...  SECRET_KEY=...  uvicorn handwritten_orm:app
 """
@@ -26,10 +26,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_asyn
 from sqlalchemy.orm import Session, sessionmaker
 
 settings = get_settings()
-# SQLite too: with SQLAlchemy's default for files (5 + 10 overflow), sync mode's requests
-# past 15 waited for a connection in worker threads until they held all 40 of them, and the
-# sessions holding the connections had no thread left to end on: a stall.
 POOL = {"pool_size": int(os.environ.get("BENCH_POOL_SIZE", "32")), "max_overflow": 0}
+if settings.database_url.startswith("sqlite"):
+    POOL = {}  # SQLAlchemy's own choice for SQLite files
 app = FastAPI()
 
 
@@ -115,9 +114,10 @@ else:
     ) -> Item:
         item = Item(**item_in.model_dump(), owner_id=user.id)
         db.add(item)
-        # Committed here, in the thread that wrote: SQLite's write lock is not held across a
-        # hand-off to another worker thread, which creates waiting in SQLite's busy handler
-        # could all be holding (every request then waited out the 5 s busy timeout).
+        # Committed here, in the thread that wrote. Committed by the session dependency, in a
+        # worker thread of its own, SQLite's write lock was held until that thread came, while
+        # the other creates held every worker thread in SQLite's busy handler: each request
+        # then waited out the busy timeout.
         db.commit()
         return item
 
