@@ -4,7 +4,8 @@ Served by bench_service.py from a baked project's directory and virtualenv, besi
 project's own models and schemas, the same JWT check (PyJWT, HS256, iss, aud, exp), the same
 two loads by primary key (the user, then the item) and a commit, in one session per request;
 and nothing else: no middleware, no request id, no access line, no deadline, no readiness.
-The pool is sized like the baked service's (BENCH_POOL_SIZE, default 32) and never pings.
+The pool is sized like the baked service's (BENCH_POOL_SIZE, default 32) and never pings;
+on SQLite it is SQLAlchemy's default for files.
 
     BENCH_MODE=async|sync  DATABASE_URL=...  SECRET_KEY=...  uvicorn handwritten_orm:app
 """
@@ -113,7 +114,11 @@ else:
     ) -> Item:
         item = Item(**item_in.model_dump(), owner_id=user.id)
         db.add(item)
-        db.flush()
+        # Committed here, in the thread that wrote. Committed by the session dependency, in a
+        # worker thread of its own, SQLite's write lock was held until that thread came, while
+        # the other creates held every worker thread in SQLite's busy handler: each request
+        # then waited out the busy timeout.
+        db.commit()
         return item
 
 

@@ -1,34 +1,18 @@
 """The largest request body the service reads: past it, a 413 before anything parses it.
 
-FastAPI counts a body's bytes as they arrive (`max_body_size`, set on the API router in
+FastAPI counts a body's bytes as they arrive (`max_body_size`, set on the API's routers in
 `app/main.py`) and answers 413 in the `{"detail": ...}` shape once they pass the limit.
-A body whose Content-Length already says it is too large is refused here instead, at once:
-FastAPI would answer it in plain text, from outside the middleware that adds the request id
-and the security headers, and log the refusal as an unhandled error.
+A body whose Content-Length already says it is too large is refused by
+RequestContextMiddleware (app.core.middleware) instead, at once: FastAPI would answer it in
+plain text, from outside the middleware that adds the request id and the security headers,
+and log the refusal as an unhandled error.
 """
 
 from fastapi import status
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import Send
 
 # The words FastAPI's own 413 uses, so that both refusals read the same.
 BODY_TOO_LARGE = "Content Too Large"
-
-
-class DeclaredBodySizeLimitMiddleware:
-    """Answers 413 to a request whose Content-Length is over `max_bytes`, without reading
-    its body; other requests pass untouched."""
-
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
-        self.app = app
-        self.max_bytes = max_bytes
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            for name, value in scope["headers"]:
-                if name == b"content-length" and value.isdigit() and int(value) > self.max_bytes:
-                    await send_too_large(send)
-                    return
-        await self.app(scope, receive, send)
 
 
 async def send_too_large(send: Send) -> None:

@@ -1,5 +1,6 @@
 """The outermost middleware: an id for each request, its access line, headers every response
-carries, and a JSON 500 in place of an unexpected error."""
+carries, a JSON 413 for a body declared too large, and a JSON 500 in place of an unexpected
+error."""
 
 import json
 import logging
@@ -10,6 +11,7 @@ import uuid
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.core.limits import send_too_large
 from app.core.logging import request_id_var
 
 access_logger = logging.getLogger("app.access")
@@ -27,19 +29,22 @@ _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 
 class RequestContextMiddleware:
-    """Tags each request with an id, logs one access line and hides unexpected errors.
+    """Tags each request with an id, logs one access line, refuses a body whose
+    Content-Length is over `max_body_bytes` (see app.core.limits) and hides unexpected errors.
 
-    Plain ASGI rather than BaseHTTPMiddleware: it adds no task or queue per request.
+    Plain ASGI rather than BaseHTTPMiddleware: it adds no task or queue per request. One
+    layer for all of it: each layer costs every request a call and a pass over its headers.
     """
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, max_body_bytes: int | None = None) -> None:
         self.app = app
+        self.max_body_bytes = max_body_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        request_id = _request_id(scope)
+        request_id, declared_bytes = _read_headers(scope)
         token = request_id_var.set(request_id)
         started = time.perf_counter()
         status_code = 500
@@ -57,7 +62,10 @@ class RequestContextMiddleware:
             await send(message)
 
         try:
-            await self.app(scope, receive, send_with_id)
+            if self.max_body_bytes is not None and declared_bytes > self.max_body_bytes:
+                await send_too_large(send_with_id)
+            else:
+                await self.app(scope, receive, send_with_id)
         except Exception:
             logger.exception("unhandled error on %s %s", scope["method"], scope["path"])
             if response_started:
@@ -81,14 +89,21 @@ class RequestContextMiddleware:
             request_id_var.reset(token)
 
 
-def _request_id(scope: Scope) -> str:
+def _read_headers(scope: Scope) -> tuple[str, int]:
+    """The request's id (the client's `X-Request-ID` when it is safe to log, else a new one)
+    and the body size it declares (Content-Length, 0 without one), in one pass."""
+    request_id = None
+    id_seen = False
+    declared_bytes = 0
     for name, value in scope["headers"]:
-        if name == b"x-request-id":
+        if name == b"x-request-id" and not id_seen:
+            id_seen = True
             candidate: str = value.decode("latin-1")
             if _VALID_REQUEST_ID.match(candidate):
-                return candidate
-            break
-    return uuid.uuid4().hex
+                request_id = candidate
+        elif name == b"content-length" and value.isdigit():
+            declared_bytes = max(declared_bytes, int(value))
+    return request_id or uuid.uuid4().hex, declared_bytes
 
 
 async def _send_internal_error(send: Send, request_id: str) -> None:
