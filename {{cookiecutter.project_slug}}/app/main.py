@@ -80,7 +80,7 @@ def create_app(
         openapi_url="/openapi.json" if settings.serves_docs else None,
     )
     app.state.settings = settings
-    app.add_middleware(DeadlineMiddleware, seconds=settings.request_timeout)
+    app.add_middleware(DeadlineMiddleware, seconds=settings.request_timeout, cancel={{ cookiecutter.mode == "async" }})
     max_bytes = settings.max_request_body_bytes
     app.add_middleware(RequestContextMiddleware, max_body_bytes=max_bytes)
     if settings.cors_origins:

@@ -214,7 +214,9 @@ def run_migrations_offline() -> None:
 
 
 async def run_migrations_online() -> None:
-    engine = create_db_engine(database_url())
+    # A migration may rewrite a large table for minutes: the bound that cuts a slow request
+    # short (DATABASE_STATEMENT_TIMEOUT) would stop it half-way. Connecting stays bounded.
+    engine = create_db_engine(database_url(), bound_statements=False)
     try:
         async with engine.connect() as connection:
             await connection.run_sync(run_migrations)
@@ -230,7 +232,9 @@ else:
 
 
 def run_migrations_online() -> None:
-    engine = create_db_engine(database_url())
+    # A migration may rewrite a large table for minutes: the bound that cuts a slow request
+    # short (DATABASE_STATEMENT_TIMEOUT) would stop it half-way. Connecting stays bounded.
+    engine = create_db_engine(database_url(), bound_statements=False)
     try:
         with engine.connect() as connection:
             run_migrations(connection)

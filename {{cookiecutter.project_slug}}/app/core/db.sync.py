@@ -37,40 +37,46 @@ PINGS_AT_ONCE = 2
 ABANDONED = "abandoned"
 
 
-def driver_timeouts(settings: Settings) -> dict[str, Any]:
-    """The driver's own bounds (its connect_args) on connecting and on a statement."""
+def driver_timeouts(settings: Settings, *, statements: bool = True) -> dict[str, Any]:
+    """The driver's own bounds (its connect_args) on connecting and, unless `statements` is
+    False, on a statement's run time (migrations go without it: see migrations/env.py)."""
 {%- if cookiecutter.database == "sqlite" %}
-    # How long a statement waits for another connection's write lock, in seconds.
+    # How long a statement waits for another connection's write lock, in seconds: a wait,
+    # not a run time, so it holds with or without `statements`.
     return {"timeout": settings.database_statement_timeout}
 {%- elif cookiecutter.database == "postgresql" %}
     # libpq counts whole seconds; statement_timeout is the server's, in milliseconds. A
     # database that stops answering without closing the connection is outside both: see
     # app.core.deadline.
-    return {
-        "connect_timeout": max(1, round(settings.database_connect_timeout)),
-        "options": f"-c statement_timeout={round(settings.database_statement_timeout * 1000)}",
-    }
+    bounds: dict[str, Any] = {"connect_timeout": max(1, round(settings.database_connect_timeout))}
+    if statements:
+        statement_ms = round(settings.database_statement_timeout * 1000)
+        bounds["options"] = f"-c statement_timeout={statement_ms}"
+    return bounds
 {%- else %}
     # Socket timeouts, in seconds: a statement whose answer does not come (a slow query or
     # a database that stopped answering) fails with "Lost connection".
-    return {
-        "connect_timeout": settings.database_connect_timeout,
-        "read_timeout": settings.database_statement_timeout,
-        "write_timeout": settings.database_statement_timeout,
-    }
+    bounds: dict[str, Any] = {"connect_timeout": settings.database_connect_timeout}
+    if statements:
+        bounds["read_timeout"] = bounds["write_timeout"] = settings.database_statement_timeout
+    return bounds
 {%- endif %}
 
 
-def create_db_engine(url: str | URL, **kwargs: Any) -> Engine:
-    """An engine with every wait bounded by settings: connecting, a statement, and the
-    wait for a pooled connection (pool_timeout, unless the caller brings its own pool).
+def create_db_engine(url: str | URL, *, bound_statements: bool = True, **kwargs: Any) -> Engine:
+    """An engine with every wait bounded by settings: connecting, a statement (unless
+    `bound_statements` is False), and the wait for a pooled connection (pool_timeout,
+    unless the caller brings its own pool).
 
     Statement parameters stay out of its exceptions (hide_parameters), so a logged error
     never carries a row's values: an email, a password hash.
     """
     settings = get_settings()
     options: dict[str, Any] = {"hide_parameters": True, **kwargs}
-    options["connect_args"] = {**driver_timeouts(settings), **kwargs.get("connect_args", {})}
+    options["connect_args"] = {
+        **driver_timeouts(settings, statements=bound_statements),
+        **kwargs.get("connect_args", {}),
+    }
     if "poolclass" not in kwargs:
         options.setdefault("pool_timeout", settings.database_pool_timeout)
 {%- if cookiecutter.database == "sqlite" %}

@@ -10,6 +10,7 @@ from app.core.errors import unavailable
 logger = logging.getLogger(__name__)
 
 TIMED_OUT = "request timed out before its answer started (%s s)"
+_LEFT_TO_FINISH: set["asyncio.Future[None]"] = set()
 
 
 class DeadlineMiddleware:
@@ -18,15 +19,19 @@ class DeadlineMiddleware:
 
     The drivers' own timeouts (app.core.db) end most waits on the database; this is the
     bound on the others, such as a read from a database that stopped answering without
-    closing its connection, which some drivers wait out for as long as it lasts. The work
-    is cancelled, not awaited: work in a worker thread cannot be interrupted, and waiting
-    for it would hold the answer as long as the thread is stuck. Whatever it sends later
-    is dropped. A response that has started (a stream) is left to finish.
+    closing its connection, which some drivers wait out for as long as it lasts. The late
+    work is not awaited, and whatever it sends later is dropped. With `cancel` (async mode)
+    it is cancelled: its session ends at once. Without (sync mode) it is left to finish: a
+    worker thread cannot be interrupted, and cancelling the coroutine that waits on it
+    would end the request's session while the thread still uses it; the session ends when
+    the thread returns, within the driver's timeouts. A response that has started (a
+    stream) is left to finish.
     """
 
-    def __init__(self, app: ASGIApp, seconds: float) -> None:
+    def __init__(self, app: ASGIApp, seconds: float, *, cancel: bool = True) -> None:
         self.app = app
         self.seconds = seconds
+        self.cancel = cancel
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -52,7 +57,11 @@ class DeadlineMiddleware:
             await work
             return
         answered = True
-        work.cancel()
+        if self.cancel:
+            work.cancel()
+        else:
+            _LEFT_TO_FINISH.add(work)  # held, or the loop could collect it half-way
+            work.add_done_callback(_LEFT_TO_FINISH.discard)
         work.add_done_callback(_retrieve)
         logger.error(TIMED_OUT, self.seconds)
         await unavailable()(scope, receive, send)

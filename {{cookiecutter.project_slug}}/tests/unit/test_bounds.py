@@ -62,6 +62,32 @@ def test_a_request_past_its_deadline_answers_503_with_retry_after_and_is_cancell
     assert cancelled == [True]
 
 
+def test_work_left_to_finish_past_its_deadline_ends_by_itself_and_its_answer_is_dropped() -> None:
+    # cancel=False, sync mode's choice: the work waits on a worker thread that still uses
+    # the request's session, so it is left to end it.
+    cancelled: list[bool] = []
+    sent: list[Message] = []
+
+    async def receive() -> Message:
+        return {"type": "http.request", "body": b""}
+
+    async def send(message: Message) -> None:
+        sent.append(message)
+
+    async def past_the_deadline() -> None:
+        app = waiting_app(DEADLINE * 2, cancelled)
+        late = DeadlineMiddleware(app, seconds=DEADLINE, cancel=False)
+        await late({"type": "http", "method": "GET", "path": "/", "headers": []}, receive, send)
+        await asyncio.sleep(DEADLINE * 4)  # asyncio.run would cancel the work were it not done
+
+    asyncio.run(past_the_deadline())
+
+    assert cancelled == []
+    assert [message["status"] for message in sent if message["type"] == "http.response.start"] == [
+        status.HTTP_503_SERVICE_UNAVAILABLE
+    ]
+
+
 def test_a_request_within_its_deadline_gets_the_apps_answer() -> None:
     client = TestClient(DeadlineMiddleware(waiting_app(0), seconds=DEADLINE))
 
