@@ -2,10 +2,10 @@
 request, a database that stops answering. Each answers 503 with Retry-After within the
 bounds in settings, and the service recovers by itself."""
 
+import asyncio
 import time
 from collections.abc import {% if cookiecutter.mode == "async" %}AsyncIterator{% else %}AsyncIterator, Iterator{% endif %}
 
-import anyio
 import pytest
 from fastapi import FastAPI, status
 {%- if cookiecutter.mode == "async" %}
@@ -141,7 +141,7 @@ async def every_connection_returned(engine: {{ cookiecutter.__engine }}, seconds
     while time.monotonic() < deadline:
         if not pool.checkedout():
             return True
-        await anyio.sleep(0.05)
+        await asyncio.sleep(0.05)
     return False
 
 
