@@ -5,6 +5,12 @@ A run drops its own databases when it ends; one stopped half-way cannot. Run thi
 other run of the meta-tests is using those servers: it drops theirs too.
 """
 
+import sys
+from pathlib import Path
+
+# Run as a script, only tests/ is on the path; the harness also needs local_extensions.py.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
 import harness
 
 if __name__ == "__main__":

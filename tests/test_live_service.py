@@ -246,6 +246,11 @@ class FreezingProxy:
                 sink.sendall(chunk)
         except OSError:
             pass
+        finally:  # one side closed: the other learns it, as across a network
+            self._flowing.wait()
+            for sock in (source, sink):
+                with suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
 
 
 # --- the tests ----------------------------------------------------------------------------------
