@@ -28,6 +28,7 @@ from app.main import app as service_app
 from app.users.models import User
 {%- endif %}
 
+from app.{{ cookiecutter.resource_plural }}.owner import Owner
 from tests import factories
 from tests.database import (
     commit_without_waiting_for_the_disk,
@@ -225,6 +226,12 @@ def make_{{ cookiecutter.resource_name }}(user: User) -> Callable[..., Any]:
         return factories.{{ cookiecutter.__resource_class }}Factory(owner=user, **fields)
 
     return make
+
+
+@pytest.fixture
+def owner(user: User) -> Owner:
+    """Whose {{ cookiecutter.resource_plural }} the service reads and writes: `user`'s, as for the API clients."""
+    return Owner(user.id)
 {%- else %}
 
 
@@ -236,4 +243,10 @@ def make_{{ cookiecutter.resource_name }}(db_session: Session) -> Callable[..., 
     A factory as a fixture: https://docs.pytest.org/en/stable/how-to/fixtures.html#factories-as-fixtures
     """
     return factories.{{ cookiecutter.__resource_class }}Factory
+
+
+@pytest.fixture
+def owner() -> Owner:
+    """Whose {{ cookiecutter.resource_plural }} the service reads and writes: without accounts, everyone's."""
+    return Owner()
 {%- endif %}
