@@ -30,12 +30,12 @@ class Owner:
     def visible(self, query: Query) -> Query:
         return query.where({{ cookiecutter.__resource_class }}.owner_id == self.id)
 
-    def owns(self, {{ cookiecutter.resource_name }}: Owned) -> bool:
-        return {{ cookiecutter.resource_name }}.owner_id == self.id
+    def owns(self, row: Owned) -> bool:
+        return row.owner_id == self.id
 
-    def claim(self, {{ cookiecutter.resource_name }}: {{ cookiecutter.__resource_class }}) -> {{ cookiecutter.__resource_class }}:
-        {{ cookiecutter.resource_name }}.owner_id = self.id
-        return {{ cookiecutter.resource_name }}
+    def claim(self, row: {{ cookiecutter.__resource_class }}) -> {{ cookiecutter.__resource_class }}:
+        row.owner_id = self.id
+        return row
 
 
 def current_owner(user: CurrentUser) -> Owner:
@@ -64,11 +64,11 @@ class Owner:
     def visible(self, query: Query) -> Query:
         return query
 
-    def owns(self, {{ cookiecutter.resource_name }}: object) -> bool:
+    def owns(self, row: object) -> bool:
         return True
 
-    def claim(self, {{ cookiecutter.resource_name }}: {{ cookiecutter.__resource_class }}) -> {{ cookiecutter.__resource_class }}:
-        return {{ cookiecutter.resource_name }}
+    def claim(self, row: {{ cookiecutter.__resource_class }}) -> {{ cookiecutter.__resource_class }}:
+        return row
 
 
 def current_owner() -> Owner:

@@ -6,12 +6,12 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response, status
 
 {% filter import_order %}
-{% if parent %}from app.{{ cookiecutter.parent_plural }}.dependencies import {{ cookiecutter.__parent_class }}Dep{% elif cookiecutter.__scope_id %}from app.auth.dependencies import CurrentUser{% endif %}
 from app.core.db import SessionDep
 from app.core.errors import documented
 from app.{{ cookiecutter.resource_plural }} import service
 from app.{{ cookiecutter.resource_plural }}.dependencies import {{ model }}Dep
 from app.{{ cookiecutter.resource_plural }}.models import {{ model }}
+from app.{{ cookiecutter.resource_plural }}.owner import OwnerDep
 from app.{{ cookiecutter.resource_plural }}.schemas import (
     {{ model }}Create,
     {{ model }}Page,
@@ -37,17 +37,13 @@ router = APIRouter(
 @router.get("", response_model={{ model }}Page)
 {{ cookiecutter.__async }}def list_{{ cookiecutter.resource_plural }}(
     session: SessionDep,
-{%- if cookiecutter.__scope_param %}
-    {{ cookiecutter.__scope_param }},
-{%- endif %}
+    owner: OwnerDep,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 20,
     offset: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
 ) -> {{ model }}Page:
     rows, total = {{ cookiecutter.__await }}service.list_{{ cookiecutter.resource_plural }}(
         session,
-{%- if cookiecutter.__scope_value %}
-        {{ cookiecutter.__scope_value }},
-{%- endif %}
+        owner,
         limit=limit,
         offset=offset,
     )
@@ -67,17 +63,13 @@ router = APIRouter(
 )
 {{ cookiecutter.__async }}def create_{{ name }}(
     session: SessionDep,
-{%- if cookiecutter.__scope_param %}
-    {{ cookiecutter.__scope_param }},
-{%- endif %}
+    owner: OwnerDep,
     {{ name }}_in: {{ model }}Create,
 ) -> {{ model }}:
     return {{ cookiecutter.__await }}service.create_{{ name }}(
         session,
         {{ name }}_in,
-{%- if cookiecutter.__scope_value %}
-        {{ cookiecutter.__scope_value }},
-{%- endif %}
+        owner,
     )
 
 

@@ -1,4 +1,3 @@
-{%- set scope = cookiecutter.__scope_id -%}
 {%- set model = cookiecutter.__resource_class -%}
 {%- set name = cookiecutter.resource_name -%}
 """Reads and writes of {{ cookiecutter.resource_plural }}; the router turns their errors into answers."""
@@ -12,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 {% filter import_order %}
 from app.core.errors import ConflictError, NotFoundError
 from app.{{ cookiecutter.resource_plural }}.models import {{ model }}
+from app.{{ cookiecutter.resource_plural }}.owner import Owner
 from app.{{ cookiecutter.resource_plural }}.schemas import (
     {{ model }}Create,
     {{ model }}Update,
@@ -24,18 +24,13 @@ from app.{{ cookiecutter.resource_plural }}.schemas import (
 
 {{ cookiecutter.__async }}def list_{{ cookiecutter.resource_plural }}(
     session: {{ cookiecutter.__session }},
-{%- if scope %}
-    {{ scope }}: uuid.UUID,
-{%- endif %}
+    owner: Owner,
     *,
     limit: int,
     offset: int,
 ) -> tuple[list[{{ model }}], int]:
     """One page of {{ cookiecutter.resource_plural }}, oldest first, and how many there are in all."""
-    query = select({{ model }})
-{%- if scope %}
-    query = query.where({{ model }}.{{ scope }} == {{ scope }})
-{%- endif %}
+    query = owner.visible(select({{ model }}))
     total = {{ cookiecutter.__await }}session.scalar(select(func.count()).select_from(query.subquery()))
     in_order = query.order_by({{ model }}.created_at, {{ model }}.id)
     rows = {{ cookiecutter.__await }}session.scalars(in_order.limit(limit).offset(offset))
@@ -45,21 +40,15 @@ from app.{{ cookiecutter.resource_plural }}.schemas import (
 {{ cookiecutter.__async }}def get_{{ name }}(
     session: {{ cookiecutter.__session }},
     {{ name }}_id: uuid.UUID,
-{%- if scope %}
-    {{ scope }}: uuid.UUID,
-{%- endif %}
+    owner: Owner,
 ) -> {{ model }}:
-    """The {{ name }} with this id{% if scope %} and {{ scope }}{% endif %}.
+    """The {{ name }} with this id, if the owner may see it.
 
     Raises NotFoundError (a 404) when there is none.
     """
     found = {{ cookiecutter.__await }}session.get({{ model }}, {{ name }}_id)
-{%- if scope %}
-    # Another {{ cookiecutter.parent_name or "owner" }}'s is reported missing, not forbidden: ids reveal nothing.
-    if found is None or found.{{ scope }} != {{ scope }}:
-{%- else %}
-    if found is None:
-{%- endif %}
+    # One the owner may not see is reported missing, not forbidden: ids reveal nothing.
+    if found is None or not owner.owns(found):
         raise NotFoundError({{ cookiecutter.__resource_upper }}_NOT_FOUND)
     return found
 
@@ -67,17 +56,10 @@ from app.{{ cookiecutter.resource_plural }}.schemas import (
 {{ cookiecutter.__async }}def create_{{ name }}(
     session: {{ cookiecutter.__session }},
     {{ name }}_in: {{ model }}Create,
-{%- if scope %}
-    {{ scope }}: uuid.UUID,
-{%- endif %}
+    owner: Owner,
 ) -> {{ model }}:
     """A new {{ name }}, flushed; raises ConflictError when its name is taken."""
-    created = {{ model }}(
-        **{{ name }}_in.model_dump(),
-{%- if scope %}
-        {{ scope }}={{ scope }},
-{%- endif %}
-    )
+    created = owner.claim({{ model }}(**{{ name }}_in.model_dump()))
     session.add(created)
     {{ cookiecutter.__await }}_flush_or_conflict(session)
     return created
