@@ -8,7 +8,7 @@ would in production. When the test ends, every row is deleted; the schema is bui
 per run (and per pytest-xdist worker, on a database of the worker's own).
 """
 
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import Any
 
 import pytest
@@ -221,6 +221,20 @@ def make_{{ cookiecutter.resource_name }}(user: User) -> Callable[..., Any]:
 def owner(user: User) -> Owner:
     """Whose {{ cookiecutter.resource_plural }} the service reads and writes: `user`'s, as for the API clients."""
     return Owner(user.id)
+
+
+@pytest.fixture
+def add_owner() -> Callable[[AsyncSession], Awaitable[Owner]]:
+    """Adds an account through `session` and gives its Owner: for a test on a database of its
+    own, which `user` is not in."""
+
+    async def add(session: AsyncSession) -> Owner:
+        account = User(email="owner@example.com", hashed_password=factories.TEST_PASSWORD_HASH)
+        session.add(account)
+        await session.flush()
+        return Owner(account.id)
+
+    return add
 {%- else %}
 
 
@@ -239,4 +253,15 @@ def make_{{ cookiecutter.resource_name }}(db_session: AsyncSession) -> Callable[
 def owner() -> Owner:
     """Whose {{ cookiecutter.resource_plural }} the service reads and writes: without accounts, everyone's."""
     return Owner()
+
+
+@pytest.fixture
+def add_owner() -> Callable[[AsyncSession], Awaitable[Owner]]:
+    """Gives the Owner of what a test on a database of its own writes: without accounts,
+    everyone."""
+
+    async def add(session: AsyncSession) -> Owner:
+        return Owner()
+
+    return add
 {%- endif %}

@@ -232,6 +232,20 @@ def make_{{ cookiecutter.resource_name }}(user: User) -> Callable[..., Any]:
 def owner(user: User) -> Owner:
     """Whose {{ cookiecutter.resource_plural }} the service reads and writes: `user`'s, as for the API clients."""
     return Owner(user.id)
+
+
+@pytest.fixture
+def add_owner() -> Callable[[Session], Owner]:
+    """Adds an account through `session` and gives its Owner: for a test on a database of its
+    own, which `user` is not in."""
+
+    def add(session: Session) -> Owner:
+        account = User(email="owner@example.com", hashed_password=factories.TEST_PASSWORD_HASH)
+        session.add(account)
+        session.flush()
+        return Owner(account.id)
+
+    return add
 {%- else %}
 
 
@@ -249,4 +263,15 @@ def make_{{ cookiecutter.resource_name }}(db_session: Session) -> Callable[..., 
 def owner() -> Owner:
     """Whose {{ cookiecutter.resource_plural }} the service reads and writes: without accounts, everyone's."""
     return Owner()
+
+
+@pytest.fixture
+def add_owner() -> Callable[[Session], Owner]:
+    """Gives the Owner of what a test on a database of its own writes: without accounts,
+    everyone."""
+
+    def add(session: Session) -> Owner:
+        return Owner()
+
+    return add
 {%- endif %}
