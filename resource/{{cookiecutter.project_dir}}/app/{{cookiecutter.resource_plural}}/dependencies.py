@@ -1,5 +1,3 @@
-{%- set model = cookiecutter.__resource_class -%}
-{%- set name = cookiecutter.resource_name -%}
 import uuid
 from typing import Annotated
 
@@ -8,26 +6,26 @@ from fastapi import Depends
 {% filter import_order %}
 from app.core.db import SessionDep
 from app.{{ cookiecutter.resource_plural }} import service
-from app.{{ cookiecutter.resource_plural }}.models import {{ model }}
+from app.{{ cookiecutter.resource_plural }}.models import {{ cookiecutter.__resource_class }}
 from app.{{ cookiecutter.resource_plural }}.owner import OwnerDep
 {% endfilter %}
 
 
-{{ cookiecutter.__async }}def get_{{ name }}_or_404(
+{{ cookiecutter.__async }}def get_{{ cookiecutter.resource_name }}_or_404(
     session: SessionDep,
     owner: OwnerDep,
-    {{ name }}_id: uuid.UUID,
-) -> {{ model }}:
-    """The {{ name }} the path names. Raises NotFoundError (a 404) when there is none, or
+    {{ cookiecutter.resource_name }}_id: uuid.UUID,
+) -> {{ cookiecutter.__resource_class }}:
+    """The {{ cookiecutter.resource_name }} the path names. Raises NotFoundError (a 404) when there is none, or
     the caller may not see it."""
-    return {{ cookiecutter.__await }}service.get_{{ name }}(
+    return {{ cookiecutter.__await }}service.get_{{ cookiecutter.resource_name }}(
         session,
-        {{ name }}_id,
+        {{ cookiecutter.resource_name }}_id,
         owner,
     )
 
 
-{{ model }}Dep = Annotated[
-    {{ model }},
-    Depends(get_{{ name }}_or_404),
+{{ cookiecutter.__resource_class }}Dep = Annotated[
+    {{ cookiecutter.__resource_class }},
+    Depends(get_{{ cookiecutter.resource_name }}_or_404),
 ]

@@ -1,6 +1,4 @@
-{%- set scope = cookiecutter.__scope_id -%}
-{%- set model = cookiecutter.__resource_class -%}
-{% if scope -%}
+{% if cookiecutter.__scope_id -%}
 """Whose {{ cookiecutter.resource_plural }} a request sees: {% if cookiecutter.parent_name %}those of the {{ cookiecutter.parent_name }} in the path{% else %}the signed-in user's{% endif %}.
 
 The service takes an Owner wherever it reads or writes, so the rule lives here once.
@@ -15,7 +13,7 @@ from sqlalchemy import Select
 
 {% filter import_order %}
 {% if cookiecutter.parent_name %}from app.{{ cookiecutter.parent_plural }}.dependencies import {{ cookiecutter.__parent_class }}Dep{% else %}from app.auth.dependencies import CurrentUser{% endif %}
-from app.{{ cookiecutter.resource_plural }}.models import {{ model }}
+from app.{{ cookiecutter.resource_plural }}.models import {{ cookiecutter.__resource_class }}
 {% endfilter %}
 
 Query = TypeVar("Query", bound=Select[Any])
@@ -26,13 +24,13 @@ class Owner:
     id: uuid.UUID
 
     def visible(self, query: Query) -> Query:
-        return query.where({{ model }}.{{ scope }} == self.id)
+        return query.where({{ cookiecutter.__resource_class }}.{{ cookiecutter.__scope_id }} == self.id)
 
-    def owns(self, row: {{ model }}) -> bool:
-        return row.{{ scope }} == self.id
+    def owns(self, row: {{ cookiecutter.__resource_class }}) -> bool:
+        return row.{{ cookiecutter.__scope_id }} == self.id
 
-    def claim(self, row: {{ model }}) -> {{ model }}:
-        row.{{ scope }} = self.id
+    def claim(self, row: {{ cookiecutter.__resource_class }}) -> {{ cookiecutter.__resource_class }}:
+        row.{{ cookiecutter.__scope_id }} = self.id
         return row
 
 
@@ -50,7 +48,7 @@ from typing import Annotated, Any, TypeVar
 from fastapi import Depends
 from sqlalchemy import Select
 
-from app.{{ cookiecutter.resource_plural }}.models import {{ model }}
+from app.{{ cookiecutter.resource_plural }}.models import {{ cookiecutter.__resource_class }}
 
 Query = TypeVar("Query", bound=Select[Any])
 
@@ -59,10 +57,10 @@ class Owner:
     def visible(self, query: Query) -> Query:
         return query
 
-    def owns(self, row: {{ model }}) -> bool:
+    def owns(self, row: {{ cookiecutter.__resource_class }}) -> bool:
         return True
 
-    def claim(self, row: {{ model }}) -> {{ model }}:
+    def claim(self, row: {{ cookiecutter.__resource_class }}) -> {{ cookiecutter.__resource_class }}:
         return row
 
 
