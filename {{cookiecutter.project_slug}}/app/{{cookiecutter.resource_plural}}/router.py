@@ -73,19 +73,15 @@ router = APIRouter(
     owner: OwnerDep,
     {{ cookiecutter.resource_name }}_in: {{ cookiecutter.__resource_class }}Create,
 ) -> {{ cookiecutter.__resource_class }}:
-{%- if cookiecutter.tasks == "celery" %}
     created = {{ cookiecutter.__await }}service.create_{{ cookiecutter.resource_name }}(
-{%- else %}
-    return {{ cookiecutter.__await }}service.create_{{ cookiecutter.resource_name }}(
-{%- endif %}
         session,
         {{ cookiecutter.resource_name }}_in,
         owner,
     )
 {%- if cookiecutter.tasks == "celery" %}
     outbox.append(created)  # its webhook is queued once committed
-    return created
 {%- endif %}
+    return created
 
 
 # async: it only returns what its dependency loaded, so it needs no worker thread.
