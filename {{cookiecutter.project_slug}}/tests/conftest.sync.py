@@ -41,18 +41,6 @@ from tests.database import (
 from tests.transport import SameThreadASGITransport
 
 pytest_plugins = [{{ cookiecutter.__test_plugins }}]
-{%- if cookiecutter.auth == "yes" %}
-
-
-@pytest.fixture(scope="session", autouse=True)
-def cheap_password_hashing() -> Iterator[None]:
-    # Argon2 is slow on purpose (about 50 ms a hash with production settings). Tests hash
-    # passwords to check behaviour, not strength: the cheapest parameters keep the whole
-    # suite fast while exercising the same code path.
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(security, "password_hash", factories.CHEAP_PASSWORD_HASH)
-        yield
-{%- endif %}
 
 
 @pytest.fixture
@@ -179,6 +167,16 @@ def client(
         yield client
     del app.dependency_overrides[get_database]
 {%- if cookiecutter.auth == "yes" %}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cheap_password_hashing() -> Iterator[None]:
+    # Argon2 is slow on purpose (about 50 ms a hash with production settings). Tests hash
+    # passwords to check behaviour, not strength: the cheapest parameters keep the whole
+    # suite fast while exercising the same code path.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(security, "password_hash", factories.CHEAP_PASSWORD_HASH)
+        yield
 
 
 @pytest.fixture
