@@ -31,7 +31,7 @@ NEW_FILES = (
 # column and a relationship of one name). tests/test_resource_template.py derives both
 # sets from added resources and fails when a name they hold is accepted.
 TAKEN_BY_RESOURCE = frozenset(
-    ["collection", "count", "elsewhere", "made", "method", "mine", "other", "page",
+    ["collection", "count", "elsewhere", "existing", "made", "method", "mine", "other", "page",
      "s_o_m_e_o_n_e_s", "url"]
 )  # fmt: skip
 TAKEN_BY_PARENT = frozenset(

@@ -28,6 +28,7 @@ from app.main import app as service_app
 from app.users.models import User
 {%- endif %}
 
+from app.{{ cookiecutter.resource_plural }}.owner import Owner
 from tests import factories
 from tests.database import (
     commit_without_waiting_for_the_disk,
@@ -40,18 +41,6 @@ from tests.database import (
 from tests.transport import SameThreadASGITransport
 
 pytest_plugins = [{{ cookiecutter.__test_plugins }}]
-{%- if cookiecutter.auth == "yes" %}
-
-
-@pytest.fixture(scope="session", autouse=True)
-def cheap_password_hashing() -> Iterator[None]:
-    # Argon2 is slow on purpose (about 50 ms a hash with production settings). Tests hash
-    # passwords to check behaviour, not strength: the cheapest parameters keep the whole
-    # suite fast while exercising the same code path.
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(security, "password_hash", factories.CHEAP_PASSWORD_HASH)
-        yield
-{%- endif %}
 
 
 @pytest.fixture
@@ -180,6 +169,16 @@ def client(
 {%- if cookiecutter.auth == "yes" %}
 
 
+@pytest.fixture(scope="session", autouse=True)
+def cheap_password_hashing() -> Iterator[None]:
+    # Argon2 is slow on purpose (about 50 ms a hash with production settings). Tests hash
+    # passwords to check behaviour, not strength: the cheapest parameters keep the whole
+    # suite fast while exercising the same code path.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(security, "password_hash", factories.CHEAP_PASSWORD_HASH)
+        yield
+
+
 @pytest.fixture
 def user(db_session: Session) -> User:  # the session the factory binds to
     return factories.UserFactory()
@@ -225,6 +224,26 @@ def make_{{ cookiecutter.resource_name }}(user: User) -> Callable[..., Any]:
         return factories.{{ cookiecutter.__resource_class }}Factory(owner=user, **fields)
 
     return make
+
+
+@pytest.fixture
+def owner(user: User) -> Owner:
+    """Whose {{ cookiecutter.resource_plural }} the service reads and writes: `user`'s, as for the API clients."""
+    return Owner(user.id)
+
+
+@pytest.fixture
+def add_owner() -> Callable[[Session], Owner]:
+    """Adds an account through `session` and gives its Owner: for a test on a database of its
+    own, which `user` is not in."""
+
+    def add(session: Session) -> Owner:
+        account = User(email="owner@example.com", hashed_password=factories.TEST_PASSWORD_HASH)
+        session.add(account)
+        session.flush()
+        return Owner(account.id)
+
+    return add
 {%- else %}
 
 
@@ -236,4 +255,21 @@ def make_{{ cookiecutter.resource_name }}(db_session: Session) -> Callable[..., 
     A factory as a fixture: https://docs.pytest.org/en/stable/how-to/fixtures.html#factories-as-fixtures
     """
     return factories.{{ cookiecutter.__resource_class }}Factory
+
+
+@pytest.fixture
+def owner() -> Owner:
+    """Whose {{ cookiecutter.resource_plural }} the service reads and writes: without accounts, everyone's."""
+    return Owner()
+
+
+@pytest.fixture
+def add_owner() -> Callable[[Session], Owner]:
+    """Gives the Owner of what a test on a database of its own writes: without accounts,
+    everyone."""
+
+    def add(session: Session) -> Owner:
+        return Owner()
+
+    return add
 {%- endif %}

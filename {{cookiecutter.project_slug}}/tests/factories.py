@@ -1,4 +1,4 @@
-"""Test data that reads like data: `{{ cookiecutter.__resource_class }}Factory({% if cookiecutter.auth == "yes" %}owner=user{% else %}name="groceries"{% endif %})`.
+"""Test data that reads like data: `{{ cookiecutter.__resource_class }}Factory(name="groceries")`.
 
 The db_session fixture binds every factory to the test's session; what a factory creates is
 committed there, and deleted when the test ends (see conftest).

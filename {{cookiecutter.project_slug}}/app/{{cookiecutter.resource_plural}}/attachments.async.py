@@ -2,7 +2,7 @@
 
 Upload (`PUT`, multipart, replaces), download (`GET`, streamed with its content type and
 file name) and delete. The {{ cookiecutter.resource_name }} is looked up first, as its other routes do, so a
-missing {{ cookiecutter.resource_name }}{% if cookiecutter.auth == "yes" %} or someone else's{% endif %} is a 404 before S3 is asked anything.
+{{ cookiecutter.resource_name }} that is missing, or not the caller's to see, is a 404 before S3 is asked anything.
 Deleting the {{ cookiecutter.resource_name }} deletes its file too, once the database has committed.
 """
 

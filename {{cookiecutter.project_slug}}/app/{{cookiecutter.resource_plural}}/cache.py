@@ -13,13 +13,11 @@ from typing import Annotated
 from fastapi import Depends, Response
 from pydantic import ValidationError
 
-{% if cookiecutter.auth == "yes" -%}
-from app.auth.dependencies import CurrentUser
-{% endif -%}
 from app.core.cache import CacheDep
 from app.core.db import SessionDep
 
 from app.{{ cookiecutter.resource_plural }} import service
+from app.{{ cookiecutter.resource_plural }}.owner import OwnerDep
 from app.{{ cookiecutter.resource_plural }}.schemas import {{ cookiecutter.__resource_class }}Read
 
 # Says where an answer came from, for clients and tests alike.
@@ -55,9 +53,7 @@ def _entry(cached: bytes | None) -> Cached{{ cookiecutter.__resource_class }} | 
 {{ cookiecutter.__async }}def get_cached_{{ cookiecutter.resource_name }}(
     {{ cookiecutter.resource_name }}_id: uuid.UUID,
     session: SessionDep,
-{%- if cookiecutter.auth == "yes" %}
-    user: CurrentUser,
-{%- endif %}
+    owner: OwnerDep,
     cache: CacheDep,
     response: Response,
 ) -> {{ cookiecutter.__resource_class }}Read:
@@ -66,15 +62,11 @@ def _entry(cached: bytes | None) -> Cached{{ cookiecutter.__resource_class }} | 
     makes it a miss."""
     key = cache.key("{{ cookiecutter.resource_plural }}", {{ cookiecutter.resource_name }}_id)
     found = _entry({{ cookiecutter.__await }}cache.get(key))
-{%- if cookiecutter.auth == "yes" %}
-    # Another user's {{ cookiecutter.resource_name }} is read from the database, which answers 404.
-    if found is not None and found.owner_id == user.id:
-{%- else %}
-    if found is not None:
-{%- endif %}
+    # One the owner may not see is read from the database, which answers 404.
+    if found is not None and owner.owns(found):
         response.headers[CACHE_HEADER] = HIT
         return found
-    stored = {{ cookiecutter.__await }}service.get_{{ cookiecutter.resource_name }}(session, {{ cookiecutter.resource_name }}_id{% if cookiecutter.auth == "yes" %}, user.id{% endif %})
+    stored = {{ cookiecutter.__await }}service.get_{{ cookiecutter.resource_name }}(session, {{ cookiecutter.resource_name }}_id, owner)
     fresh = Cached{{ cookiecutter.__resource_class }}.model_validate(stored)
     {{ cookiecutter.__await }}cache.set(key, fresh.model_dump_json().encode())
     response.headers[CACHE_HEADER] = MISS

@@ -3,23 +3,19 @@ from typing import Annotated
 
 from fastapi import Depends
 
-{% if cookiecutter.auth == "yes" -%}
-from app.auth.dependencies import CurrentUser
-{% endif -%}
 from app.core.db import SessionDep
 
 from app.{{ cookiecutter.resource_plural }} import service
 from app.{{ cookiecutter.resource_plural }}.models import {{ cookiecutter.__resource_class }}
+from app.{{ cookiecutter.resource_plural }}.owner import OwnerDep
 
 
 {{ cookiecutter.__async }}def get_{{ cookiecutter.resource_name }}_or_404(
     session: SessionDep,
-{%- if cookiecutter.auth == "yes" %}
-    user: CurrentUser,
-{%- endif %}
+    owner: OwnerDep,
     {{ cookiecutter.resource_name }}_id: uuid.UUID,
 ) -> {{ cookiecutter.__resource_class }}:
-    return {{ cookiecutter.__await }}service.get_{{ cookiecutter.resource_name }}(session, {{ cookiecutter.resource_name }}_id{% if cookiecutter.auth == "yes" %}, user.id{% endif %})
+    return {{ cookiecutter.__await }}service.get_{{ cookiecutter.resource_name }}(session, {{ cookiecutter.resource_name }}_id, owner)
 
 
 {{ cookiecutter.__resource_class }}Dep = Annotated[{{ cookiecutter.__resource_class }}, Depends(get_{{ cookiecutter.resource_name }}_or_404)]

@@ -2,9 +2,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, {% if cookiecutter.cache == "redis" or cookiecutter.storage == "s3" %}Depends, {% endif %}Query, Response, status
 
-{% if cookiecutter.auth == "yes" -%}
-from app.auth.dependencies import CurrentUser
-{% endif -%}
 from app.core.db import SessionDep
 from app.core.errors import documented
 
@@ -21,6 +18,7 @@ from app.{{ cookiecutter.resource_plural }}.cache import (
 {%- endif %}
 from app.{{ cookiecutter.resource_plural }}.dependencies import {{ cookiecutter.__resource_class }}Dep
 from app.{{ cookiecutter.resource_plural }}.models import {{ cookiecutter.__resource_class }}
+from app.{{ cookiecutter.resource_plural }}.owner import OwnerDep
 from app.{{ cookiecutter.resource_plural }}.schemas import (
     {{ cookiecutter.__resource_class }}Create,
     {{ cookiecutter.__resource_class }}Page,
@@ -43,17 +41,13 @@ router = APIRouter(
 @router.get("", response_model={{ cookiecutter.__resource_class }}Page)
 {{ cookiecutter.__async }}def list_{{ cookiecutter.resource_plural }}(
     session: SessionDep,
-{%- if cookiecutter.auth == "yes" %}
-    user: CurrentUser,
-{%- endif %}
+    owner: OwnerDep,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 20,
     offset: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
 ) -> {{ cookiecutter.__resource_class }}Page:
     rows, total = {{ cookiecutter.__await }}service.list_{{ cookiecutter.resource_plural }}(
         session,
-{%- if cookiecutter.auth == "yes" %}
-        user.id,
-{%- endif %}
+        owner,
         limit=limit,
         offset=offset,
     )
@@ -76,26 +70,18 @@ router = APIRouter(
     outbox: WebhookOutboxDep,  # first, so it ends after the session's commit
 {%- endif %}
     session: SessionDep,
-{%- if cookiecutter.auth == "yes" %}
-    user: CurrentUser,
-{%- endif %}
+    owner: OwnerDep,
     {{ cookiecutter.resource_name }}_in: {{ cookiecutter.__resource_class }}Create,
 ) -> {{ cookiecutter.__resource_class }}:
-{%- if cookiecutter.tasks == "celery" %}
     created = {{ cookiecutter.__await }}service.create_{{ cookiecutter.resource_name }}(
-{%- else %}
-    return {{ cookiecutter.__await }}service.create_{{ cookiecutter.resource_name }}(
-{%- endif %}
         session,
         {{ cookiecutter.resource_name }}_in,
-{%- if cookiecutter.auth == "yes" %}
-        user.id,
-{%- endif %}
+        owner,
     )
 {%- if cookiecutter.tasks == "celery" %}
     outbox.append(created)  # its webhook is queued once committed
-    return created
 {%- endif %}
+    return created
 
 
 # async: it only returns what its dependency loaded, so it needs no worker thread.

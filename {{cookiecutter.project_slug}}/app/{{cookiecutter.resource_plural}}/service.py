@@ -7,6 +7,7 @@ from sqlalchemy.exc import IntegrityError
 from app.core.errors import ConflictError, NotFoundError
 
 from app.{{ cookiecutter.resource_plural }}.models import {{ cookiecutter.__resource_class }}
+from app.{{ cookiecutter.resource_plural }}.owner import Owner
 from app.{{ cookiecutter.resource_plural }}.schemas import (
     {{ cookiecutter.__resource_class }}Create,
     {{ cookiecutter.__resource_class }}Update,
@@ -18,15 +19,12 @@ from app.{{ cookiecutter.resource_plural }}.schemas import (
 
 {{ cookiecutter.__async }}def list_{{ cookiecutter.resource_plural }}(
     session: {{ cookiecutter.__session }},
-{%- if cookiecutter.auth == "yes" %}
-    owner_id: uuid.UUID,
-{%- endif %}
+    owner: Owner,
     *,
     limit: int,
     offset: int,
 ) -> tuple[list[{{ cookiecutter.__resource_class }}], int]:
-    query = select({{ cookiecutter.__resource_class }})
-{%- if cookiecutter.auth == "yes" %}.where({{ cookiecutter.__resource_class }}.owner_id == owner_id){% endif %}
+    query = owner.visible(select({{ cookiecutter.__resource_class }}))
     total = {{ cookiecutter.__await }}session.scalar(select(func.count()).select_from(query.subquery()))
     in_order = query.order_by({{ cookiecutter.__resource_class }}.created_at, {{ cookiecutter.__resource_class }}.id)
     rows = {{ cookiecutter.__await }}session.scalars(in_order.limit(limit).offset(offset))
@@ -36,17 +34,11 @@ from app.{{ cookiecutter.resource_plural }}.schemas import (
 {{ cookiecutter.__async }}def get_{{ cookiecutter.resource_name }}(
     session: {{ cookiecutter.__session }},
     {{ cookiecutter.resource_name }}_id: uuid.UUID,
-{%- if cookiecutter.auth == "yes" %}
-    owner_id: uuid.UUID,
-{%- endif %}
+    owner: Owner,
 ) -> {{ cookiecutter.__resource_class }}:
     found = {{ cookiecutter.__await }}session.get({{ cookiecutter.__resource_class }}, {{ cookiecutter.resource_name }}_id)
-{%- if cookiecutter.auth == "yes" %}
-    # Another user's {{ cookiecutter.resource_name }} is reported missing, not forbidden: ids reveal nothing.
-    if found is None or found.owner_id != owner_id:
-{%- else %}
-    if found is None:
-{%- endif %}
+    # One the owner may not see is reported missing, not forbidden: ids reveal nothing.
+    if found is None or not owner.owns(found):
         raise NotFoundError({{ cookiecutter.__resource_upper }}_NOT_FOUND)
     return found
 
@@ -54,12 +46,9 @@ from app.{{ cookiecutter.resource_plural }}.schemas import (
 {{ cookiecutter.__async }}def create_{{ cookiecutter.resource_name }}(
     session: {{ cookiecutter.__session }},
     {{ cookiecutter.resource_name }}_in: {{ cookiecutter.__resource_class }}Create,
-{%- if cookiecutter.auth == "yes" %}
-    owner_id: uuid.UUID,
-{%- endif %}
+    owner: Owner,
 ) -> {{ cookiecutter.__resource_class }}:
-    created = {{ cookiecutter.__resource_class }}(**{{ cookiecutter.resource_name }}_in.model_dump()
-{%- if cookiecutter.auth == "yes" %}, owner_id=owner_id{% endif %})
+    created = owner.claim({{ cookiecutter.__resource_class }}(**{{ cookiecutter.resource_name }}_in.model_dump()))
     session.add(created)
     {{ cookiecutter.__await }}_flush_or_conflict(session)
     return created

@@ -8,10 +8,13 @@ from fastapi import status
 from sqlalchemy import select
 {{ cookiecutter.__session_import }}
 
+from app.core import security
+from app.core.config import get_settings
 from app.main import app
 from app.users.models import User
 
 from app.{{ cookiecutter.resource_plural }}.models import {{ cookiecutter.__resource_class }}
+from tests import factories
 from tests.factories import {{ cookiecutter.__resource_class }}Factory
 
 COLLECTION = app.url_path_for("list_{{ cookiecutter.resource_plural }}")
@@ -77,3 +80,20 @@ ONE = app.url_path_for("read_{{ cookiecutter.resource_name }}", {{ cookiecutter.
 
     assert response.status_code == status.HTTP_200_OK
     assert response.json()["total"] == 1
+
+
+{{ cookiecutter.__async }}def test_a_{{ cookiecutter.resource_name }}_its_owner_has_read_is_a_404_for_anyone_else(
+    authorized_client: {{ cookiecutter.__client }},
+    client: {{ cookiecutter.__client }},
+    user: User,
+) -> None:
+    # The owner's read comes first: whatever it keeps (a cache entry, say) must not serve others.
+    mine = {{ cookiecutter.__await }}{{ cookiecutter.__resource_class }}Factory(owner=user)
+    url = app.url_path_for("read_{{ cookiecutter.resource_name }}", {{ cookiecutter.resource_name }}_id=str(mine.id))
+    {{ cookiecutter.__await }}authorized_client.get(url)
+    someone_else = {{ cookiecutter.__await }}factories.UserFactory()
+    token = security.create_access_token(someone_else.id, get_settings())
+
+    response = {{ cookiecutter.__await }}client.get(url, headers={"Authorization": f"Bearer {token}"})
+
+    assert response.status_code == status.HTTP_404_NOT_FOUND

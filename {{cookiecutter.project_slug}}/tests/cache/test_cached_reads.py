@@ -9,17 +9,11 @@ from fastapi import status
 {{ cookiecutter.__session_import }}
 
 from app.core import cache as cache_module
-{%- if cookiecutter.auth == "yes" %}
-from app.core import security
-{%- endif %}
 from app.core.cache import Cache
 from app.core.config import get_settings
 from app.main import app
 
 from app.{{ cookiecutter.resource_plural }}.cache import CACHE_HEADER, HIT, MISS
-{%- if cookiecutter.auth == "yes" %}
-from tests.factories import UserFactory
-{%- endif %}
 
 READY = app.url_path_for("ready")
 
@@ -128,23 +122,6 @@ def one(id_: object) -> str:
 
     assert response.status_code == status.HTTP_200_OK
     assert response.headers[CACHE_HEADER] == MISS
-{%- if cookiecutter.auth == "yes" %}
-
-
-{{ cookiecutter.__async }}def test_a_{{ cookiecutter.resource_name }}_cached_by_its_owner_is_a_404_for_anyone_else(
-    authorized_client: {{ cookiecutter.__client }},
-    client: {{ cookiecutter.__client }},
-    make_{{ cookiecutter.resource_name }}: Callable[..., Any],
-) -> None:
-    mine = {{ cookiecutter.__await }}make_{{ cookiecutter.resource_name }}()
-    {{ cookiecutter.__await }}authorized_client.get(one(mine.id))
-    someone_else = {{ cookiecutter.__await }}UserFactory()
-    token = security.create_access_token(someone_else.id, get_settings())
-
-    response = {{ cookiecutter.__await }}client.get(one(mine.id), headers={"Authorization": f"Bearer {token}"})
-
-    assert response.status_code == status.HTTP_404_NOT_FOUND
-{%- endif %}
 
 
 {{ cookiecutter.__async }}def test_during_a_redis_outage_reads_come_from_the_database_and_it_is_logged_once(

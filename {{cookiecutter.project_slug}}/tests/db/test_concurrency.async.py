@@ -5,7 +5,7 @@ so it runs on a database of its own, emptied when it ends.
 """
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
 import pytest
@@ -14,19 +14,11 @@ from httpx2 import ASGITransport, AsyncClient
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-{% if cookiecutter.auth == "yes" -%}
-from app.auth.dependencies import get_current_user
-{% endif -%}
 from app.core.db import Base, create_db_engine, get_session
-{%- if cookiecutter.auth == "yes" %}
-from app.users.models import User
-{%- endif %}
 
 from app.{{ cookiecutter.resource_plural }}.models import {{ cookiecutter.__resource_class }}
+from app.{{ cookiecutter.resource_plural }}.owner import Owner, current_owner
 from tests.database import create_database_if_missing, database_url_for_tests
-{%- if cookiecutter.auth == "yes" %}
-from tests.factories import TEST_PASSWORD_HASH
-{%- endif %}
 
 
 @pytest.fixture
@@ -47,14 +39,13 @@ async def committing_sessions(tmp_path: Path) -> AsyncIterator[async_sessionmake
 
 @pytest.fixture
 async def racing_app(
-    app: FastAPI, committing_sessions: async_sessionmaker[AsyncSession]
+    app: FastAPI,
+    committing_sessions: async_sessionmaker[AsyncSession],
+    add_owner: Callable[[AsyncSession], Awaitable[Owner]],
 ) -> AsyncIterator[FastAPI]:
-{%- if cookiecutter.auth == "yes" %}
     async with committing_sessions.begin() as session:
-        owner = User(email="racer@example.com", hashed_password=TEST_PASSWORD_HASH)
-        session.add(owner)
-    app.dependency_overrides[get_current_user] = lambda: owner
-{%- endif %}
+        owner = await add_owner(session)
+    app.dependency_overrides[current_owner] = lambda: owner
 
     async def session_per_request() -> AsyncIterator[AsyncSession]:
         async with committing_sessions.begin() as session:
@@ -63,9 +54,7 @@ async def racing_app(
     app.dependency_overrides[get_session] = session_per_request
     yield app
     del app.dependency_overrides[get_session]
-{%- if cookiecutter.auth == "yes" %}
-    del app.dependency_overrides[get_current_user]
-{%- endif %}
+    del app.dependency_overrides[current_owner]
 
 
 async def test_two_requests_racing_for_one_name_get_one_201_and_one_409(

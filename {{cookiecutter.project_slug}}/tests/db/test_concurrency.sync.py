@@ -5,7 +5,7 @@ so it runs on a database of its own, emptied when it ends.
 """
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -16,19 +16,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-{% if cookiecutter.auth == "yes" -%}
-from app.auth.dependencies import get_current_user
-{% endif -%}
 from app.core.db import Base, create_db_engine, get_session
-{%- if cookiecutter.auth == "yes" %}
-from app.users.models import User
-{%- endif %}
 
 from app.{{ cookiecutter.resource_plural }}.models import {{ cookiecutter.__resource_class }}
+from app.{{ cookiecutter.resource_plural }}.owner import Owner, current_owner
 from tests.database import create_database_if_missing, database_url_for_tests
-{%- if cookiecutter.auth == "yes" %}
-from tests.factories import TEST_PASSWORD_HASH
-{%- endif %}
 
 
 @pytest.fixture
@@ -46,13 +38,14 @@ def committing_sessions(tmp_path: Path) -> Iterator[sessionmaker[Session]]:
 
 
 @pytest.fixture
-def racing_app(app: FastAPI, committing_sessions: sessionmaker[Session]) -> Iterator[FastAPI]:
-{%- if cookiecutter.auth == "yes" %}
+def racing_app(
+    app: FastAPI,
+    committing_sessions: sessionmaker[Session],
+    add_owner: Callable[[Session], Owner],
+) -> Iterator[FastAPI]:
     with committing_sessions.begin() as session:
-        owner = User(email="racer@example.com", hashed_password=TEST_PASSWORD_HASH)
-        session.add(owner)
-    app.dependency_overrides[get_current_user] = lambda: owner
-{%- endif %}
+        owner = add_owner(session)
+    app.dependency_overrides[current_owner] = lambda: owner
 
     def session_per_request() -> Iterator[Session]:
         with committing_sessions.begin() as session:
@@ -61,9 +54,7 @@ def racing_app(app: FastAPI, committing_sessions: sessionmaker[Session]) -> Iter
     app.dependency_overrides[get_session] = session_per_request
     yield app
     del app.dependency_overrides[get_session]
-{%- if cookiecutter.auth == "yes" %}
-    del app.dependency_overrides[get_current_user]
-{%- endif %}
+    del app.dependency_overrides[current_owner]
 
 
 def test_two_requests_racing_for_one_name_get_one_201_and_one_409(

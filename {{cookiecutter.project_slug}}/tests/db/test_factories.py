@@ -6,9 +6,6 @@ from sqlalchemy import select
 {{ cookiecutter.__session_import }}
 
 from app.{{ cookiecutter.resource_plural }}.models import {{ cookiecutter.__resource_class }}
-{%- if cookiecutter.auth == "yes" %}
-from tests import factories
-{%- endif %}
 from tests.factories import {{ cookiecutter.__resource_class }}Factory
 
 
@@ -48,21 +45,6 @@ class Renamed{{ cookiecutter.__resource_class }}Factory({{ cookiecutter.__resour
 
     assert (made.name, made.description) == ("lazy", "called lazy")
     assert copied.description == "copied"
-{%- if cookiecutter.auth == "yes" %}
-
-
-{{ cookiecutter.__async }}def test_self_attribute_reaches_through_a_sub_factory(db_session: {{ cookiecutter.__session }}) -> None:
-    made = {{ cookiecutter.__await }}{{ cookiecutter.__resource_class }}Factory(description=factory.SelfAttribute("owner.email"))
-
-    assert made.description == made.owner.email
-    assert made.owner_id is not None
-
-
-{{ cookiecutter.__async }}def test_a_trait_sets_its_fields(db_session: {{ cookiecutter.__session }}) -> None:
-    inactive = {{ cookiecutter.__await }}factories.UserFactory(inactive=True)
-
-    assert inactive.is_active is False
-{%- endif %}
 
 
 {{ cookiecutter.__async }}def test_sequences_and_batches_make_distinct_committed_rows(db_session: {{ cookiecutter.__session }}) -> None:

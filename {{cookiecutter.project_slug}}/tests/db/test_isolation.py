@@ -22,17 +22,11 @@ from sqlalchemy.orm import Session
 from app.core.db import Base
 from app.core.errors import ConflictError
 from app.main import app
-{%- if cookiecutter.auth == "yes" %}
-from app.users.models import User
-{%- endif %}
 
 from app.{{ cookiecutter.resource_plural }} import service
 from app.{{ cookiecutter.resource_plural }}.models import {{ cookiecutter.__resource_class }}
+from app.{{ cookiecutter.resource_plural }}.owner import Owner
 from app.{{ cookiecutter.resource_plural }}.schemas import {{ cookiecutter.__resource_class }}Create
-{%- if cookiecutter.auth == "yes" %}
-from tests import factories
-{%- endif %}
-from tests.factories import {{ cookiecutter.__resource_class }}Factory
 
 COUNT = select(func.count()).select_from({{ cookiecutter.__resource_class }})
 NAMES = select({{ cookiecutter.__resource_class }}.name)
@@ -51,31 +45,29 @@ LIST = app.url_path_for("list_{{ cookiecutter.resource_plural }}")
 
 # nothing_left_behind is listed first so it is torn down last, after db_session.
 {{ cookiecutter.__async }}def test_a_commit_in_the_code_under_test_leaks_nothing(
-    nothing_left_behind: None, db_session: {{ cookiecutter.__session }}
+    nothing_left_behind: None, db_session: {{ cookiecutter.__session }}, owner: Owner
 ) -> None:
     data = {{ cookiecutter.__resource_class }}Create(name="committed")
-{%- if cookiecutter.auth == "yes" %}
-    owner = {{ cookiecutter.__await }}factories.UserFactory()
-    {{ cookiecutter.__await }}service.create_{{ cookiecutter.resource_name }}(db_session, data, owner.id)
-{%- else %}
-    {{ cookiecutter.__await }}service.create_{{ cookiecutter.resource_name }}(db_session, data)
-{%- endif %}
+    {{ cookiecutter.__await }}service.create_{{ cookiecutter.resource_name }}(db_session, data, owner)
     {{ cookiecutter.__await }}db_session.commit()
 
     assert {{ cookiecutter.__await }}db_session.scalar(COUNT) == 1
 
 
 {{ cookiecutter.__async }}def test_a_rollback_in_the_code_under_test_keeps_the_factorys_data_and_leaks_nothing(
-    nothing_left_behind: None, db_session: {{ cookiecutter.__session }}
+    nothing_left_behind: None,
+    db_session: {{ cookiecutter.__session }},
+    owner: Owner,
+    make_{{ cookiecutter.resource_name }}: Callable[..., Any],
 ) -> None:
-    existing = {{ cookiecutter.__await }}{{ cookiecutter.__resource_class }}Factory(name="taken")
+    existing = {{ cookiecutter.__await }}make_{{ cookiecutter.resource_name }}(name="taken")
     # Read before the rollback, which expires every object the session holds.
-    existing_id{% if cookiecutter.auth == "yes" %}, owner_id{% endif %} = existing.id{% if cookiecutter.auth == "yes" %}, existing.owner.id{% endif %}
+    existing_id = existing.id
     duplicate = {{ cookiecutter.__resource_class }}Create(name="taken")
 
     # The service flushes, hits the unique constraint and calls session.rollback().
     with pytest.raises(ConflictError):
-        {{ cookiecutter.__await }}service.create_{{ cookiecutter.resource_name }}(db_session, duplicate{% if cookiecutter.auth == "yes" %}, owner_id{% endif %})
+        {{ cookiecutter.__await }}service.create_{{ cookiecutter.resource_name }}(db_session, duplicate, owner)
 
     assert {{ cookiecutter.__await }}db_session.scalar(COUNT) == 1
     assert {{ cookiecutter.__await }}db_session.get({{ cookiecutter.__resource_class }}, existing_id) is not None
@@ -156,7 +148,7 @@ WHAT_THE_TEST_SESSION_DOES = [commit, roll_back, close, release_a_savepoint, rol
 
 
 {{ cookiecutter.__async }}def test_a_conflict_the_test_session_rolls_back_keeps_what_a_request_committed(
-    {{ cookiecutter.__api_client }}: {{ cookiecutter.__client }}, db_session: {{ cookiecutter.__session }}{% if cookiecutter.auth == "yes" %}, user: User{% endif %}
+    {{ cookiecutter.__api_client }}: {{ cookiecutter.__client }}, db_session: {{ cookiecutter.__session }}, owner: Owner
 ) -> None:
     response = {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.post(LIST, json={"name": "x"})
     assert response.status_code == status.HTTP_201_CREATED
@@ -164,7 +156,7 @@ WHAT_THE_TEST_SESSION_DOES = [commit, roll_back, close, release_a_savepoint, rol
     # The service's own create, on the test's session: the name is taken, it rolls back.
     taken = {{ cookiecutter.__resource_class }}Create(name="x")
     with pytest.raises(ConflictError):
-        {{ cookiecutter.__await }}service.create_{{ cookiecutter.resource_name }}(db_session, taken{% if cookiecutter.auth == "yes" %}, user.id{% endif %})
+        {{ cookiecutter.__await }}service.create_{{ cookiecutter.resource_name }}(db_session, taken, owner)
 
     listed = {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.get(LIST)
     assert listed.json()["total"] == 1

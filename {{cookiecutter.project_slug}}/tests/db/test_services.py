@@ -1,36 +1,31 @@
 """The service layer on the test database: no HTTP, a real session and plain arguments."""
 
+from collections.abc import Callable
+from typing import Any
+
 import pytest
 {{ cookiecutter.__session_import }}
 
 from app.core.errors import ConflictError
-{%- if cookiecutter.auth == "yes" %}
-from app.users.models import User
-{%- endif %}
 
 from app.{{ cookiecutter.resource_plural }} import service
+from app.{{ cookiecutter.resource_plural }}.owner import Owner
 from app.{{ cookiecutter.resource_plural }}.schemas import (
     {{ cookiecutter.__resource_class }}Create,
     {{ cookiecutter.__resource_class }}Update,
 )
-from tests.factories import {{ cookiecutter.__resource_class }}Factory
 
 
 {{ cookiecutter.__async }}def test_paging_through_the_list_returns_each_{{ cookiecutter.resource_name }}_once(
-    db_session: {{ cookiecutter.__session }},
-{%- if cookiecutter.auth == "yes" %}
-    user: User,
-{%- endif %}
+    db_session: {{ cookiecutter.__session }}, owner: Owner, make_{{ cookiecutter.resource_name }}: Callable[..., Any]
 ) -> None:
-    stored = {{ cookiecutter.__await }}{{ cookiecutter.__resource_class }}Factory.create_batch(5{% if cookiecutter.auth == "yes" %}, owner=user{% endif %})
+    stored = [{{ cookiecutter.__await }}make_{{ cookiecutter.resource_name }}() for _ in range(5)]
 
     listed = []
     for offset in (0, 2, 4):
         rows, total = {{ cookiecutter.__await }}service.list_{{ cookiecutter.resource_plural }}(
             db_session,
-{%- if cookiecutter.auth == "yes" %}
-            user.id,
-{%- endif %}
+            owner,
             limit=2,
             offset=offset,
         )
@@ -40,9 +35,11 @@ from tests.factories import {{ cookiecutter.__resource_class }}Factory
     assert sorted(listed) == sorted(row.id for row in stored)
 
 
-{{ cookiecutter.__async }}def test_renaming_onto_an_existing_name_raises_conflict(db_session: {{ cookiecutter.__session }}) -> None:
-    taken = {{ cookiecutter.__await }}{{ cookiecutter.__resource_class }}Factory()
-    other = {{ cookiecutter.__await }}{{ cookiecutter.__resource_class }}Factory({% if cookiecutter.auth == "yes" %}owner=taken.owner{% endif %})
+{{ cookiecutter.__async }}def test_renaming_onto_an_existing_name_raises_conflict(
+    db_session: {{ cookiecutter.__session }}, make_{{ cookiecutter.resource_name }}: Callable[..., Any]
+) -> None:
+    taken = {{ cookiecutter.__await }}make_{{ cookiecutter.resource_name }}()
+    other = {{ cookiecutter.__await }}make_{{ cookiecutter.resource_name }}()
 
     with pytest.raises(ConflictError):
         {{ cookiecutter.__await }}service.update_{{ cookiecutter.resource_name }}(
@@ -52,10 +49,10 @@ from tests.factories import {{ cookiecutter.__resource_class }}Factory
         )
 
 
-{{ cookiecutter.__async }}def test_creating_stores_what_was_given(db_session: {{ cookiecutter.__session }}{% if cookiecutter.auth == "yes" %}, user: User{% endif %}) -> None:
+{{ cookiecutter.__async }}def test_creating_stores_what_was_given(db_session: {{ cookiecutter.__session }}, owner: Owner) -> None:
     data = {{ cookiecutter.__resource_class }}Create(name="groceries", description="milk")
 
-    created = {{ cookiecutter.__await }}service.create_{{ cookiecutter.resource_name }}(db_session, data{% if cookiecutter.auth == "yes" %}, user.id{% endif %})
+    created = {{ cookiecutter.__await }}service.create_{{ cookiecutter.resource_name }}(db_session, data, owner)
 
     assert (created.name, created.description) == ("groceries", "milk")
     assert created.created_at.tzinfo is not None

@@ -14,11 +14,9 @@ from starlette.types import Message
 
 from app.core import db
 from app.main import app
-{%- if cookiecutter.auth == "yes" %}
-from app.users.models import User
-{%- endif %}
 
 from app.{{ cookiecutter.resource_plural }}.models import {{ cookiecutter.__resource_class }}
+from app.{{ cookiecutter.resource_plural }}.owner import Owner
 {%- if cookiecutter.mode == "sync" %}
 
 # get_session is a coroutine in both modes (see app.core.db): anyio's plugin runs these tests.
@@ -31,19 +29,19 @@ def request(method: str) -> Request:
 
 
 async def test_get_session_commits_after_success_and_rolls_back_after_an_error(
-    engine: {{ cookiecutter.__engine }}, db_session: {{ cookiecutter.__session }}{% if cookiecutter.auth == "yes" %}, user: User{% endif %}
+    engine: {{ cookiecutter.__engine }}, db_session: {{ cookiecutter.__session }}, owner: Owner
 ) -> None:
     database = db.Database(engine)
 
     succeeding = db.get_session(database, request("POST"))
     session = await anext(succeeding)
-    session.add({{ cookiecutter.__resource_class }}(name="kept"{% if cookiecutter.auth == "yes" %}, owner_id=user.id{% endif %}))
+    session.add(owner.claim({{ cookiecutter.__resource_class }}(name="kept")))
     with pytest.raises(StopAsyncIteration):
         await anext(succeeding)
 
     failing = db.get_session(database, request("POST"))
     session = await anext(failing)
-    session.add({{ cookiecutter.__resource_class }}(name="dropped"{% if cookiecutter.auth == "yes" %}, owner_id=user.id{% endif %}))
+    session.add(owner.claim({{ cookiecutter.__resource_class }}(name="dropped")))
     with pytest.raises(RuntimeError):
         await failing.athrow(RuntimeError("the handler failed"))
 

@@ -25,9 +25,6 @@ from app.{{ cookiecutter.resource_plural }}.attachments import (
 )
 from app.{{ cookiecutter.resource_plural }}.models import {{ cookiecutter.__resource_class }}
 from app.{{ cookiecutter.resource_plural }}.service import {{ cookiecutter.__resource_upper }}_NOT_FOUND
-{%- if cookiecutter.auth == "yes" %}
-from tests.factories import {{ cookiecutter.__resource_class }}Factory
-{%- endif %}
 from tests.storage.fixtures import serve
 
 
@@ -228,32 +225,3 @@ def upload(name: str, data: bytes, content_type: str) -> dict[str, tuple[str, by
     assert deleted.status_code == status.HTTP_204_NO_CONTENT
     assert read.status_code == status.HTTP_404_NOT_FOUND
     assert "left in S3" in caplog.text
-{%- if cookiecutter.auth == "yes" %}
-
-
-@pytest.mark.parametrize("method", ["PUT", "GET", "DELETE"])
-{{ cookiecutter.__async }}def test_another_users_attachment_answers_404_and_stays_unchanged(
-    authorized_client: {{ cookiecutter.__client }},
-    storage: Storage,
-    method: str,
-) -> None:
-    theirs = {{ cookiecutter.__await }}{{ cookiecutter.__resource_class }}Factory()  # its SubFactory makes it an owner of its own
-    key = attachment_key(theirs.id)
-    storage.put(key, b"theirs", content_type="text/plain", filename="theirs.txt")
-
-    url = attachment(theirs.id)
-    files = upload("mine.txt", b"mine", "text/plain")
-    response = {{ cookiecutter.__await }}authorized_client.request(method, url, files=files)
-
-    assert response.status_code == status.HTTP_404_NOT_FOUND
-    assert response.json() == {"detail": {{ cookiecutter.__resource_upper }}_NOT_FOUND}
-    found = storage.get(key)
-    assert found is not None
-    assert b"".join(found.chunks()) == b"theirs"
-
-
-{{ cookiecutter.__async }}def test_an_attachment_needs_a_token(client: {{ cookiecutter.__client }}) -> None:
-    response = {{ cookiecutter.__await }}client.get(attachment(uuid.uuid4()))
-
-    assert response.status_code == status.HTTP_401_UNAUTHORIZED
-{%- endif %}

@@ -2,9 +2,6 @@ import pytest
 from pydantic import ValidationError
 
 from app.core.schemas import is_storable
-{%- if cookiecutter.auth == "yes" %}
-from app.users.schemas import PASSWORD_MIN_LENGTH, UserCreate
-{%- endif %}
 
 from app.{{ cookiecutter.resource_plural }}.models import NAME_MAX_LENGTH
 from app.{{ cookiecutter.resource_plural }}.schemas import (
@@ -54,15 +51,3 @@ def test_the_published_schema_of_an_update_says_the_name_is_never_null() -> None
     create = {{ cookiecutter.__resource_class }}Create.model_json_schema()
     assert schema["properties"]["name"] == create["properties"]["name"]
     assert schema["properties"]["description"]["anyOf"][-1] == {"type": "null"}
-{%- if cookiecutter.auth == "yes" %}
-
-
-def test_a_password_shorter_than_the_minimum_is_refused() -> None:
-    with pytest.raises(ValidationError):
-        UserCreate(email="ada@example.com", password="x" * (PASSWORD_MIN_LENGTH - 1))
-
-
-def test_emails_are_validated() -> None:
-    with pytest.raises(ValidationError):
-        UserCreate(email="ada-at-example.com", password="a-long-password")
-{%- endif %}

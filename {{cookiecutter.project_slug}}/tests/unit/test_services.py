@@ -15,8 +15,9 @@ from app.core.errors import NotFoundError
 
 from app.{{ cookiecutter.resource_plural }} import service
 from app.{{ cookiecutter.resource_plural }}.models import {{ cookiecutter.__resource_class }}
+from app.{{ cookiecutter.resource_plural }}.owner import Owner
 
-OWNER = uuid.uuid4()
+OWNER = Owner({% if cookiecutter.auth == "yes" %}uuid.uuid4(){% endif %})
 
 
 def session_that_finds(found: {{ cookiecutter.__resource_class }} | None) -> {{ "AsyncMock" if cookiecutter.mode == "async" else "Mock" }}:
@@ -25,15 +26,15 @@ def session_that_finds(found: {{ cookiecutter.__resource_class }} | None) -> {{ 
     return session
 
 
-def stored(owner_id: uuid.UUID) -> {{ cookiecutter.__resource_class }}:
-    return {{ cookiecutter.__resource_class }}(id=uuid.uuid4(), name="groceries"{% if cookiecutter.auth == "yes" %}, owner_id=owner_id{% endif %})
+def stored(owner: Owner) -> {{ cookiecutter.__resource_class }}:
+    return owner.claim({{ cookiecutter.__resource_class }}(id=uuid.uuid4(), name="groceries"))
 
 
 {{ cookiecutter.__async }}def test_what_the_session_finds_is_returned() -> None:
     {{ cookiecutter.resource_name }} = stored(OWNER)
     session = session_that_finds({{ cookiecutter.resource_name }})
 
-    found = {{ cookiecutter.__await }}service.get_{{ cookiecutter.resource_name }}(session, {{ cookiecutter.resource_name }}.id{% if cookiecutter.auth == "yes" %}, OWNER{% endif %})
+    found = {{ cookiecutter.__await }}service.get_{{ cookiecutter.resource_name }}(session, {{ cookiecutter.resource_name }}.id, OWNER)
 
     assert found is {{ cookiecutter.resource_name }}
     session.get.assert_called_once_with({{ cookiecutter.__resource_class }}, {{ cookiecutter.resource_name }}.id)
@@ -41,12 +42,12 @@ def stored(owner_id: uuid.UUID) -> {{ cookiecutter.__resource_class }}:
 
 {{ cookiecutter.__async }}def test_nothing_found_is_reported_as_not_found() -> None:
     with pytest.raises(NotFoundError):
-        {{ cookiecutter.__await }}service.get_{{ cookiecutter.resource_name }}(session_that_finds(None), uuid.uuid4(){% if cookiecutter.auth == "yes" %}, OWNER{% endif %})
+        {{ cookiecutter.__await }}service.get_{{ cookiecutter.resource_name }}(session_that_finds(None), uuid.uuid4(), OWNER)
 {%- if cookiecutter.auth == "yes" %}
 
 
 {{ cookiecutter.__async }}def test_another_owners_{{ cookiecutter.resource_name }}_is_reported_as_not_found_too() -> None:
-    theirs = stored(owner_id=uuid.uuid4())
+    theirs = stored(Owner(uuid.uuid4()))
 
     with pytest.raises(NotFoundError):
         {{ cookiecutter.__await }}service.get_{{ cookiecutter.resource_name }}(session_that_finds(theirs), theirs.id, OWNER)

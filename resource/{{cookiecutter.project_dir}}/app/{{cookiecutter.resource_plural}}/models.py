@@ -1,5 +1,4 @@
-{%- set scope = cookiecutter.__scope_id -%}
-{% if scope %}import uuid
+{% if cookiecutter.__scope_id %}import uuid
 
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -8,7 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 {% endif %}
 {% filter import_order %}
 from app.core.models import {% if cookiecutter.database == "mysql" %}EXACT, {% endif %}Base, IdMixin
-{% if cookiecutter.parent_name %}from app.{{ cookiecutter.parent_plural }}.models import {{ cookiecutter.__parent_class }}{% elif scope %}from app.users.models import User{% endif %}
+{% if cookiecutter.parent_name %}from app.{{ cookiecutter.parent_plural }}.models import {{ cookiecutter.__parent_class }}{% elif cookiecutter.__scope_id %}from app.users.models import User{% endif %}
 {% endfilter %}
 
 NAME_MAX_LENGTH = 100
@@ -17,15 +16,15 @@ DESCRIPTION_MAX_LENGTH = 1000
 
 class {{ cookiecutter.__resource_class }}(IdMixin, Base):
     __tablename__ = "{{ cookiecutter.resource_plural }}"
-{%- if scope %}
+{%- if cookiecutter.__scope_id %}
     # Names are unique per {{ cookiecutter.parent_name or "owner" }}: two of them may both have one called "groceries".
-    __table_args__ = (UniqueConstraint("{{ scope }}", "name"),)
+    __table_args__ = (UniqueConstraint("{{ cookiecutter.__scope_id }}", "name"),)
 
     name: Mapped[str] = mapped_column(
         String(NAME_MAX_LENGTH{% if cookiecutter.database == "mysql" %}, collation=EXACT{% endif %}),
     )
     description: Mapped[str | None] = mapped_column(String(DESCRIPTION_MAX_LENGTH))
-    {{ scope }}: Mapped[uuid.UUID] = mapped_column(
+    {{ cookiecutter.__scope_id }}: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("{{ cookiecutter.parent_plural or "users" }}.id", ondelete="CASCADE"),
         index=True,
     )

@@ -1,58 +1,51 @@
-{%- set model = cookiecutter.__resource_class -%}
-{%- set name = cookiecutter.resource_name -%}
-{%- set parent = cookiecutter.parent_name -%}
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
 {% filter import_order %}
-{% if parent %}from app.{{ cookiecutter.parent_plural }}.dependencies import {{ cookiecutter.__parent_class }}Dep{% elif cookiecutter.__scope_id %}from app.auth.dependencies import CurrentUser{% endif %}
 from app.core.db import SessionDep
 from app.core.errors import documented
 from app.{{ cookiecutter.resource_plural }} import service
-from app.{{ cookiecutter.resource_plural }}.dependencies import {{ model }}Dep
-from app.{{ cookiecutter.resource_plural }}.models import {{ model }}
+from app.{{ cookiecutter.resource_plural }}.dependencies import {{ cookiecutter.__resource_class }}Dep
+from app.{{ cookiecutter.resource_plural }}.models import {{ cookiecutter.__resource_class }}
+from app.{{ cookiecutter.resource_plural }}.owner import OwnerDep
 from app.{{ cookiecutter.resource_plural }}.schemas import (
-    {{ model }}Create,
-    {{ model }}Page,
-    {{ model }}Read,
-    {{ model }}Update,
+    {{ cookiecutter.__resource_class }}Create,
+    {{ cookiecutter.__resource_class }}Page,
+    {{ cookiecutter.__resource_class }}Read,
+    {{ cookiecutter.__resource_class }}Update,
 )
 {% endfilter %}
 
 MAX_PAGE_SIZE = 100
 
 router = APIRouter(
-{%- if parent %}
-    # The {{ parent }}'s dependency runs on every route: a missing one answers 404.
-    prefix="/{{ cookiecutter.parent_plural }}/{{ '{' ~ parent ~ '_id}' }}/{{ cookiecutter.resource_plural }}",
+{%- if cookiecutter.parent_name %}
+    # The {{ cookiecutter.parent_name }}'s dependency runs on every route: a missing one answers 404.
+    prefix="/{{ cookiecutter.parent_plural }}/{{ '{' ~ cookiecutter.parent_name ~ '_id}' }}/{{ cookiecutter.resource_plural }}",
 {%- else %}
     prefix="/{{ cookiecutter.resource_plural }}",
 {%- endif %}
     tags=["{{ cookiecutter.resource_plural }}"],
-    responses=documented({% if cookiecutter.auth == "yes" %}401, {% endif %}{% if parent %}404, {% endif %}503),
+    responses=documented({% if cookiecutter.auth == "yes" %}401, {% endif %}{% if cookiecutter.parent_name %}404, {% endif %}503),
 )
 
 
-@router.get("", response_model={{ model }}Page)
+@router.get("", response_model={{ cookiecutter.__resource_class }}Page)
 {{ cookiecutter.__async }}def list_{{ cookiecutter.resource_plural }}(
     session: SessionDep,
-{%- if cookiecutter.__scope_param %}
-    {{ cookiecutter.__scope_param }},
-{%- endif %}
+    owner: OwnerDep,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 20,
     offset: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
-) -> {{ model }}Page:
+) -> {{ cookiecutter.__resource_class }}Page:
     rows, total = {{ cookiecutter.__await }}service.list_{{ cookiecutter.resource_plural }}(
         session,
-{%- if cookiecutter.__scope_value %}
-        {{ cookiecutter.__scope_value }},
-{%- endif %}
+        owner,
         limit=limit,
         offset=offset,
     )
-    return {{ model }}Page(
-        items=[{{ model }}Read.model_validate(row) for row in rows],
+    return {{ cookiecutter.__resource_class }}Page(
+        items=[{{ cookiecutter.__resource_class }}Read.model_validate(row) for row in rows],
         total=total,
         limit=limit,
         offset=offset,
@@ -61,50 +54,46 @@ router = APIRouter(
 
 @router.post(
     "",
-    response_model={{ model }}Read,
+    response_model={{ cookiecutter.__resource_class }}Read,
     status_code=status.HTTP_201_CREATED,
     responses=documented(400, 409),  # 400: a body that is not even JSON
 )
-{{ cookiecutter.__async }}def create_{{ name }}(
+{{ cookiecutter.__async }}def create_{{ cookiecutter.resource_name }}(
     session: SessionDep,
-{%- if cookiecutter.__scope_param %}
-    {{ cookiecutter.__scope_param }},
-{%- endif %}
-    {{ name }}_in: {{ model }}Create,
-) -> {{ model }}:
-    return {{ cookiecutter.__await }}service.create_{{ name }}(
+    owner: OwnerDep,
+    {{ cookiecutter.resource_name }}_in: {{ cookiecutter.__resource_class }}Create,
+) -> {{ cookiecutter.__resource_class }}:
+    return {{ cookiecutter.__await }}service.create_{{ cookiecutter.resource_name }}(
         session,
-        {{ name }}_in,
-{%- if cookiecutter.__scope_value %}
-        {{ cookiecutter.__scope_value }},
-{%- endif %}
+        {{ cookiecutter.resource_name }}_in,
+        owner,
     )
 
 
 # async: it only returns what its dependency loaded, so it needs no worker thread.
 @router.get(
     "/{{ cookiecutter.__id_path }}",
-    response_model={{ model }}Read,
+    response_model={{ cookiecutter.__resource_class }}Read,
     responses=documented(404),
 )
-async def read_{{ name }}({{ name }}: {{ model }}Dep) -> {{ model }}:
-    return {{ name }}
+async def read_{{ cookiecutter.resource_name }}({{ cookiecutter.resource_name }}: {{ cookiecutter.__resource_class }}Dep) -> {{ cookiecutter.__resource_class }}:
+    return {{ cookiecutter.resource_name }}
 
 
 @router.patch(
     "/{{ cookiecutter.__id_path }}",
-    response_model={{ model }}Read,
+    response_model={{ cookiecutter.__resource_class }}Read,
     responses=documented(400, 404, 409),
 )
-{{ cookiecutter.__async }}def update_{{ name }}(
+{{ cookiecutter.__async }}def update_{{ cookiecutter.resource_name }}(
     session: SessionDep,
-    {{ name }}: {{ model }}Dep,
-    {{ name }}_in: {{ model }}Update,
-) -> {{ model }}:
-    return {{ cookiecutter.__await }}service.update_{{ name }}(
+    {{ cookiecutter.resource_name }}: {{ cookiecutter.__resource_class }}Dep,
+    {{ cookiecutter.resource_name }}_in: {{ cookiecutter.__resource_class }}Update,
+) -> {{ cookiecutter.__resource_class }}:
+    return {{ cookiecutter.__await }}service.update_{{ cookiecutter.resource_name }}(
         session,
-        {{ name }},
-        {{ name }}_in,
+        {{ cookiecutter.resource_name }},
+        {{ cookiecutter.resource_name }}_in,
     )
 
 
@@ -114,11 +103,11 @@ async def read_{{ name }}({{ name }}: {{ model }}Dep) -> {{ model }}:
     response_class=Response,  # no body, so no content type either
     responses=documented(404),
 )
-{{ cookiecutter.__async }}def delete_{{ name }}(
+{{ cookiecutter.__async }}def delete_{{ cookiecutter.resource_name }}(
     session: SessionDep,
-    {{ name }}: {{ model }}Dep,
+    {{ cookiecutter.resource_name }}: {{ cookiecutter.__resource_class }}Dep,
 ) -> None:
-    {{ cookiecutter.__await }}service.delete_{{ name }}(
+    {{ cookiecutter.__await }}service.delete_{{ cookiecutter.resource_name }}(
         session,
-        {{ name }},
+        {{ cookiecutter.resource_name }},
     )

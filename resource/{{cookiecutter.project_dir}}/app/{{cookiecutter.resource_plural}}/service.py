@@ -1,6 +1,3 @@
-{%- set scope = cookiecutter.__scope_id -%}
-{%- set model = cookiecutter.__resource_class -%}
-{%- set name = cookiecutter.resource_name -%}
 """Reads and writes of {{ cookiecutter.resource_plural }}; the router turns their errors into answers."""
 
 import uuid
@@ -11,10 +8,11 @@ from sqlalchemy.exc import IntegrityError
 
 {% filter import_order %}
 from app.core.errors import ConflictError, NotFoundError
-from app.{{ cookiecutter.resource_plural }}.models import {{ model }}
+from app.{{ cookiecutter.resource_plural }}.models import {{ cookiecutter.__resource_class }}
+from app.{{ cookiecutter.resource_plural }}.owner import Owner
 from app.{{ cookiecutter.resource_plural }}.schemas import (
-    {{ model }}Create,
-    {{ model }}Update,
+    {{ cookiecutter.__resource_class }}Create,
+    {{ cookiecutter.__resource_class }}Update,
 )
 {% endfilter %}
 
@@ -24,82 +22,64 @@ from app.{{ cookiecutter.resource_plural }}.schemas import (
 
 {{ cookiecutter.__async }}def list_{{ cookiecutter.resource_plural }}(
     session: {{ cookiecutter.__session }},
-{%- if scope %}
-    {{ scope }}: uuid.UUID,
-{%- endif %}
+    owner: Owner,
     *,
     limit: int,
     offset: int,
-) -> tuple[list[{{ model }}], int]:
+) -> tuple[list[{{ cookiecutter.__resource_class }}], int]:
     """One page of {{ cookiecutter.resource_plural }}, oldest first, and how many there are in all."""
-    query = select({{ model }})
-{%- if scope %}
-    query = query.where({{ model }}.{{ scope }} == {{ scope }})
-{%- endif %}
+    query = owner.visible(select({{ cookiecutter.__resource_class }}))
     total = {{ cookiecutter.__await }}session.scalar(select(func.count()).select_from(query.subquery()))
-    in_order = query.order_by({{ model }}.created_at, {{ model }}.id)
+    in_order = query.order_by({{ cookiecutter.__resource_class }}.created_at, {{ cookiecutter.__resource_class }}.id)
     rows = {{ cookiecutter.__await }}session.scalars(in_order.limit(limit).offset(offset))
     return list(rows), total or 0
 
 
-{{ cookiecutter.__async }}def get_{{ name }}(
+{{ cookiecutter.__async }}def get_{{ cookiecutter.resource_name }}(
     session: {{ cookiecutter.__session }},
-    {{ name }}_id: uuid.UUID,
-{%- if scope %}
-    {{ scope }}: uuid.UUID,
-{%- endif %}
-) -> {{ model }}:
-    """The {{ name }} with this id{% if scope %} and {{ scope }}{% endif %}.
+    {{ cookiecutter.resource_name }}_id: uuid.UUID,
+    owner: Owner,
+) -> {{ cookiecutter.__resource_class }}:
+    """The {{ cookiecutter.resource_name }} with this id, if the owner may see it.
 
     Raises NotFoundError (a 404) when there is none.
     """
-    found = {{ cookiecutter.__await }}session.get({{ model }}, {{ name }}_id)
-{%- if scope %}
-    # Another {{ cookiecutter.parent_name or "owner" }}'s is reported missing, not forbidden: ids reveal nothing.
-    if found is None or found.{{ scope }} != {{ scope }}:
-{%- else %}
-    if found is None:
-{%- endif %}
+    found = {{ cookiecutter.__await }}session.get({{ cookiecutter.__resource_class }}, {{ cookiecutter.resource_name }}_id)
+    # One the owner may not see is reported missing, not forbidden: ids reveal nothing.
+    if found is None or not owner.owns(found):
         raise NotFoundError({{ cookiecutter.__resource_upper }}_NOT_FOUND)
     return found
 
 
-{{ cookiecutter.__async }}def create_{{ name }}(
+{{ cookiecutter.__async }}def create_{{ cookiecutter.resource_name }}(
     session: {{ cookiecutter.__session }},
-    {{ name }}_in: {{ model }}Create,
-{%- if scope %}
-    {{ scope }}: uuid.UUID,
-{%- endif %}
-) -> {{ model }}:
-    """A new {{ name }}, flushed; raises ConflictError when its name is taken."""
-    created = {{ model }}(
-        **{{ name }}_in.model_dump(),
-{%- if scope %}
-        {{ scope }}={{ scope }},
-{%- endif %}
-    )
+    {{ cookiecutter.resource_name }}_in: {{ cookiecutter.__resource_class }}Create,
+    owner: Owner,
+) -> {{ cookiecutter.__resource_class }}:
+    """A new {{ cookiecutter.resource_name }}, flushed; raises ConflictError when its name is taken."""
+    created = owner.claim({{ cookiecutter.__resource_class }}(**{{ cookiecutter.resource_name }}_in.model_dump()))
     session.add(created)
     {{ cookiecutter.__await }}_flush_or_conflict(session)
     return created
 
 
-{{ cookiecutter.__async }}def update_{{ name }}(
+{{ cookiecutter.__async }}def update_{{ cookiecutter.resource_name }}(
     session: {{ cookiecutter.__session }},
-    {{ name }}: {{ model }},
-    {{ name }}_in: {{ model }}Update,
-) -> {{ model }}:
+    {{ cookiecutter.resource_name }}: {{ cookiecutter.__resource_class }},
+    {{ cookiecutter.resource_name }}_in: {{ cookiecutter.__resource_class }}Update,
+) -> {{ cookiecutter.__resource_class }}:
     """Changes the fields sent; raises ConflictError when the new name is taken."""
-    for field, value in {{ name }}_in.model_dump(exclude_unset=True).items():
-        setattr({{ name }}, field, value)
+    for field, value in {{ cookiecutter.resource_name }}_in.model_dump(exclude_unset=True).items():
+        setattr({{ cookiecutter.resource_name }}, field, value)
     {{ cookiecutter.__await }}_flush_or_conflict(session)
-    return {{ name }}
+    return {{ cookiecutter.resource_name }}
 
 
-{{ cookiecutter.__async }}def delete_{{ name }}(
+{{ cookiecutter.__async }}def delete_{{ cookiecutter.resource_name }}(
     session: {{ cookiecutter.__session }},
-    {{ name }}: {{ model }},
+    {{ cookiecutter.resource_name }}: {{ cookiecutter.__resource_class }},
 ) -> None:
-    {{ cookiecutter.__await }}session.delete({{ name }})
+    {{ cookiecutter.__await }}session.delete({{ cookiecutter.resource_name }})
     {{ cookiecutter.__await }}session.flush()
 
 

@@ -1,11 +1,3 @@
-{%- set model = cookiecutter.__resource_class -%}
-{%- set name = cookiecutter.resource_name -%}
-{%- set upper = cookiecutter.__resource_upper -%}
-{%- set parent = cookiecutter.parent_name -%}
-{%- set pc = cookiecutter.__parent_class -%}
-{%- set api = cookiecutter.__api_client -%}
-{%- set client = cookiecutter.__client -%}
-{%- set aw = cookiecutter.__await -%}
 """The {{ cookiecutter.resource_plural }} API: every answer it gives, the errors included."""
 
 import uuid
@@ -18,36 +10,36 @@ from fastapi import status
 
 {% filter import_order %}
 from app.main import app
-{% if parent %}from app.{{ cookiecutter.parent_plural }}.models import {{ pc }}
+{% if cookiecutter.parent_name %}from app.{{ cookiecutter.parent_plural }}.models import {{ cookiecutter.__parent_class }}
 from app.{{ cookiecutter.parent_plural }}.service import {{ cookiecutter.__parent_upper }}_NOT_FOUND{% endif %}
 from app.{{ cookiecutter.resource_plural }}.models import NAME_MAX_LENGTH
 from app.{{ cookiecutter.resource_plural }}.router import MAX_PAGE_SIZE
 from app.{{ cookiecutter.resource_plural }}.service import (
-    {{ upper }}_ALREADY_EXISTS,
-    {{ upper }}_NOT_FOUND,
+    {{ cookiecutter.__resource_upper }}_ALREADY_EXISTS,
+    {{ cookiecutter.__resource_upper }}_NOT_FOUND,
 )
 {% if cookiecutter.auth == "yes" %}from app.users.models import User{% endif %}
-{% if parent %}from {{ cookiecutter.__parent_factories }} import {{ pc }}Factory{% endif %}
-from tests.factories_{{ cookiecutter.resource_plural }} import {{ model }}Factory
+{% if cookiecutter.parent_name %}from {{ cookiecutter.__parent_factories }} import {{ cookiecutter.__parent_class }}Factory{% endif %}
+from tests.factories_{{ cookiecutter.resource_plural }} import {{ cookiecutter.__resource_class }}Factory
 {% endfilter %}
-{%- if parent %}
+{%- if cookiecutter.parent_name %}
 
 
 @pytest.fixture
-{{ cookiecutter.__async }}def {{ parent }}({% if cookiecutter.auth == "yes" %}user: User{% else %}db_session: object{% endif %}) -> {{ pc }}:
-    """The {{ parent }} the test's {{ cookiecutter.resource_plural }} belong to{% if cookiecutter.auth == "yes" %} (the signed-in user's){% endif %}."""
-    created: {{ pc }} = {{ aw }}{{ pc }}Factory({% if cookiecutter.auth == "yes" %}owner=user{% endif %})
+{{ cookiecutter.__async }}def {{ cookiecutter.parent_name }}({% if cookiecutter.auth == "yes" %}user: User{% else %}db_session: object{% endif %}) -> {{ cookiecutter.__parent_class }}:
+    """The {{ cookiecutter.parent_name }} the test's {{ cookiecutter.resource_plural }} belong to{% if cookiecutter.auth == "yes" %} (the signed-in user's){% endif %}."""
+    created: {{ cookiecutter.__parent_class }} = {{ cookiecutter.__await }}{{ cookiecutter.__parent_class }}Factory({% if cookiecutter.auth == "yes" %}owner=user{% endif %})
     return created
 {%- endif %}
 
 
 @pytest.fixture
-def collection({% if parent %}{{ parent }}: {{ pc }}{% endif %}) -> str:
-    """The URL of the {{ cookiecutter.resource_plural }}{% if parent %} of the test's {{ parent }}{% endif %}."""
-{%- if parent %}
+def collection({% if cookiecutter.parent_name %}{{ cookiecutter.parent_name }}: {{ cookiecutter.__parent_class }}{% endif %}) -> str:
+    """The URL of the {{ cookiecutter.resource_plural }}{% if cookiecutter.parent_name %} of the test's {{ cookiecutter.parent_name }}{% endif %}."""
+{%- if cookiecutter.parent_name %}
     return app.url_path_for(
         "list_{{ cookiecutter.resource_plural }}",
-        {{ parent }}_id=str({{ parent }}.id),
+        {{ cookiecutter.parent_name }}_id=str({{ cookiecutter.parent_name }}.id),
     )
 {%- else %}
     return app.url_path_for("list_{{ cookiecutter.resource_plural }}")
@@ -55,34 +47,34 @@ def collection({% if parent %}{{ parent }}: {{ pc }}{% endif %}) -> str:
 
 
 @pytest.fixture
-def one({% if parent %}{{ parent }}: {{ pc }}{% endif %}) -> Callable[[object], str]:
-    """The URL of the {{ name }} with a given id{% if parent %}, in the test's {{ parent }}{% endif %}."""
+def one({% if cookiecutter.parent_name %}{{ cookiecutter.parent_name }}: {{ cookiecutter.__parent_class }}{% endif %}) -> Callable[[object], str]:
+    """The URL of the {{ cookiecutter.resource_name }} with a given id{% if cookiecutter.parent_name %}, in the test's {{ cookiecutter.parent_name }}{% endif %}."""
 
     def url(id_: object) -> str:
         return app.url_path_for(
-            "read_{{ name }}",
-{%- if parent %}
-            {{ parent }}_id=str({{ parent }}.id),
+            "read_{{ cookiecutter.resource_name }}",
+{%- if cookiecutter.parent_name %}
+            {{ cookiecutter.parent_name }}_id=str({{ cookiecutter.parent_name }}.id),
 {%- endif %}
-            {{ name }}_id=str(id_),
+            {{ cookiecutter.resource_name }}_id=str(id_),
         )
 
     return url
 
 
 @pytest.fixture
-def mine({% if parent %}{{ parent }}: {{ pc }}{% elif cookiecutter.auth == "yes" %}user: User{% endif %}) -> dict[str, Any]:
-    """What makes a {{ name }} one the test's requests see: {% if parent %}its {{ parent }}{% elif cookiecutter.auth == "yes" %}its owner{% else %}nothing{% endif %}."""
-    return {% if parent %}{"{{ parent }}": {{ parent }}}{% elif cookiecutter.auth == "yes" %}{"owner": user}{% else %}{}{% endif %}
+def mine({% if cookiecutter.parent_name %}{{ cookiecutter.parent_name }}: {{ cookiecutter.__parent_class }}{% elif cookiecutter.auth == "yes" %}user: User{% endif %}) -> dict[str, Any]:
+    """What makes a {{ cookiecutter.resource_name }} one the test's requests see: {% if cookiecutter.parent_name %}its {{ cookiecutter.parent_name }}{% elif cookiecutter.auth == "yes" %}its owner{% else %}nothing{% endif %}."""
+    return {% if cookiecutter.parent_name %}{"{{ cookiecutter.parent_name }}": {{ cookiecutter.parent_name }}}{% elif cookiecutter.auth == "yes" %}{"owner": user}{% else %}{}{% endif %}
 
 
-{{ cookiecutter.__async }}def test_creating_returns_201_with_the_new_{{ name }}(
-    {{ api }}: {{ client }},
+{{ cookiecutter.__async }}def test_creating_returns_201_with_the_new_{{ cookiecutter.resource_name }}(
+    {{ cookiecutter.__api_client }}: {{ cookiecutter.__client }},
     collection: str,
 ) -> None:
     body = {"name": "groceries", "description": "milk, eggs"}
 
-    response = {{ aw }}{{ api }}.post(collection, json=body)
+    response = {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.post(collection, json=body)
 
     assert response.status_code == status.HTTP_201_CREATED
     created = response.json()
@@ -90,29 +82,29 @@ def mine({% if parent %}{{ parent }}: {{ pc }}{% elif cookiecutter.auth == "yes"
     assert uuid.UUID(created["id"])
 
 
-{{ cookiecutter.__async }}def test_a_created_{{ name }}_can_be_read_back(
-    {{ api }}: {{ client }},
+{{ cookiecutter.__async }}def test_a_created_{{ cookiecutter.resource_name }}_can_be_read_back(
+    {{ cookiecutter.__api_client }}: {{ cookiecutter.__client }},
     collection: str,
     one: Callable[[object], str],
 ) -> None:
-    created = ({{ aw }}{{ api }}.post(collection, json={"name": "groceries"})).json()
+    created = ({{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.post(collection, json={"name": "groceries"})).json()
 
-    response = {{ aw }}{{ api }}.get(one(created["id"]))
+    response = {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.get(one(created["id"]))
 
     assert response.status_code == status.HTTP_200_OK
     assert response.json() == created
 
 
-{{ cookiecutter.__async }}def test_creating_a_duplicate_{{ name }}_name_returns_409(
-    {{ api }}: {{ client }},
+{{ cookiecutter.__async }}def test_creating_a_duplicate_{{ cookiecutter.resource_name }}_name_returns_409(
+    {{ cookiecutter.__api_client }}: {{ cookiecutter.__client }},
     collection: str,
 ) -> None:
-    {{ aw }}{{ api }}.post(collection, json={"name": "groceries"})
+    {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.post(collection, json={"name": "groceries"})
 
-    response = {{ aw }}{{ api }}.post(collection, json={"name": "groceries"})
+    response = {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.post(collection, json={"name": "groceries"})
 
     assert response.status_code == status.HTTP_409_CONFLICT
-    assert response.json() == {"detail": {{ upper }}_ALREADY_EXISTS}
+    assert response.json() == {"detail": {{ cookiecutter.__resource_upper }}_ALREADY_EXISTS}
 
 
 @pytest.mark.parametrize(
@@ -124,21 +116,21 @@ def mine({% if parent %}{{ parent }}: {{ pc }}{% elif cookiecutter.auth == "yes"
         pytest.param({"name": "a", "colour": "red"}, id="unknown-field"),
     ],
 )
-{{ cookiecutter.__async }}def test_creating_a_{{ name }}_with_an_invalid_body_returns_422(
-    {{ api }}: {{ client }},
+{{ cookiecutter.__async }}def test_creating_a_{{ cookiecutter.resource_name }}_with_an_invalid_body_returns_422(
+    {{ cookiecutter.__api_client }}: {{ cookiecutter.__client }},
     collection: str,
     body: dict[str, Any],
 ) -> None:
-    response = {{ aw }}{{ api }}.post(collection, json=body)
+    response = {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.post(collection, json=body)
 
     assert response.status_code == status.HTTP_422_UNPROCESSABLE_CONTENT
 
 
-{{ cookiecutter.__async }}def test_creating_a_{{ name }}_with_a_body_that_is_not_json_returns_422(
-    {{ api }}: {{ client }},
+{{ cookiecutter.__async }}def test_creating_a_{{ cookiecutter.resource_name }}_with_a_body_that_is_not_json_returns_422(
+    {{ cookiecutter.__api_client }}: {{ cookiecutter.__client }},
     collection: str,
 ) -> None:
-    response = {{ aw }}{{ api }}.post(
+    response = {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.post(
         collection,
         content=b"{not json",
         headers={"Content-Type": "application/json"},
@@ -148,13 +140,13 @@ def mine({% if parent %}{{ parent }}: {{ pc }}{% elif cookiecutter.auth == "yes"
 
 
 {{ cookiecutter.__async }}def test_listing_{{ cookiecutter.resource_plural }}_pages_with_limit_and_offset(
-    {{ api }}: {{ client }},
+    {{ cookiecutter.__api_client }}: {{ cookiecutter.__client }},
     collection: str,
     mine: dict[str, Any],
 ) -> None:
-    made = {{ aw }}{{ model }}Factory.create_batch(3, **mine)
+    made = {{ cookiecutter.__await }}{{ cookiecutter.__resource_class }}Factory.create_batch(3, **mine)
 
-    response = {{ aw }}{{ api }}.get(collection, params={"limit": 2, "offset": 1})
+    response = {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.get(collection, params={"limit": 2, "offset": 1})
 
     assert response.status_code == status.HTTP_200_OK
     page = response.json()
@@ -168,61 +160,61 @@ def mine({% if parent %}{{ parent }}: {{ pc }}{% elif cookiecutter.auth == "yes"
     ids=["limit-zero", "limit-too-big", "offset-negative"],
 )
 {{ cookiecutter.__async }}def test_listing_{{ cookiecutter.resource_plural }}_with_out_of_range_paging_returns_422(
-    {{ api }}: {{ client }},
+    {{ cookiecutter.__api_client }}: {{ cookiecutter.__client }},
     collection: str,
     params: dict[str, int],
 ) -> None:
-    response = {{ aw }}{{ api }}.get(collection, params=params)
+    response = {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.get(collection, params=params)
 
     assert response.status_code == status.HTTP_422_UNPROCESSABLE_CONTENT
 
 
-{{ cookiecutter.__async }}def test_reading_a_missing_{{ name }}_returns_404(
-    {{ api }}: {{ client }},
+{{ cookiecutter.__async }}def test_reading_a_missing_{{ cookiecutter.resource_name }}_returns_404(
+    {{ cookiecutter.__api_client }}: {{ cookiecutter.__client }},
     one: Callable[[object], str],
 ) -> None:
-    response = {{ aw }}{{ api }}.get(one(uuid.uuid4()))
+    response = {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.get(one(uuid.uuid4()))
 
     assert response.status_code == status.HTTP_404_NOT_FOUND
-    assert response.json() == {"detail": {{ upper }}_NOT_FOUND}
+    assert response.json() == {"detail": {{ cookiecutter.__resource_upper }}_NOT_FOUND}
 
 
-{{ cookiecutter.__async }}def test_reading_a_{{ name }}_with_a_malformed_id_returns_422(
-    {{ api }}: {{ client }},
+{{ cookiecutter.__async }}def test_reading_a_{{ cookiecutter.resource_name }}_with_a_malformed_id_returns_422(
+    {{ cookiecutter.__api_client }}: {{ cookiecutter.__client }},
     one: Callable[[object], str],
 ) -> None:
-    response = {{ aw }}{{ api }}.get(one("not-a-uuid"))
+    response = {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.get(one("not-a-uuid"))
 
     assert response.status_code == status.HTTP_422_UNPROCESSABLE_CONTENT
 
 
-{{ cookiecutter.__async }}def test_updating_a_{{ name }}_changes_only_the_fields_sent(
-    {{ api }}: {{ client }},
+{{ cookiecutter.__async }}def test_updating_a_{{ cookiecutter.resource_name }}_changes_only_the_fields_sent(
+    {{ cookiecutter.__api_client }}: {{ cookiecutter.__client }},
     one: Callable[[object], str],
     mine: dict[str, Any],
 ) -> None:
-    {{ name }} = {{ aw }}{{ model }}Factory(description="kept", **mine)
+    {{ cookiecutter.resource_name }} = {{ cookiecutter.__await }}{{ cookiecutter.__resource_class }}Factory(description="kept", **mine)
 
-    response = {{ aw }}{{ api }}.patch(one({{ name }}.id), json={"name": "new"})
+    response = {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.patch(one({{ cookiecutter.resource_name }}.id), json={"name": "new"})
 
     assert response.status_code == status.HTTP_200_OK
     assert (response.json()["name"], response.json()["description"]) == ("new", "kept")
 
 
-{{ cookiecutter.__async }}def test_updating_a_{{ name }}_to_a_name_already_taken_returns_409(
-    {{ api }}: {{ client }},
+{{ cookiecutter.__async }}def test_updating_a_{{ cookiecutter.resource_name }}_to_a_name_already_taken_returns_409(
+    {{ cookiecutter.__api_client }}: {{ cookiecutter.__client }},
     one: Callable[[object], str],
     mine: dict[str, Any],
 ) -> None:
-    {{ aw }}{{ model }}Factory(name="taken", **mine)
-    {{ name }} = {{ aw }}{{ model }}Factory(name="free", **mine)
+    {{ cookiecutter.__await }}{{ cookiecutter.__resource_class }}Factory(name="taken", **mine)
+    {{ cookiecutter.resource_name }} = {{ cookiecutter.__await }}{{ cookiecutter.__resource_class }}Factory(name="free", **mine)
 
-    url = one({{ name }}.id)
+    url = one({{ cookiecutter.resource_name }}.id)
 
-    response = {{ aw }}{{ api }}.patch(url, json={"name": "taken"})
+    response = {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.patch(url, json={"name": "taken"})
 
     assert response.status_code == status.HTTP_409_CONFLICT
-    assert response.json() == {"detail": {{ upper }}_ALREADY_EXISTS}
+    assert response.json() == {"detail": {{ cookiecutter.__resource_upper }}_ALREADY_EXISTS}
 
 
 @pytest.mark.parametrize(
@@ -230,81 +222,81 @@ def mine({% if parent %}{{ parent }}: {{ pc }}{% elif cookiecutter.auth == "yes"
     [{"name": None}, {"name": ""}, {"colour": "red"}],
     ids=["null-name", "empty-name", "unknown-field"],
 )
-{{ cookiecutter.__async }}def test_updating_a_{{ name }}_with_an_invalid_body_returns_422(
-    {{ api }}: {{ client }},
+{{ cookiecutter.__async }}def test_updating_a_{{ cookiecutter.resource_name }}_with_an_invalid_body_returns_422(
+    {{ cookiecutter.__api_client }}: {{ cookiecutter.__client }},
     one: Callable[[object], str],
     body: dict[str, Any],
     mine: dict[str, Any],
 ) -> None:
-    {{ name }} = {{ aw }}{{ model }}Factory(**mine)
+    {{ cookiecutter.resource_name }} = {{ cookiecutter.__await }}{{ cookiecutter.__resource_class }}Factory(**mine)
 
-    response = {{ aw }}{{ api }}.patch(one({{ name }}.id), json=body)
+    response = {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.patch(one({{ cookiecutter.resource_name }}.id), json=body)
 
     assert response.status_code == status.HTTP_422_UNPROCESSABLE_CONTENT
 
 
-{{ cookiecutter.__async }}def test_updating_a_missing_{{ name }}_returns_404(
-    {{ api }}: {{ client }},
+{{ cookiecutter.__async }}def test_updating_a_missing_{{ cookiecutter.resource_name }}_returns_404(
+    {{ cookiecutter.__api_client }}: {{ cookiecutter.__client }},
     one: Callable[[object], str],
 ) -> None:
-    response = {{ aw }}{{ api }}.patch(one(uuid.uuid4()), json={"name": "new"})
+    response = {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.patch(one(uuid.uuid4()), json={"name": "new"})
 
     assert response.status_code == status.HTTP_404_NOT_FOUND
-    assert response.json() == {"detail": {{ upper }}_NOT_FOUND}
+    assert response.json() == {"detail": {{ cookiecutter.__resource_upper }}_NOT_FOUND}
 
 
-{{ cookiecutter.__async }}def test_deleting_returns_204_and_the_{{ name }}_is_gone(
-    {{ api }}: {{ client }},
+{{ cookiecutter.__async }}def test_deleting_returns_204_and_the_{{ cookiecutter.resource_name }}_is_gone(
+    {{ cookiecutter.__api_client }}: {{ cookiecutter.__client }},
     one: Callable[[object], str],
     mine: dict[str, Any],
 ) -> None:
-    {{ name }} = {{ aw }}{{ model }}Factory(**mine)
+    {{ cookiecutter.resource_name }} = {{ cookiecutter.__await }}{{ cookiecutter.__resource_class }}Factory(**mine)
 
-    response = {{ aw }}{{ api }}.delete(one({{ name }}.id))
+    response = {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.delete(one({{ cookiecutter.resource_name }}.id))
 
     assert response.status_code == status.HTTP_204_NO_CONTENT
-    gone = {{ aw }}{{ api }}.get(one({{ name }}.id))
+    gone = {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.get(one({{ cookiecutter.resource_name }}.id))
     assert gone.status_code == status.HTTP_404_NOT_FOUND
 
 
-{{ cookiecutter.__async }}def test_deleting_a_missing_{{ name }}_returns_404(
-    {{ api }}: {{ client }},
+{{ cookiecutter.__async }}def test_deleting_a_missing_{{ cookiecutter.resource_name }}_returns_404(
+    {{ cookiecutter.__api_client }}: {{ cookiecutter.__client }},
     one: Callable[[object], str],
 ) -> None:
-    response = {{ aw }}{{ api }}.delete(one(uuid.uuid4()))
+    response = {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.delete(one(uuid.uuid4()))
 
     assert response.status_code == status.HTTP_404_NOT_FOUND
-    assert response.json() == {"detail": {{ upper }}_NOT_FOUND}
-{%- if parent %}
+    assert response.json() == {"detail": {{ cookiecutter.__resource_upper }}_NOT_FOUND}
+{%- if cookiecutter.parent_name %}
 
 
 @pytest.mark.parametrize("method", ["GET", "POST"])
-{{ cookiecutter.__async }}def test_{{ cookiecutter.resource_plural }}_of_a_missing_{{ parent }}_answer_404(
-    {{ api }}: {{ client }},
+{{ cookiecutter.__async }}def test_{{ cookiecutter.resource_plural }}_of_a_missing_{{ cookiecutter.parent_name }}_answer_404(
+    {{ cookiecutter.__api_client }}: {{ cookiecutter.__client }},
     method: str,
 ) -> None:
     url = app.url_path_for(
         "list_{{ cookiecutter.resource_plural }}",
-        {{ parent }}_id=str(uuid.uuid4()),
+        {{ cookiecutter.parent_name }}_id=str(uuid.uuid4()),
     )
 
-    response = {{ aw }}{{ api }}.request(method, url, json={"name": "groceries"})
+    response = {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.request(method, url, json={"name": "groceries"})
 
     assert response.status_code == status.HTTP_404_NOT_FOUND
     assert response.json() == {"detail": {{ cookiecutter.__parent_upper }}_NOT_FOUND}
 
 
-{{ cookiecutter.__async }}def test_a_{{ name }}_is_found_only_under_its_own_{{ parent }}(
-    {{ api }}: {{ client }},
+{{ cookiecutter.__async }}def test_a_{{ cookiecutter.resource_name }}_is_found_only_under_its_own_{{ cookiecutter.parent_name }}(
+    {{ cookiecutter.__api_client }}: {{ cookiecutter.__client }},
     one: Callable[[object], str],
 {%- if cookiecutter.auth == "yes" %}
     user: User,
 {%- endif %}
 ) -> None:
-    other = {{ aw }}{{ pc }}Factory({% if cookiecutter.auth == "yes" %}owner=user{% endif %})
-    elsewhere = {{ aw }}{{ model }}Factory({{ parent }}=other)
+    other = {{ cookiecutter.__await }}{{ cookiecutter.__parent_class }}Factory({% if cookiecutter.auth == "yes" %}owner=user{% endif %})
+    elsewhere = {{ cookiecutter.__await }}{{ cookiecutter.__resource_class }}Factory({{ cookiecutter.parent_name }}=other)
 
-    response = {{ aw }}{{ api }}.get(one(elsewhere.id))
+    response = {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.get(one(elsewhere.id))
 
     assert response.status_code == status.HTTP_404_NOT_FOUND
 {%- endif %}

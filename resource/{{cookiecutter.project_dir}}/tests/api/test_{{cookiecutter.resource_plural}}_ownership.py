@@ -1,11 +1,5 @@
-{%- set model = cookiecutter.__resource_class -%}
-{%- set name = cookiecutter.resource_name -%}
-{%- set parent = cookiecutter.parent_name -%}
-{%- set pc = cookiecutter.__parent_class -%}
-{%- set client = cookiecutter.__client -%}
-{%- set aw = cookiecutter.__await -%}
-"""Who may see and change {{ cookiecutter.resource_plural }}: {% if parent %}the owner of their
-{{ parent }}{% else %}their owner{% endif %}, and nobody else."""
+"""Who may see and change {{ cookiecutter.resource_plural }}: {% if cookiecutter.parent_name %}the owner of their
+{{ cookiecutter.parent_name }}{% else %}their owner{% endif %}, and nobody else."""
 
 import uuid
 
@@ -17,26 +11,26 @@ from sqlalchemy import select
 
 {% filter import_order %}
 from app.main import app
-from app.{{ cookiecutter.resource_plural }}.models import {{ model }}
+from app.{{ cookiecutter.resource_plural }}.models import {{ cookiecutter.__resource_class }}
 from app.users.models import User
-{% if parent %}from {{ cookiecutter.__parent_factories }} import {{ pc }}Factory{% endif %}
+{% if cookiecutter.parent_name %}from {{ cookiecutter.__parent_factories }} import {{ cookiecutter.__parent_class }}Factory{% endif %}
 from tests.factories import UserFactory
-from tests.factories_{{ cookiecutter.resource_plural }} import {{ model }}Factory
+from tests.factories_{{ cookiecutter.resource_plural }} import {{ cookiecutter.__resource_class }}Factory
 {% endfilter %}
 
-{% if parent -%}
-SOMEONES = {"{{ parent }}_id": str(uuid.UUID(int=1))}
+{% if cookiecutter.parent_name -%}
+SOMEONES = {"{{ cookiecutter.parent_name }}_id": str(uuid.UUID(int=1))}
 COLLECTION = app.url_path_for("list_{{ cookiecutter.resource_plural }}", **SOMEONES)
 ONE = app.url_path_for(
-    "read_{{ name }}",
+    "read_{{ cookiecutter.resource_name }}",
     **SOMEONES,
-    {{ name }}_id=str(uuid.UUID(int=2)),
+    {{ cookiecutter.resource_name }}_id=str(uuid.UUID(int=2)),
 )
 {%- else -%}
 COLLECTION = app.url_path_for("list_{{ cookiecutter.resource_plural }}")
 ONE = app.url_path_for(
-    "read_{{ name }}",
-    {{ name }}_id=str(uuid.UUID(int=1)),
+    "read_{{ cookiecutter.resource_name }}",
+    {{ cookiecutter.resource_name }}_id=str(uuid.UUID(int=1)),
 )
 {%- endif %}
 
@@ -45,43 +39,43 @@ ONE = app.url_path_for(
     ("method", "url"),
     [("GET", COLLECTION), ("POST", COLLECTION), ("GET", ONE), ("PATCH", ONE), ("DELETE", ONE)],
 )
-{{ cookiecutter.__async }}def test_every_{{ name }}_endpoint_refuses_a_request_without_a_token(
-    client: {{ client }},
+{{ cookiecutter.__async }}def test_every_{{ cookiecutter.resource_name }}_endpoint_refuses_a_request_without_a_token(
+    client: {{ cookiecutter.__client }},
     method: str,
     url: str,
 ) -> None:
-    response = {{ aw }}client.request(method, url, json={"name": "x"})
+    response = {{ cookiecutter.__await }}client.request(method, url, json={"name": "x"})
 
     assert response.status_code == status.HTTP_401_UNAUTHORIZED
     assert response.headers["WWW-Authenticate"] == "Bearer"
-{%- if parent %}
+{%- if cookiecutter.parent_name %}
 
 
 @pytest.mark.parametrize("method", ["GET", "POST"])
-{{ cookiecutter.__async }}def test_the_{{ cookiecutter.resource_plural }}_of_another_users_{{ parent }}_answer_404(
-    authorized_client: {{ client }},
+{{ cookiecutter.__async }}def test_the_{{ cookiecutter.resource_plural }}_of_another_users_{{ cookiecutter.parent_name }}_answer_404(
+    authorized_client: {{ cookiecutter.__client }},
     method: str,
 ) -> None:
-    theirs = {{ aw }}{{ pc }}Factory(owner={{ aw }}UserFactory())
+    theirs = {{ cookiecutter.__await }}{{ cookiecutter.__parent_class }}Factory(owner={{ cookiecutter.__await }}UserFactory())
     url = app.url_path_for(
         "list_{{ cookiecutter.resource_plural }}",
-        {{ parent }}_id=str(theirs.id),
+        {{ cookiecutter.parent_name }}_id=str(theirs.id),
     )
 
-    response = {{ aw }}authorized_client.request(method, url, json={"name": "mine now"})
+    response = {{ cookiecutter.__await }}authorized_client.request(method, url, json={"name": "mine now"})
 
     assert response.status_code == status.HTTP_404_NOT_FOUND
 {%- else %}
 
 
 {{ cookiecutter.__async }}def test_listing_{{ cookiecutter.resource_plural }}_shows_only_the_callers_own(
-    authorized_client: {{ client }},
+    authorized_client: {{ cookiecutter.__client }},
     user: User,
 ) -> None:
-    mine = {{ aw }}{{ model }}Factory(owner=user)
-    {{ aw }}{{ model }}Factory(owner={{ aw }}UserFactory())
+    mine = {{ cookiecutter.__await }}{{ cookiecutter.__resource_class }}Factory(owner=user)
+    {{ cookiecutter.__await }}{{ cookiecutter.__resource_class }}Factory(owner={{ cookiecutter.__await }}UserFactory())
 
-    response = {{ aw }}authorized_client.get(COLLECTION)
+    response = {{ cookiecutter.__await }}authorized_client.get(COLLECTION)
 
     assert [row["id"] for row in response.json()["items"]] == [str(mine.id)]
     assert response.json()["total"] == 1
@@ -89,25 +83,25 @@ ONE = app.url_path_for(
 
 
 @pytest.mark.parametrize("method", ["GET", "PATCH", "DELETE"])
-{{ cookiecutter.__async }}def test_another_users_{{ name }}_answers_404_and_stays_unchanged(
-    authorized_client: {{ client }},
+{{ cookiecutter.__async }}def test_another_users_{{ cookiecutter.resource_name }}_answers_404_and_stays_unchanged(
+    authorized_client: {{ cookiecutter.__client }},
     db_session: {{ cookiecutter.__session }},
     user: User,
     method: str,
 ) -> None:
-    # Made after `user`, so the signed-in user is not the owner{% if parent %} of its {{ parent }}{% endif %}.
-    theirs = {{ aw }}{{ model }}Factory(name="theirs")
+    # Made after `user`, so the signed-in user is not the owner{% if cookiecutter.parent_name %} of its {{ cookiecutter.parent_name }}{% endif %}.
+    theirs = {{ cookiecutter.__await }}{{ cookiecutter.__resource_class }}Factory(name="theirs")
     url = app.url_path_for(
-        "read_{{ name }}",
-{%- if parent %}
-        {{ parent }}_id=str(theirs.{{ parent }}_id),
+        "read_{{ cookiecutter.resource_name }}",
+{%- if cookiecutter.parent_name %}
+        {{ cookiecutter.parent_name }}_id=str(theirs.{{ cookiecutter.parent_name }}_id),
 {%- endif %}
-        {{ name }}_id=str(theirs.id),
+        {{ cookiecutter.resource_name }}_id=str(theirs.id),
     )
 
-    response = {{ aw }}authorized_client.request(method, url, json={"name": "mine now"})
+    response = {{ cookiecutter.__await }}authorized_client.request(method, url, json={"name": "mine now"})
 
     assert response.status_code == status.HTTP_404_NOT_FOUND
     # From the database, not from the object in memory: a deleted row reads as None.
-    stored = select({{ model }}.name).where({{ model }}.id == theirs.id)
-    assert {{ aw }}db_session.scalar(stored) == "theirs"
+    stored = select({{ cookiecutter.__resource_class }}.name).where({{ cookiecutter.__resource_class }}.id == theirs.id)
+    assert {{ cookiecutter.__await }}db_session.scalar(stored) == "theirs"

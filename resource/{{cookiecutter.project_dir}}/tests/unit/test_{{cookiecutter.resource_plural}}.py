@@ -1,4 +1,3 @@
-{%- set model = cookiecutter.__resource_class -%}
 """What the {{ cookiecutter.resource_plural }}' schemas accept and refuse, before any database is involved."""
 
 import pytest
@@ -7,14 +6,14 @@ from pydantic import ValidationError
 {% filter import_order %}
 from app.{{ cookiecutter.resource_plural }}.models import NAME_MAX_LENGTH
 from app.{{ cookiecutter.resource_plural }}.schemas import (
-    {{ model }}Create,
-    {{ model }}Update,
+    {{ cookiecutter.__resource_class }}Create,
+    {{ cookiecutter.__resource_class }}Update,
 )
 {% endfilter %}
 
 
 def test_a_{{ cookiecutter.resource_name }}_name_is_stripped_of_surrounding_whitespace() -> None:
-    assert {{ model }}Create(name="  groceries  ").name == "groceries"
+    assert {{ cookiecutter.__resource_class }}Create(name="  groceries  ").name == "groceries"
 
 
 @pytest.mark.parametrize(
@@ -28,22 +27,22 @@ def test_a_{{ cookiecutter.resource_name }}_name_is_stripped_of_surrounding_whit
 )
 def test_a_{{ cookiecutter.resource_name }}_name_the_service_cannot_keep_is_refused(name: str) -> None:
     with pytest.raises(ValidationError):
-        {{ model }}Create(name=name)
+        {{ cookiecutter.__resource_class }}Create(name=name)
 
 
 def test_a_{{ cookiecutter.resource_name }}_update_keeps_only_the_fields_sent() -> None:
-    update = {{ model }}Update(description="new")
+    update = {{ cookiecutter.__resource_class }}Update(description="new")
 
     assert update.model_dump(exclude_unset=True) == {"description": "new"}
 
 
 def test_a_{{ cookiecutter.resource_name }}_update_refuses_a_null_name() -> None:
     with pytest.raises(ValidationError):
-        {{ model }}Update.model_validate({"name": None})
+        {{ cookiecutter.__resource_class }}Update.model_validate({"name": None})
 
 
 def test_the_{{ cookiecutter.resource_name }}_update_schema_publishes_name_as_a_string() -> None:
-    name = {{ model }}Update.model_json_schema()["properties"]["name"]
+    name = {{ cookiecutter.__resource_class }}Update.model_json_schema()["properties"]["name"]
 
     assert name["type"] == "string"
     assert "anyOf" not in name
