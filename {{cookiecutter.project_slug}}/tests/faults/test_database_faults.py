@@ -30,16 +30,12 @@ from tests.probing import (
     timed_get,
 )
 
-# The server's id for a connection, and how another connection ends it.
-{% if cookiecutter.database == "postgresql" -%}
-CONNECTION_ID = "SELECT pg_backend_pid()"
-KILL = "SELECT pg_terminate_backend(:id)"
-DEFAULT_PORT = 5432
-{%- else -%}
-CONNECTION_ID = "SELECT CONNECTION_ID()"
-KILL = "KILL :id"
-DEFAULT_PORT = 3306
-{%- endif %}
+# Per server: how to read a connection's id, how another connection ends it, the port.
+ON_SERVER = {
+    "postgresql": ("SELECT pg_backend_pid()", "SELECT pg_terminate_backend(:id)", 5432),
+    "mysql": ("SELECT CONNECTION_ID()", "KILL :id", 3306),
+}
+CONNECTION_ID, KILL, DEFAULT_PORT = ON_SERVER[database_url_for_tests().get_backend_name()]
 {%- if cookiecutter.mode == "sync" %}
 
 # The requests are awaited in both modes; anyio's plugin runs these tests.
