@@ -28,17 +28,21 @@ class Owner:
     id: uuid.UUID
 
     def visible(self, query: Query) -> Query:
+        """`query` narrowed to the rows this owner may see (a SELECT of the model)."""
         return query.where({{ cookiecutter.__resource_class }}.owner_id == self.id)
 
     def owns(self, row: Owned) -> bool:
+        """Whether this owner may see and change `row`."""
         return row.owner_id == self.id
 
     def claim(self, row: {{ cookiecutter.__resource_class }}) -> {{ cookiecutter.__resource_class }}:
+        """`row`, made this owner's before it is added to the session."""
         row.owner_id = self.id
         return row
 
 
 def current_owner(user: CurrentUser) -> Owner:
+    """The Owner a request acts as: a FastAPI dependency, behind OwnerDep."""
     return Owner(user.id)
 
 
@@ -62,16 +66,20 @@ Query = TypeVar("Query", bound=Select[Any])
 
 class Owner:
     def visible(self, query: Query) -> Query:
+        """`query` narrowed to the rows this owner may see (a SELECT of the model)."""
         return query
 
     def owns(self, row: object) -> bool:
+        """Whether this owner may see and change `row`."""
         return True
 
     def claim(self, row: {{ cookiecutter.__resource_class }}) -> {{ cookiecutter.__resource_class }}:
+        """`row`, made this owner's before it is added to the session."""
         return row
 
 
 def current_owner() -> Owner:
+    """The Owner a request acts as: a FastAPI dependency, behind OwnerDep."""
     return Owner()
 
 

@@ -24,17 +24,21 @@ class Owner:
     id: uuid.UUID
 
     def visible(self, query: Query) -> Query:
+        """`query` narrowed to the rows this owner may see (a SELECT of the model)."""
         return query.where({{ cookiecutter.__resource_class }}.{{ cookiecutter.__scope_id }} == self.id)
 
     def owns(self, row: {{ cookiecutter.__resource_class }}) -> bool:
+        """Whether this owner may see and change `row`."""
         return row.{{ cookiecutter.__scope_id }} == self.id
 
     def claim(self, row: {{ cookiecutter.__resource_class }}) -> {{ cookiecutter.__resource_class }}:
+        """`row`, made this owner's before it is added to the session."""
         row.{{ cookiecutter.__scope_id }} = self.id
         return row
 
 
 def current_owner({{ cookiecutter.__scope_param }}) -> Owner:
+    """The Owner a request acts as: a FastAPI dependency, behind OwnerDep."""
     return Owner({{ cookiecutter.__scope_value }})
 {%- else -%}
 """Whose {{ cookiecutter.resource_plural }} a request sees. Without accounts, everyone's: there is one owner.
@@ -55,16 +59,20 @@ Query = TypeVar("Query", bound=Select[Any])
 
 class Owner:
     def visible(self, query: Query) -> Query:
+        """`query` narrowed to the rows this owner may see (a SELECT of the model)."""
         return query
 
     def owns(self, row: {{ cookiecutter.__resource_class }}) -> bool:
+        """Whether this owner may see and change `row`."""
         return True
 
     def claim(self, row: {{ cookiecutter.__resource_class }}) -> {{ cookiecutter.__resource_class }}:
+        """`row`, made this owner's before it is added to the session."""
         return row
 
 
 def current_owner() -> Owner:
+    """The Owner a request acts as: a FastAPI dependency, behind OwnerDep."""
     return Owner()
 {%- endif %}
 
