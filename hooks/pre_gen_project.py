@@ -145,8 +145,6 @@ TAKEN_NAMES = frozenset(
         "rows",
         "run_in_threadpool",
         "runtime_error",
-        "s_q_l_alchemy_model",
-        "s_q_l_alchemy_model_factory",
         "second",
         "select",
         "service",

@@ -2,7 +2,7 @@
 `{{ cookiecutter.__resource_class }}Factory({% if cookiecutter.parent_name %}{{ cookiecutter.parent_name }}={{ cookiecutter.parent_name }}{% elif cookiecutter.auth == "yes" %}owner=user{% else %}name="groceries"{% endif %})`.
 
 A subclass of BaseFactory: the db_session fixture binds it to the test's session as it does
-every factory (tests/factories.py).
+every factory (tests/factory_base.py).
 """
 
 import factory

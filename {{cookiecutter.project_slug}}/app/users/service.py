@@ -64,13 +64,8 @@ def normalize_email(email: str) -> str:
 {{ cookiecutter.__async }}def authenticate(session: {{ cookiecutter.__session }}, email: str, password: str) -> User | None:
     """The active user these credentials belong to; the same Argon2 work either way."""
     user = {{ cookiecutter.__await }}get_user_by_email(session, email)
-{%- if cookiecutter.database == "sqlite" %}
-    # End the read before the slow hash check: its connection goes back to the pool and
-    # SQLite's write lock (a POST takes it) is released, rather than waiting out Argon2.
-{%- else %}
-    # End the read before the slow hash check: its connection goes back to the pool
-    # rather than waiting out Argon2.
-{%- endif %}
+    # End the read before the slow hash check: its connection goes back to the pool, and the
+    # locks its transaction holds are released, rather than waiting out Argon2.
     # The user stays loaded: sessions don't expire on commit.
     {{ cookiecutter.__await }}session.commit()
     hashed = user.hashed_password if user else None
