@@ -17,7 +17,6 @@ SECRET_KEY_MIN_DISTINCT = 10
 Seconds = Annotated[float, Field(gt=0)]
 # The development database, named after the project (see README.md, "Database").
 DATABASE_NAME = "{{ cookiecutter.__db_name }}"
-{%- set url_head, _, url_tail = cookiecutter.__default_database_url.rpartition(cookiecutter.__db_name) %}
 
 
 def split_list(value: Any) -> Any:
@@ -46,7 +45,7 @@ class Settings(BaseSettings):
     project_name: str = {{ cookiecutter.project_name | python_string }}
     environment: Literal["development", "test", "production"] = "development"
     debug: bool = False
-    database_url: str = f"{{ url_head }}{DATABASE_NAME}{{ url_tail }}"
+    database_url: str = f"{{ cookiecutter.__database_url_head }}{DATABASE_NAME}{{ cookiecutter.__database_url_tail }}"
     cors_origins: ListSetting = []
     max_request_body_bytes: int = Field(default=1024 * 1024, gt=0)
     # None: on outside production, off in it.
