@@ -79,11 +79,17 @@ def _db_name(answers: Mapping[str, str]) -> str:
     return re.sub(r"[-.]", "_", answers["project_slug"].lower())
 
 
-def _database_url(answers: Mapping[str, str]) -> str:
+def _database_url_around_name(answers: Mapping[str, str]) -> tuple[str, str]:
+    """The default DATABASE_URL before and after the database's name."""
     driver = DRIVERS[answers["database"]][answers["mode"]]
     if answers["database"] == "sqlite":
-        return f"{driver}:///./{_db_name(answers)}.db"
-    return f"{driver}{SERVER_URLS[answers['database']]}{_db_name(answers)}"
+        return f"{driver}:///./", ".db"
+    return f"{driver}{SERVER_URLS[answers['database']]}", ""
+
+
+def _database_url(answers: Mapping[str, str]) -> str:
+    head, tail = _database_url_around_name(answers)
+    return f"{head}{_db_name(answers)}{tail}"
 
 
 # The fixtures of each optional service, as a pytest plugin of the generated tests.
@@ -147,6 +153,15 @@ DERIVED: dict[str, tuple[tuple[str, ...], Callable[[Mapping[str, str]], str]]] =
     "__default_database_url": (
         ("database", "mode", "project_slug"),
         _database_url,
+    ),
+    # The same URL around the database's name, which app/core/config.py writes as a constant.
+    "__database_url_head": (
+        ("database", "mode"),
+        lambda a: _database_url_around_name(a)[0],
+    ),
+    "__database_url_tail": (
+        ("database", "mode"),
+        lambda a: _database_url_around_name(a)[1],
     ),
 }
 

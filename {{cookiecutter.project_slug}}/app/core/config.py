@@ -2,7 +2,7 @@ import json
 from functools import lru_cache
 from typing import Annotated, Any, Literal, Self
 
-from pydantic import Field, {% if cookiecutter.tasks == "celery" %}HttpUrl, {% endif %}ValidationError, field_validator, model_validator
+from pydantic import BeforeValidator, Field, {% if cookiecutter.tasks == "celery" %}HttpUrl, {% endif %}ValidationError, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 {%- if cookiecutter.auth == "yes" %}
 
@@ -17,7 +17,20 @@ SECRET_KEY_MIN_DISTINCT = 10
 Seconds = Annotated[float, Field(gt=0)]
 # The development database, named after the project (see README.md, "Database").
 DATABASE_NAME = "{{ cookiecutter.__db_name }}"
-{%- set url_head, _, url_tail = cookiecutter.__default_database_url.rpartition(cookiecutter.__db_name) %}
+
+
+def split_list(value: Any) -> Any:
+    """`a,b` and `["a", "b"]` both give ["a", "b"]; spaces around items are dropped."""
+    if not isinstance(value, str):
+        return value
+    if value.lstrip().startswith("["):
+        return json.loads(value)
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+# A list read by split_list, as a JSON list or as a comma-separated one (NoDecode: not
+# decoded as JSON before it).
+ListSetting = Annotated[list[str], NoDecode, BeforeValidator(split_list)]
 
 
 class Settings(BaseSettings):
@@ -32,9 +45,8 @@ class Settings(BaseSettings):
     project_name: str = {{ cookiecutter.project_name | python_string }}
     environment: Literal["development", "test", "production"] = "development"
     debug: bool = False
-    database_url: str = f"{{ url_head }}{DATABASE_NAME}{{ url_tail }}"
-    # NoDecode: read by split_list below, as a JSON list or as a comma-separated one.
-    cors_origins: Annotated[list[str], NoDecode] = []
+    database_url: str = f"{{ cookiecutter.__database_url_head }}{DATABASE_NAME}{{ cookiecutter.__database_url_tail }}"
+    cors_origins: ListSetting = []
     max_request_body_bytes: int = Field(default=1024 * 1024, gt=0)
     # None: on outside production, off in it.
     docs_enabled: bool | None = None
@@ -89,7 +101,7 @@ class Settings(BaseSettings):
     # accepted (any other, a 415). The request holding it must also fit
     # MAX_REQUEST_BODY_BYTES, with a few hundred bytes of multipart framing.
     max_attachment_bytes: int = Field(default=512 * 1024, gt=0)
-    attachment_content_types: Annotated[list[str], NoDecode] = [
+    attachment_content_types: ListSetting = [
         "application/pdf",
         "image/jpeg",
         "image/png",
@@ -107,16 +119,6 @@ class Settings(BaseSettings):
     login_failures_per_account: int = Field(default=10, gt=0)
     login_failures_per_client: int = Field(default=50, gt=0)
 {%- endif %}
-
-    @field_validator("cors_origins"{% if cookiecutter.storage == "s3" %}, "attachment_content_types"{% endif %}, mode="before")
-    @classmethod
-    def split_list(cls, value: Any) -> Any:
-        """`a,b` and `["a", "b"]` both give ["a", "b"]; spaces around items are dropped."""
-        if not isinstance(value, str):
-            return value
-        if value.lstrip().startswith("["):
-            return json.loads(value)
-        return [item.strip() for item in value.split(",") if item.strip()]
 
     @property
     def serves_docs(self) -> bool:

@@ -4,7 +4,7 @@ from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
-from sqlalchemy import URL, text
+from sqlalchemy import URL, make_url, text
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -30,31 +30,33 @@ __all__ = [
 ]
 
 
-def driver_timeouts(settings: Settings, *, statements: bool = True) -> dict[str, Any]:
-    """The driver's own bounds (its connect_args) on connecting and, unless `statements` is
-    False, on a statement's run time (migrations go without it: see migrations/env.py)."""
-{%- if cookiecutter.database == "sqlite" %}
-    # How long a statement waits for another connection's write lock, in seconds: a wait,
-    # not a run time, so it holds with or without `statements`.
-    return {"timeout": settings.database_statement_timeout}
-{%- elif cookiecutter.database == "postgresql" %}
-    # command_timeout is asyncpg's own, in seconds: it also ends the wait on a database
-    # that stopped answering without closing the connection. statement_timeout is the
-    # server's, in milliseconds: it stops the query there too.
-    bounds: dict[str, Any] = {"timeout": settings.database_connect_timeout}
-    if statements:
-        statement_ms = round(settings.database_statement_timeout * 1000)
-        bounds["command_timeout"] = settings.database_statement_timeout
-        bounds["server_settings"] = {"statement_timeout": str(statement_ms)}
-    return bounds
-{%- else %}
-    # A socket read timeout, in seconds: a statement whose answer does not come (a slow
-    # query or a database that stopped answering) fails instead of waiting.
-    bounds: dict[str, Any] = {"connect_timeout": settings.database_connect_timeout}
+def driver_timeouts(
+    settings: Settings, *, url: str | URL | None = None, statements: bool = True
+) -> dict[str, Any]:
+    """The bounds the driver of `url` (default: DATABASE_URL) sets itself, as its
+    connect_args: on connecting and, unless `statements` is False, on a statement's run time
+    (migrations go without it: see migrations/env.py)."""
+    backend = make_url(settings.database_url if url is None else url).get_backend_name()
+    if backend == "sqlite":
+        # How long a statement waits for another connection's write lock, in seconds: a
+        # wait, not a run time, so it holds with or without `statements`.
+        return {"timeout": settings.database_statement_timeout}
+    if backend == "postgresql":
+        # command_timeout is asyncpg's own, in seconds: it also ends the wait on a database
+        # that stopped answering without closing the connection. statement_timeout is the
+        # server's, in milliseconds: it stops the query there too.
+        bounds: dict[str, Any] = {"timeout": settings.database_connect_timeout}
+        if statements:
+            statement_ms = round(settings.database_statement_timeout * 1000)
+            bounds["command_timeout"] = settings.database_statement_timeout
+            bounds["server_settings"] = {"statement_timeout": str(statement_ms)}
+        return bounds
+    # MySQL and MariaDB. A socket read timeout, in seconds: a statement whose answer does
+    # not come (a slow query or a database that stopped answering) fails instead of waiting.
+    bounds = {"connect_timeout": settings.database_connect_timeout}
     if statements:
         bounds["read_timeout"] = settings.database_statement_timeout
     return bounds
-{%- endif %}
 
 
 def create_db_engine(
@@ -70,7 +72,7 @@ def create_db_engine(
     settings = get_settings()
     options: dict[str, Any] = {"hide_parameters": True, **kwargs}
     options["connect_args"] = {
-        **driver_timeouts(settings, statements=bound_statements),
+        **driver_timeouts(settings, url=url, statements=bound_statements),
         **kwargs.get("connect_args", {}),
     }
     if "poolclass" not in kwargs:

@@ -5,7 +5,7 @@ from typing import Annotated, Any
 import anyio
 from anyio.lowlevel import RunVar
 from fastapi import Depends, Request
-from sqlalchemy import URL, Engine, create_engine, text
+from sqlalchemy import URL, Engine, create_engine, make_url, text
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
@@ -37,30 +37,33 @@ PINGS_AT_ONCE = 2
 ABANDONED = "abandoned"
 
 
-def driver_timeouts(settings: Settings, *, statements: bool = True) -> dict[str, Any]:
-    """The driver's own bounds (its connect_args) on connecting and, unless `statements` is
-    False, on a statement's run time (migrations go without it: see migrations/env.py)."""
-{%- if cookiecutter.database == "sqlite" %}
-    # How long a statement waits for another connection's write lock, in seconds: a wait,
-    # not a run time, so it holds with or without `statements`.
-    return {"timeout": settings.database_statement_timeout}
-{%- elif cookiecutter.database == "postgresql" %}
-    # libpq counts whole seconds; statement_timeout is the server's, in milliseconds. A
-    # database that stops answering without closing the connection is outside both: see
-    # app.core.deadline.
-    bounds: dict[str, Any] = {"connect_timeout": max(1, round(settings.database_connect_timeout))}
-    if statements:
-        statement_ms = round(settings.database_statement_timeout * 1000)
-        bounds["options"] = f"-c statement_timeout={statement_ms}"
-    return bounds
-{%- else %}
-    # Socket timeouts, in seconds: a statement whose answer does not come (a slow query or
-    # a database that stopped answering) fails with "Lost connection".
-    bounds: dict[str, Any] = {"connect_timeout": settings.database_connect_timeout}
+def driver_timeouts(
+    settings: Settings, *, url: str | URL | None = None, statements: bool = True
+) -> dict[str, Any]:
+    """The bounds the driver of `url` (default: DATABASE_URL) sets itself, as its
+    connect_args: on connecting and, unless `statements` is False, on a statement's run time
+    (migrations go without it: see migrations/env.py)."""
+    backend = make_url(settings.database_url if url is None else url).get_backend_name()
+    if backend == "sqlite":
+        # How long a statement waits for another connection's write lock, in seconds: a
+        # wait, not a run time, so it holds with or without `statements`.
+        return {"timeout": settings.database_statement_timeout}
+    if backend == "postgresql":
+        # libpq counts whole seconds; statement_timeout is the server's, in milliseconds. A
+        # database that stops answering without closing the connection is outside both: see
+        # app.core.deadline.
+        connect_seconds = max(1, round(settings.database_connect_timeout))
+        bounds: dict[str, Any] = {"connect_timeout": connect_seconds}
+        if statements:
+            statement_ms = round(settings.database_statement_timeout * 1000)
+            bounds["options"] = f"-c statement_timeout={statement_ms}"
+        return bounds
+    # MySQL and MariaDB. Socket timeouts, in seconds: a statement whose answer does not come
+    # (a slow query or a database that stopped answering) fails with "Lost connection".
+    bounds = {"connect_timeout": settings.database_connect_timeout}
     if statements:
         bounds["read_timeout"] = bounds["write_timeout"] = settings.database_statement_timeout
     return bounds
-{%- endif %}
 
 
 def create_db_engine(url: str | URL, *, bound_statements: bool = True, **kwargs: Any) -> Engine:
@@ -74,7 +77,7 @@ def create_db_engine(url: str | URL, *, bound_statements: bool = True, **kwargs:
     settings = get_settings()
     options: dict[str, Any] = {"hide_parameters": True, **kwargs}
     options["connect_args"] = {
-        **driver_timeouts(settings, statements=bound_statements),
+        **driver_timeouts(settings, url=url, statements=bound_statements),
         **kwargs.get("connect_args", {}),
     }
     if "poolclass" not in kwargs:
