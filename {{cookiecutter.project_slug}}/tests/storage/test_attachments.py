@@ -52,7 +52,6 @@ def upload(name: str, data: bytes, content_type: str) -> dict[str, tuple[str, by
     {{ cookiecutter.__api_client }}: {{ cookiecutter.__client }},
     stored: {{ cookiecutter.__resource_class }},
 ) -> None:
-
     url = attachment(stored.id)
     files = upload("Relevé.pdf", b"%PDF-1.7 ...", "application/pdf")
     uploaded = {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.put(url, files=files)
@@ -89,7 +88,6 @@ def upload(name: str, data: bytes, content_type: str) -> dict[str, tuple[str, by
     {{ cookiecutter.__api_client }}: {{ cookiecutter.__client }},
     stored: {{ cookiecutter.__resource_class }},
 ) -> None:
-
     downloaded = {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.get(attachment(stored.id))
     deleted = {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.delete(attachment(stored.id))
 
@@ -141,7 +139,6 @@ def upload(name: str, data: bytes, content_type: str) -> dict[str, tuple[str, by
     storage: Storage,
     stored: {{ cookiecutter.__resource_class }},
 ) -> None:
-
     url = attachment(stored.id)
     files = upload("run.exe", b"MZ", "application/x-msdownload")
     response = {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.put(url, files=files)
