@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -54,6 +55,27 @@ def test_bakes_without_error(result: Any) -> None:
 def test_renders_every_jinja_tag(project: Path) -> None:
     leftovers = harness.unrendered_jinja(project)
     assert not leftovers, "unrendered Jinja:\n" + bullet_list(leftovers)
+
+
+# A line that opens a block: a def or class (its signature may end on a line of its own),
+# or a compound statement.
+OPENS_A_BLOCK = re.compile(
+    r"^\s*((async\s+)?def|class|if|elif|else|for|while|with|try|except|finally)\b.*:$"
+    r"|^\s*\)( -> .+)?:$"
+)
+
+
+def test_has_no_blank_line_opening_a_block(project: Path) -> None:
+    # What a removed `{% if %}` line at the top of a body leaves; ruff format keeps it.
+    found = [
+        f"{path.relative_to(project)}:{number}"
+        for path in sorted(project.rglob("*.py"))
+        for number, (line, following) in enumerate(
+            itertools.pairwise(path.read_text(encoding="utf-8").splitlines()), start=2
+        )
+        if OPENS_A_BLOCK.match(line) and not following.strip()
+    ]
+    assert not found, "a block opens with a blank line:\n" + bullet_list(found)
 
 
 def test_has_the_files_its_answers_ask_for(project: Path, context: dict[str, str]) -> None:

@@ -21,8 +21,7 @@ from app.main import app
 
     me = {{ cookiecutter.__await }}client.get(app.url_path_for("read_current_user"))
     assert me.json()["email"] == credentials["email"]
-{%- endif %}
-
+{% endif %}
     collection = app.url_path_for("list_{{ cookiecutter.resource_plural }}")
     created = {{ cookiecutter.__await }}client.post(collection, json={"name": "first", "description": "draft"})
     assert created.status_code == status.HTTP_201_CREATED
