@@ -6,7 +6,7 @@ from fastapi import status
 from app.main import app
 
 
-{{ cookiecutter.__async }}def test_a_{% if cookiecutter.auth == "yes" %}new_user_registers_logs_in_and_manages_{% else %}client_manages_{% endif %}{{ cookiecutter.resource_plural }}(
+{{ cookiecutter.__async }}def test_a_client_manages_its_{{ cookiecutter.resource_plural }}_end_to_end(
     client: {{ cookiecutter.__client }},
 ) -> None:
 {%- if cookiecutter.auth == "yes" %}
