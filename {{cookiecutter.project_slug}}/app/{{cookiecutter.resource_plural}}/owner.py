@@ -41,7 +41,7 @@ class Owner:
         return row
 
 
-def current_owner(user: CurrentUser) -> Owner:
+async def current_owner(user: CurrentUser) -> Owner:
     """The Owner a request acts as: a FastAPI dependency, behind OwnerDep."""
     return Owner(user.id)
 
@@ -78,7 +78,7 @@ class Owner:
         return row
 
 
-def current_owner() -> Owner:
+async def current_owner() -> Owner:
     """The Owner a request acts as: a FastAPI dependency, behind OwnerDep."""
     return Owner()
 

@@ -37,7 +37,7 @@ class Owner:
         return row
 
 
-def current_owner({{ cookiecutter.__scope_param }}) -> Owner:
+async def current_owner({{ cookiecutter.__scope_param }}) -> Owner:
     """The Owner a request acts as: a FastAPI dependency, behind OwnerDep."""
     return Owner({{ cookiecutter.__scope_value }})
 {%- else -%}
@@ -71,7 +71,7 @@ class Owner:
         return row
 
 
-def current_owner() -> Owner:
+async def current_owner() -> Owner:
     """The Owner a request acts as: a FastAPI dependency, behind OwnerDep."""
     return Owner()
 {%- endif %}
