@@ -101,7 +101,9 @@ TEST_PLUGINS = {
 
 
 def _test_plugins(answers: Mapping[str, str]) -> str:
-    plugins = ["tests.contract_selection"]
+    # Whose rows the tests work with: the accounts' (tests/accounts.py), else everyone's.
+    owners = "tests.accounts" if answers["auth"] == "yes" else "tests.everyone"
+    plugins = ["tests.contract_selection", owners]
     plugins += [plugin for key, plugin in TEST_PLUGINS.items() if answers[key] != "none"]
     one_line = ", ".join(f'"{plugin}"' for plugin in plugins)
     if len(f"pytest_plugins = [{one_line}]") <= LINE_LENGTH:
@@ -146,9 +148,9 @@ DERIVED: dict[str, tuple[tuple[str, ...], Callable[[Mapping[str, str]], str]]] =
         ("cache", "tasks"),
         lambda a: "yes" if a["cache"] == "redis" or a["tasks"] == "celery" else "no",
     ),
-    # The items of conftest's `pytest_plugins` list: the one every bake has, then those of
-    # the services an answer adds.
-    "__test_plugins": (tuple(TEST_PLUGINS), _test_plugins),
+    # The items of conftest's `pytest_plugins` list: those every bake has (the owner
+    # fixtures by the auth answer), then those of the services an answer adds.
+    "__test_plugins": (("auth", *TEST_PLUGINS), _test_plugins),
     "__driver": (("database", "mode"), lambda a: DRIVERS[a["database"]][a["mode"]]),
     "__default_database_url": (
         ("database", "mode", "project_slug"),

@@ -84,7 +84,6 @@ TAKEN_NAMES = frozenset(
         "depends",
         "dict",
         "documented",
-        "e_x_a_c_t",
         "engine",
         "error",
         "exc",

@@ -2,8 +2,8 @@
 
 It bakes the `resource` template that lives beside the template this project was made from
 (its `resource/` directory, at the commit `.cruft.json` records), with Cookiecutter's own
-`--directory resource`, and passes it this project's answers (database, mode, auth, the
-first resource) from `.cruft.json` or from Cookiecutter's replay file, so nothing is asked
+`--directory resource`, and passes it this project's answers (mode, auth, the first
+resource) from `.cruft.json` or from Cookiecutter's replay file, so nothing is asked
 again. The resource's files are added next to the project's; none is overwritten
 (`--skip-if-file-exists`), and a name the project already uses is refused by the resource
 template's hook before anything is written. Then the OpenAPI snapshot is written again
@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 # The project's answers the resource is written for.
-SHARED_ANSWERS = ("database", "mode", "auth")
+SHARED_ANSWERS = ("mode", "auth")
 # The reviewed OpenAPI contract, which a new resource changes on purpose (README, "Checks").
 SNAPSHOT_UPDATE = ["-m", "pytest", "-q", "tests/api/test_openapi_snapshot.py", "--snapshot-update"]
 

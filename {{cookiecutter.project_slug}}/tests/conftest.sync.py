@@ -1,4 +1,6 @@
-"""Fixtures every test can ask for by name: a database, a session, clients, users.
+"""Fixtures every test can ask for by name: a database, a session, clients. The plugins in
+`pytest_plugins` add the rest: whose rows the tests work with (tests/accounts.py with
+accounts, else tests/everyone.py) and the fixtures of each optional service.
 
 Each test runs against a real database, as the service does: every request gets a session
 and a connection of its own from the service's own engine, and commits for real; the test's
@@ -8,8 +10,7 @@ would in production. When the test ends, every row is deleted; the schema is bui
 per run (and per pytest-xdist worker, on a database of the worker's own).
 """
 
-from collections.abc import Callable, Iterator
-from typing import Any
+from collections.abc import Iterator
 
 import pytest
 from fastapi import FastAPI
@@ -17,18 +18,9 @@ from httpx2 import Client
 from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session
 
-{% if cookiecutter.auth == "yes" -%}
-from app.auth.dependencies import get_current_user
-from app.core import security
-from app.core.config import get_settings
-{% endif -%}
 from app.core.db import Database, create_db_engine, get_database
 from app.main import app as service_app
-{%- if cookiecutter.auth == "yes" %}
-from app.users.models import User
-{%- endif %}
 
-from app.{{ cookiecutter.resource_plural }}.owner import Owner
 from tests import factories
 from tests.database import (
     commit_without_waiting_for_the_disk,
@@ -38,7 +30,7 @@ from tests.database import (
     delete_every_row,
     rebuild_schema,
 )
-from tests.transport import SameThreadASGITransport
+from tests.transport import app_client
 
 pytest_plugins = [{{ cookiecutter.__test_plugins }}]
 
@@ -133,13 +125,6 @@ def no_override_outlives_its_test() -> Iterator[None]:
     assert not left, f"dependency overrides left behind: {list(left)}"
 
 
-def app_client(app: FastAPI, headers: dict[str, str] | None = None) -> Client:
-    # An httpx client like TestClient, on a transport that skips its thread hand-offs.
-    return Client(
-        transport=SameThreadASGITransport(app), base_url="http://testserver", headers=headers
-    )
-
-
 @pytest.fixture
 def client(
     app: FastAPI,
@@ -166,110 +151,3 @@ def client(
     with app_client(app) as client:
         yield client
     del app.dependency_overrides[get_database]
-{%- if cookiecutter.auth == "yes" %}
-
-
-@pytest.fixture(scope="session", autouse=True)
-def cheap_password_hashing() -> Iterator[None]:
-    # Argon2 is slow on purpose (about 50 ms a hash with production settings). Tests hash
-    # passwords to check behaviour, not strength: the cheapest parameters keep the whole
-    # suite fast while exercising the same code path.
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(security, "password_hash", factories.CHEAP_PASSWORD_HASH)
-        yield
-
-
-@pytest.fixture
-def user(db_session: Session) -> User:  # the session the factory binds to
-    return factories.UserFactory()
-
-
-@pytest.fixture
-def auth_headers(user: User) -> dict[str, str]:
-    token = security.create_access_token(user.id, get_settings())
-    return {"Authorization": f"Bearer {token}"}
-
-
-@pytest.fixture
-def authorized_client(
-    app: FastAPI,
-    client: Client,  # installs the session override both clients share
-    auth_headers: dict[str, str],
-) -> Iterator[Client]:
-    with app_client(app, headers=auth_headers) as authorized:
-        yield authorized
-
-
-@pytest.fixture
-def signed_in_client(app: FastAPI, client: Client, user: User) -> Iterator[Client]:
-    """A client whose every request is made as `user`, with no token at all.
-
-    For tests about what a signed-in user can do rather than how they signed in:
-    overriding get_current_user skips token handling entirely.
-    """
-    app.dependency_overrides[get_current_user] = lambda: user
-    yield client
-    del app.dependency_overrides[get_current_user]
-
-
-@pytest.fixture
-def make_{{ cookiecutter.resource_name }}(user: User) -> Callable[..., Any]:
-    """Creates {{ cookiecutter.resource_plural }} owned by `user`, the account the API clients act for:
-    `make_{{ cookiecutter.resource_name }}(**fields)` calls {{ cookiecutter.__resource_class }}Factory with those fields.
-
-    A factory as a fixture: https://docs.pytest.org/en/stable/how-to/fixtures.html#factories-as-fixtures
-    """
-
-    def make(**fields: Any) -> Any:
-        return factories.{{ cookiecutter.__resource_class }}Factory(owner=user, **fields)
-
-    return make
-
-
-@pytest.fixture
-def owner(user: User) -> Owner:
-    """Whose {{ cookiecutter.resource_plural }} the service reads and writes: `user`'s, as for the API clients."""
-    return Owner(user.id)
-
-
-@pytest.fixture
-def add_owner() -> Callable[[Session], Owner]:
-    """Adds an account through `session` and gives its Owner: for a test on a database of its
-    own, which `user` is not in."""
-
-    def add(session: Session) -> Owner:
-        account = User(email="owner@example.com", hashed_password=factories.TEST_PASSWORD_HASH)
-        session.add(account)
-        session.flush()
-        return Owner(account.id)
-
-    return add
-{%- else %}
-
-
-@pytest.fixture
-def make_{{ cookiecutter.resource_name }}(db_session: Session) -> Callable[..., Any]:
-    """Creates {{ cookiecutter.resource_plural }} through the factory bound to `db_session`:
-    `make_{{ cookiecutter.resource_name }}(**fields)` calls {{ cookiecutter.__resource_class }}Factory with those fields.
-
-    A factory as a fixture: https://docs.pytest.org/en/stable/how-to/fixtures.html#factories-as-fixtures
-    """
-    return factories.{{ cookiecutter.__resource_class }}Factory
-
-
-@pytest.fixture
-def owner() -> Owner:
-    """Whose {{ cookiecutter.resource_plural }} the service reads and writes: without accounts, everyone's."""
-    return Owner()
-
-
-@pytest.fixture
-def add_owner() -> Callable[[Session], Owner]:
-    """Gives the Owner of what a test on a database of its own writes: without accounts,
-    everyone."""
-
-    def add(session: Session) -> Owner:
-        return Owner()
-
-    return add
-{%- endif %}

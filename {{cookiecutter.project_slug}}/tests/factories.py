@@ -21,7 +21,7 @@ from tests.factory_base import every_factory
 {%- if cookiecutter.auth == "yes" %}
 
 TEST_PASSWORD = "correct-horse-battery-staple"
-# Minimum Argon2 cost: see the cheap_password_hashing fixture in conftest.
+# Minimum Argon2 cost: see the cheap_password_hashing fixture in tests/accounts.py.
 CHEAP_PASSWORD_HASH = PasswordHash((Argon2Hasher(time_cost=1, memory_cost=8, parallelism=1),))
 TEST_PASSWORD_HASH = CHEAP_PASSWORD_HASH.hash(TEST_PASSWORD)
 

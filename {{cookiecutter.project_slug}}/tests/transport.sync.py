@@ -2,7 +2,7 @@ import asyncio
 import contextvars
 import threading
 
-from httpx2 import ASGITransport, BaseTransport, ByteStream, Request, Response
+from httpx2 import ASGITransport, BaseTransport, ByteStream, Client, Request, Response
 from starlette.types import ASGIApp
 
 
@@ -51,3 +51,11 @@ class SameThreadASGITransport(BaseTransport):
             runners, self._runners = self._runners, []
         for runner in runners:
             runner.close()
+
+
+def app_client(app: ASGIApp, headers: dict[str, str] | None = None) -> Client:
+    """An httpx Client of `app`, as Starlette's TestClient is, on SameThreadASGITransport:
+    every request carries `headers`. Use it in a `with` block, which closes its transport."""
+    return Client(
+        transport=SameThreadASGITransport(app), base_url="http://testserver", headers=headers
+    )

@@ -42,12 +42,9 @@ class Attempt:
 
 {{ cookiecutter.__async }}def database_now(session: {{ cookiecutter.__session }}) -> datetime:
     """The database's clock, in UTC."""
-{%- if cookiecutter.database == "mysql" %}
-    # NOW() is in the server's time zone; UTC_TIMESTAMP is not.
-    now = func.utc_timestamp(6)
-{%- else %}
-    now = func.now()
-{%- endif %}
+    # MySQL's NOW() is in the server's time zone; its UTC_TIMESTAMP is not.
+    mysql = session.get_bind().dialect.name in {"mysql", "mariadb"}
+    now = func.utc_timestamp(6) if mysql else func.now()
     result = {{ cookiecutter.__await }}session.execute(select(type_coerce(now, UTCDateTime())))
     return result.scalar_one()
 

@@ -4,7 +4,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, Dialect, MetaData
+from sqlalchemy import DateTime, Dialect, MetaData, String
 from sqlalchemy.dialects.mysql import DATETIME
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator, TypeEngine
@@ -46,13 +46,21 @@ class UTCDateTime(TypeDecorator[datetime]):
             return value  # type: ignore[no-any-return]
         return value.replace(tzinfo=UTC)  # type: ignore[no-any-return]
 
-{%- if cookiecutter.database == "mysql" %}
+
+# MySQL's and MariaDB's collation for the strings that must be unique (see exact_string).
+EXACT_COLLATION = "utf8mb4_bin"
 
 
-# For the columns that must be unique: compared exactly, as PostgreSQL and SQLite compare.
-# Under MySQL's default collations "Groceries" equals "groceries" and "café" equals "cafe".
-EXACT = "utf8mb4_bin"
-{%- endif %}
+def exact_string(length: int) -> String:
+    """A VARCHAR of at most `length` characters that every database compares exactly, as
+    PostgreSQL and SQLite do: MySQL and MariaDB store it in EXACT_COLLATION, since under
+    their default collations "Groceries" equals "groceries" and "café" equals "cafe", and a
+    unique constraint would refuse the second. A variant per dialect
+    (https://docs.sqlalchemy.org/en/20/core/type_api.html#sqlalchemy.types.TypeEngine.with_variant),
+    so a project that moves to MySQL later needs no change to its models.
+    """
+    exact = String(length, collation=EXACT_COLLATION)
+    return String(length).with_variant(exact, "mysql", "mariadb")
 
 
 class Base(DeclarativeBase):

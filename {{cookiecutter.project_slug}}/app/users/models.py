@@ -1,7 +1,7 @@
 from sqlalchemy import Boolean, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.core.models import {% if cookiecutter.database == "mysql" %}EXACT, {% endif %}Base, IdMixin
+from app.core.models import Base, IdMixin, exact_string
 
 EMAIL_MAX_LENGTH = 320
 FULL_NAME_MAX_LENGTH = 100
@@ -10,7 +10,7 @@ FULL_NAME_MAX_LENGTH = 100
 class User(IdMixin, Base):
     __tablename__ = "users"
 
-    email: Mapped[str] = mapped_column(String(EMAIL_MAX_LENGTH{% if cookiecutter.database == "mysql" %}, collation=EXACT{% endif %}), unique=True)
+    email: Mapped[str] = mapped_column(exact_string(EMAIL_MAX_LENGTH), unique=True)
     hashed_password: Mapped[str] = mapped_column(String(255))
     full_name: Mapped[str | None] = mapped_column(String(FULL_NAME_MAX_LENGTH))
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)

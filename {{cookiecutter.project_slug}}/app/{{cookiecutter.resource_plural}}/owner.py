@@ -47,6 +47,9 @@ async def current_owner(user: CurrentUser) -> Owner:
 
 
 OwnerDep = Annotated[Owner, Depends(current_owner)]
+# What a route taking OwnerDep can answer before it runs (no token, or a bad one): for its
+# OpenAPI documentation (app.core.errors.documented).
+OWNER_ERRORS = (401,)
 {%- else -%}
 """Whose {{ cookiecutter.resource_plural }} a request sees. Without accounts, everyone's: there is one owner.
 
@@ -84,4 +87,7 @@ async def current_owner() -> Owner:
 
 
 OwnerDep = Annotated[Owner, Depends(current_owner)]
+# What a route taking OwnerDep can answer before it runs: nothing, without accounts (see
+# app.core.errors.documented).
+OWNER_ERRORS: tuple[int, ...] = ()
 {%- endif %}

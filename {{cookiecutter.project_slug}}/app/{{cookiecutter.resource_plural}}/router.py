@@ -18,7 +18,7 @@ from app.{{ cookiecutter.resource_plural }}.cache import (
 {%- endif %}
 from app.{{ cookiecutter.resource_plural }}.dependencies import {{ cookiecutter.__resource_class }}Dep
 from app.{{ cookiecutter.resource_plural }}.models import {{ cookiecutter.__resource_class }}
-from app.{{ cookiecutter.resource_plural }}.owner import OwnerDep
+from app.{{ cookiecutter.resource_plural }}.owner import OWNER_ERRORS, OwnerDep
 from app.{{ cookiecutter.resource_plural }}.schemas import (
     {{ cookiecutter.__resource_class }}Create,
     {{ cookiecutter.__resource_class }}Page,
@@ -34,7 +34,7 @@ MAX_PAGE_SIZE = 100
 router = APIRouter(
     prefix="/{{ cookiecutter.resource_plural }}",
     tags=["{{ cookiecutter.resource_plural }}"],
-    responses=documented({% if cookiecutter.auth == "yes" %}401, {% endif %}503),
+    responses=documented(*OWNER_ERRORS, 503),
 )
 
 

@@ -20,7 +20,13 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     op.create_table(
         "{{ cookiecutter.resource_plural }}",
-        sa.Column("name", sa.String(length=100{% if cookiecutter.database == "mysql" %}, collation="utf8mb4_bin"{% endif %}), nullable=False),
+        sa.Column(
+            "name",
+            sa.String(length=100).with_variant(
+                sa.String(length=100, collation="utf8mb4_bin"), "mysql", "mariadb"
+            ),
+            nullable=False,
+        ),
         sa.Column("description", sa.String(length=1000), nullable=True),
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.Column("created_at", app.core.models.UTCDateTime(), nullable=False),

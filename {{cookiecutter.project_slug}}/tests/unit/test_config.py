@@ -7,15 +7,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from app.core.config import (
-{%- if cookiecutter.auth == "yes" %}
-    SECRET_KEY_MIN_DISTINCT,
-    SECRET_KEY_MIN_LENGTH,
-{%- endif %}
-    Settings,
-    SettingsError,
-    get_settings,
-)
+from app.core.config import Settings, SettingsError, get_settings
 
 from tests.database import configured_test_database_url, database_url_for_tests
 
@@ -56,34 +48,6 @@ def test_production_refuses_to_fall_back_to_the_development_database() -> None:
 
     with pytest.raises(ValidationError, match="DATABASE_URL must be set"):
         Settings.model_validate(without_url)
-{%- if cookiecutter.auth == "yes" %}
-
-
-def insecure_keys() -> list[object]:
-    """Keys that are long enough and still no secret, built from the rules themselves."""
-    long_enough = SECRET_KEY_MIN_LENGTH
-    few = "".join(chr(ord("a") + i) for i in range(SECRET_KEY_MIN_DISTINCT - 1))
-    return [
-        pytest.param(None, id="default-key"),
-        pytest.param("k" * (long_enough - 1), id="short"),
-        *(
-            pytest.param(space * long_enough, id=f"spaces-{ord(space):x}")
-            for space in (" ", "\t", "\u00a0", "\u3000")
-        ),
-        pytest.param(PRODUCTION["secret_key"][:20] + " " + PRODUCTION["secret_key"], id="a-space"),
-        pytest.param(few * (long_enough // len(few) + 1), id="too-few-characters"),
-    ]
-
-
-@pytest.mark.parametrize("key", insecure_keys())
-def test_production_refuses_an_insecure_secret_key(key: str | None) -> None:
-    settings = {**PRODUCTION, "secret_key": key} if key else {**PRODUCTION}
-    if key is None:
-        del settings["secret_key"]
-
-    with pytest.raises(ValidationError, match="SECRET_KEY"):
-        Settings.model_validate(settings)
-{%- endif %}
 
 
 def test_production_starts_with_safe_settings() -> None:

@@ -8,7 +8,13 @@ from fastapi.testclient import TestClient
 from pydantic import ValidationError
 
 from app.core import security
-from app.core.config import DEFAULT_SECRET_KEY, Settings, get_settings
+from app.core.config import (
+    DEFAULT_SECRET_KEY,
+    SECRET_KEY_MIN_DISTINCT,
+    SECRET_KEY_MIN_LENGTH,
+    Settings,
+    get_settings,
+)
 
 from app import main
 
@@ -115,3 +121,39 @@ def test_starting_with_the_development_key_says_so(
         pass
 
     assert (security.DEVELOPMENT_KEY_WARNING in caplog.messages) is warned
+
+
+# A key production takes (tests/unit/test_config.py starts from the same one): each case
+# below changes the key alone.
+PRODUCTION_KEY = "pS8v-3kQ_zL1xW7nR2bY9tH4mC6fJ0dA5gE"
+PRODUCTION = {
+    "environment": "production",
+    "database_url": Settings.model_fields["database_url"].default,
+    "secret_key": PRODUCTION_KEY,
+}
+
+
+def insecure_keys() -> list[object]:
+    """Keys that are long enough and still no secret, built from the rules themselves."""
+    long_enough = SECRET_KEY_MIN_LENGTH
+    few = "".join(chr(ord("a") + i) for i in range(SECRET_KEY_MIN_DISTINCT - 1))
+    return [
+        pytest.param(None, id="default-key"),
+        pytest.param("k" * (long_enough - 1), id="short"),
+        *(
+            pytest.param(space * long_enough, id=f"spaces-{ord(space):x}")
+            for space in (" ", "\t", "\u00a0", "\u3000")
+        ),
+        pytest.param(PRODUCTION_KEY[:20] + " " + PRODUCTION_KEY, id="a-space"),
+        pytest.param(few * (long_enough // len(few) + 1), id="too-few-characters"),
+    ]
+
+
+@pytest.mark.parametrize("key", insecure_keys())
+def test_production_refuses_an_insecure_secret_key(key: str | None) -> None:
+    settings = {**PRODUCTION, "secret_key": key} if key else {**PRODUCTION}
+    if key is None:
+        del settings["secret_key"]
+
+    with pytest.raises(ValidationError, match="SECRET_KEY"):
+        Settings.model_validate(settings)

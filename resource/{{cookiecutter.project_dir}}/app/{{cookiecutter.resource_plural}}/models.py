@@ -6,7 +6,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.orm import Mapped, mapped_column
 {% endif %}
 {% filter import_order %}
-from app.core.models import {% if cookiecutter.database == "mysql" %}EXACT, {% endif %}Base, IdMixin
+from app.core.models import Base, IdMixin, exact_string
 {% if cookiecutter.parent_name %}from app.{{ cookiecutter.parent_plural }}.models import {{ cookiecutter.__parent_class }}{% elif cookiecutter.__scope_id %}from app.users.models import User{% endif %}
 {% endfilter %}
 
@@ -20,9 +20,7 @@ class {{ cookiecutter.__resource_class }}(IdMixin, Base):
     # Names are unique per {{ cookiecutter.parent_name or "owner" }}: two of them may both have one called "groceries".
     __table_args__ = (UniqueConstraint("{{ cookiecutter.__scope_id }}", "name"),)
 
-    name: Mapped[str] = mapped_column(
-        String(NAME_MAX_LENGTH{% if cookiecutter.database == "mysql" %}, collation=EXACT{% endif %}),
-    )
+    name: Mapped[str] = mapped_column(exact_string(NAME_MAX_LENGTH))
     description: Mapped[str | None] = mapped_column(String(DESCRIPTION_MAX_LENGTH))
     {{ cookiecutter.__scope_id }}: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("{{ cookiecutter.parent_plural or "users" }}.id", ondelete="CASCADE"),
@@ -32,9 +30,6 @@ class {{ cookiecutter.__resource_class }}(IdMixin, Base):
     {{ cookiecutter.parent_name or "owner" }}: Mapped[{{ cookiecutter.__parent_class or "User" }}] = relationship()
 {%- else %}
 
-    name: Mapped[str] = mapped_column(
-        String(NAME_MAX_LENGTH{% if cookiecutter.database == "mysql" %}, collation=EXACT{% endif %}),
-        unique=True,
-    )
+    name: Mapped[str] = mapped_column(exact_string(NAME_MAX_LENGTH), unique=True)
     description: Mapped[str | None] = mapped_column(String(DESCRIPTION_MAX_LENGTH))
 {%- endif %}
