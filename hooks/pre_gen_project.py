@@ -72,6 +72,7 @@ TAKEN_NAMES = frozenset(
         "bytes",
         "c_o_u_n_t",
         "callable",
+        "changes",
         "client",
         "conflict_error",
         "content_disposition",

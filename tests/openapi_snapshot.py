@@ -22,7 +22,10 @@ from pathlib import Path
 
 from cookiecutter.main import cookiecutter
 
-from tests import harness
+# Run as `python -m tests.openapi_snapshot`, the harness package (in tests/) is not on the path.
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import harness
 
 SNAPSHOT = (
     harness.REPO_ROOT

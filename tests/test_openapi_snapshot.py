@@ -10,6 +10,8 @@ before and after every fixed schema name), each baked and its snapshot test run.
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -81,3 +83,18 @@ def test_a_changed_contract_fails_until_the_snapshot_is_updated(
     assert '"title": "Item ID"' in changed.output  # syrupy's diff names the line
     updated.require_success()
     assert snapshot.read_bytes() == rendered
+
+
+def test_the_documented_command_finds_its_helpers() -> None:
+    """`python -m tests.openapi_snapshot`, as CONTRIBUTING.md says, from the repository's root:
+    imported in a new process, whose path holds only that root (its main() bakes, not run)."""
+    imported = subprocess.run(
+        [sys.executable, "-c", "import tests.openapi_snapshot"],
+        cwd=harness.REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+    assert imported.returncode == 0, imported.stderr

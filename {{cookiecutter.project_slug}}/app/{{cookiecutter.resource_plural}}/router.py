@@ -73,11 +73,7 @@ router = APIRouter(
     owner: OwnerDep,
     {{ cookiecutter.resource_name }}_in: {{ cookiecutter.__resource_class }}Create,
 ) -> {{ cookiecutter.__resource_class }}:
-    created = {{ cookiecutter.__await }}service.create_{{ cookiecutter.resource_name }}(
-        session,
-        {{ cookiecutter.resource_name }}_in,
-        owner,
-    )
+    created = {{ cookiecutter.__await }}service.create_{{ cookiecutter.resource_name }}(session, {{ cookiecutter.resource_name }}_in, owner)
 {%- if cookiecutter.tasks == "celery" %}
     outbox.append(created)  # its webhook is queued once committed
 {%- endif %}
@@ -113,13 +109,9 @@ async def read_{{ cookiecutter.resource_name }}(
 {{ cookiecutter.__async }}def update_{{ cookiecutter.resource_name }}(
     session: SessionDep,
     {{ cookiecutter.resource_name }}: {{ cookiecutter.__resource_class }}Dep,
-    {{ cookiecutter.resource_name }}_in: {{ cookiecutter.__resource_class }}Update,
+    changes: {{ cookiecutter.__resource_class }}Update,
 ) -> {{ cookiecutter.__resource_class }}:
-    return {{ cookiecutter.__await }}service.update_{{ cookiecutter.resource_name }}(
-        session,
-        {{ cookiecutter.resource_name }},
-        {{ cookiecutter.resource_name }}_in,
-    )
+    return {{ cookiecutter.__await }}service.update_{{ cookiecutter.resource_name }}(session, {{ cookiecutter.resource_name }}, changes)
 
 
 @router.delete(

@@ -8,10 +8,7 @@ from app.core.errors import ConflictError, NotFoundError
 
 from app.{{ cookiecutter.resource_plural }}.models import {{ cookiecutter.__resource_class }}
 from app.{{ cookiecutter.resource_plural }}.owner import Owner
-from app.{{ cookiecutter.resource_plural }}.schemas import (
-    {{ cookiecutter.__resource_class }}Create,
-    {{ cookiecutter.__resource_class }}Update,
-)
+from app.{{ cookiecutter.resource_plural }}.schemas import {{ cookiecutter.__resource_class }}Create, {{ cookiecutter.__resource_class }}Update
 
 {{ cookiecutter.__resource_upper }}_NOT_FOUND = "{{ cookiecutter.__resource_title }} not found"
 {{ cookiecutter.__resource_upper }}_ALREADY_EXISTS = "{{ cookiecutter.__resource_title }} with this name already exists"

@@ -10,10 +10,7 @@ from app.core.errors import ConflictError
 
 from app.{{ cookiecutter.resource_plural }} import service
 from app.{{ cookiecutter.resource_plural }}.owner import Owner
-from app.{{ cookiecutter.resource_plural }}.schemas import (
-    {{ cookiecutter.__resource_class }}Create,
-    {{ cookiecutter.__resource_class }}Update,
-)
+from app.{{ cookiecutter.resource_plural }}.schemas import {{ cookiecutter.__resource_class }}Create, {{ cookiecutter.__resource_class }}Update
 
 
 {{ cookiecutter.__async }}def test_paging_through_the_list_returns_each_{{ cookiecutter.resource_name }}_once(

@@ -6,9 +6,7 @@ from fastapi import status
 from app.main import app
 
 
-{{ cookiecutter.__async }}def test_a_client_manages_its_{{ cookiecutter.resource_plural }}_end_to_end(
-    client: {{ cookiecutter.__client }},
-) -> None:
+{{ cookiecutter.__async }}def test_a_client_manages_its_{{ cookiecutter.resource_plural }}_end_to_end(client: {{ cookiecutter.__client }}) -> None:
 {%- if cookiecutter.auth == "yes" %}
     credentials = {"email": "journey@example.com", "password": "a-long-password"}
     registered = {{ cookiecutter.__await }}client.post(app.url_path_for("register"), json=credentials)

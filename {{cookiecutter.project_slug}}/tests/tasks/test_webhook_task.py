@@ -63,11 +63,7 @@ def test_a_failed_delivery_raises_what_the_retry_policy_reads(
 def test_5xx_and_timeouts_are_retried_until_the_receiver_takes_it(
     receiver: respx.Route, webhook_url: str
 ) -> None:
-    receiver.side_effect = [
-        httpx.Response(502),
-        httpx.ReadTimeout("slow"),
-        httpx.Response(204),
-    ]
+    receiver.side_effect = [httpx.Response(502), httpx.ReadTimeout("slow"), httpx.Response(204)]
 
     result = deliver_{{ cookiecutter.resource_name }}_created.apply(args=(webhook_url, PAYLOAD))
 

@@ -4,10 +4,7 @@ from pydantic import ValidationError
 from app.core.schemas import is_storable
 
 from app.{{ cookiecutter.resource_plural }}.models import NAME_MAX_LENGTH
-from app.{{ cookiecutter.resource_plural }}.schemas import (
-    {{ cookiecutter.__resource_class }}Create,
-    {{ cookiecutter.__resource_class }}Update,
-)
+from app.{{ cookiecutter.resource_plural }}.schemas import {{ cookiecutter.__resource_class }}Create, {{ cookiecutter.__resource_class }}Update
 
 
 @pytest.mark.parametrize(

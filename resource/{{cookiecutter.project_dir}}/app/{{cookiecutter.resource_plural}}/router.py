@@ -63,11 +63,7 @@ router = APIRouter(
     owner: OwnerDep,
     {{ cookiecutter.resource_name }}_in: {{ cookiecutter.__resource_class }}Create,
 ) -> {{ cookiecutter.__resource_class }}:
-    return {{ cookiecutter.__await }}service.create_{{ cookiecutter.resource_name }}(
-        session,
-        {{ cookiecutter.resource_name }}_in,
-        owner,
-    )
+    return {{ cookiecutter.__await }}service.create_{{ cookiecutter.resource_name }}(session, {{ cookiecutter.resource_name }}_in, owner)
 
 
 # async: it only returns what its dependency loaded, so it needs no worker thread.
@@ -88,13 +84,9 @@ async def read_{{ cookiecutter.resource_name }}({{ cookiecutter.resource_name }}
 {{ cookiecutter.__async }}def update_{{ cookiecutter.resource_name }}(
     session: SessionDep,
     {{ cookiecutter.resource_name }}: {{ cookiecutter.__resource_class }}Dep,
-    {{ cookiecutter.resource_name }}_in: {{ cookiecutter.__resource_class }}Update,
+    changes: {{ cookiecutter.__resource_class }}Update,
 ) -> {{ cookiecutter.__resource_class }}:
-    return {{ cookiecutter.__await }}service.update_{{ cookiecutter.resource_name }}(
-        session,
-        {{ cookiecutter.resource_name }},
-        {{ cookiecutter.resource_name }}_in,
-    )
+    return {{ cookiecutter.__await }}service.update_{{ cookiecutter.resource_name }}(session, {{ cookiecutter.resource_name }}, changes)
 
 
 @router.delete(
@@ -107,7 +99,4 @@ async def read_{{ cookiecutter.resource_name }}({{ cookiecutter.resource_name }}
     session: SessionDep,
     {{ cookiecutter.resource_name }}: {{ cookiecutter.__resource_class }}Dep,
 ) -> None:
-    {{ cookiecutter.__await }}service.delete_{{ cookiecutter.resource_name }}(
-        session,
-        {{ cookiecutter.resource_name }},
-    )
+    {{ cookiecutter.__await }}service.delete_{{ cookiecutter.resource_name }}(session, {{ cookiecutter.resource_name }})
