@@ -15,6 +15,7 @@ import resource
 import subprocess
 import tempfile
 import time
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -113,19 +114,23 @@ def measure(database: str, mode: str, root: Path, runs: int) -> tuple[SuiteRun, 
     python = benchlib.env_python(benchlib.project_env(project))
     environ = benchlib.clean_environ()
     if database != "sqlite":
-        url = benchlib.server_database_url(
-            database, benchlib.database_driver(project), f"bench_suite_{mode}"
-        )
+        # A name of this run's own: the servers may be shared with other runs.
+        name = f"bench_suite_{uuid.uuid4().hex[:8]}_{mode}"
+        url = benchlib.server_database_url(database, benchlib.database_driver(project), name)
         if url is None:
             raise LookupError(f"no {database} server at {benchlib.SERVER_URLS[database]}")
         environ["TEST_DATABASE_URL"] = url
     # Collecting once first writes the bytecode and the rewritten test modules, which the
     # first run would otherwise pay for alone.
-    benchlib.run([python, "-m", "pytest", "--collect-only", "-q"], cwd=project, env=environ)
     plain, covered = [], []
-    for _ in range(runs):  # alternating, so drift in the machine's load hits both alike
-        plain.append(run_suite(project, python, environ))
-        covered.append(run_suite(project, python, environ, "--cov"))
+    try:
+        benchlib.run([python, "-m", "pytest", "--collect-only", "-q"], cwd=project, env=environ)
+        for _ in range(runs):  # alternating, so drift in the machine's load hits both alike
+            plain.append(run_suite(project, python, environ))
+            covered.append(run_suite(project, python, environ, "--cov"))
+    finally:
+        if database != "sqlite":  # the test database and its per-purpose variants
+            benchlib.run([python, "-m", "tests.database", "--drop"], cwd=project, env=environ)
     return median_run(plain), median_run(covered)
 
 
