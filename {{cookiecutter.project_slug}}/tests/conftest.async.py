@@ -14,7 +14,7 @@ from collections.abc import AsyncIterator, Iterator
 
 import pytest
 from fastapi import FastAPI
-from httpx2 import ASGITransport, AsyncClient
+from httpx2 import AsyncClient
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
@@ -30,6 +30,7 @@ from tests.database import (
     delete_every_row,
     rebuild_schema,
 )
+from tests.transport import app_client
 
 pytest_plugins = [{{ cookiecutter.__test_plugins }}]
 
@@ -141,6 +142,6 @@ async def client(
         return database
 
     app.dependency_overrides[get_database] = test_database
-    async with AsyncClient(transport=ASGITransport(app=app), base_url="http://test") as client:
+    async with app_client(app) as client:
         yield client
     del app.dependency_overrides[get_database]

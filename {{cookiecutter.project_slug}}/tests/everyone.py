@@ -5,21 +5,20 @@ ownership fixtures every bake has: `owner`, `add_owner` and
 `make_{{ cookiecutter.resource_name }}`.
 """
 
-from collections.abc import Awaitable, Callable
+from collections.abc import {{ "Awaitable, " if cookiecutter.mode == "async" }}Callable
 from typing import Any
 
 import pytest
-from sqlalchemy.ext.asyncio import AsyncSession
+{{ cookiecutter.__session_import }}
 
 from app.{{ cookiecutter.resource_plural }}.owner import Owner
 from tests import factories
 
 
 @pytest.fixture
-def make_{{ cookiecutter.resource_name }}(db_session: AsyncSession) -> Callable[..., Any]:
+def make_{{ cookiecutter.resource_name }}(db_session: {{ cookiecutter.__session }}) -> Callable[..., Any]:
     """Creates {{ cookiecutter.resource_plural }} through the factory bound to `db_session`:
-    `make_{{ cookiecutter.resource_name }}(**fields)` calls {{ cookiecutter.__resource_class }}Factory with those fields
-    (await what it returns).
+    `make_{{ cookiecutter.resource_name }}(**fields)` calls {{ cookiecutter.__resource_class }}Factory with those fields{{ "\n    (await what it returns)" if cookiecutter.mode == "async" }}.
 
     A factory as a fixture: https://docs.pytest.org/en/stable/how-to/fixtures.html#factories-as-fixtures
     """
@@ -33,11 +32,11 @@ def owner() -> Owner:
 
 
 @pytest.fixture
-def add_owner() -> Callable[[AsyncSession], Awaitable[Owner]]:
+def add_owner() -> Callable[[{{ cookiecutter.__session }}], {{ "Awaitable[Owner]" if cookiecutter.mode == "async" else "Owner" }}]:
     """Gives the Owner of what a test on a database of its own writes: without accounts,
     everyone."""
 
-    async def add(session: AsyncSession) -> Owner:
+    {{ cookiecutter.__async }}def add(session: {{ cookiecutter.__session }}) -> Owner:
         return Owner()
 
     return add

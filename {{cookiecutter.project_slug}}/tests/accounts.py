@@ -6,13 +6,13 @@ accounts, the ownership fixtures every bake has: `owner`, `add_owner` and
 `make_{{ cookiecutter.resource_name }}`.
 """
 
-from collections.abc import Callable, Iterator
+from collections.abc import {{ "AsyncIterator, Awaitable, " if cookiecutter.mode == "async" }}Callable, Iterator
 from typing import Any
 
 import pytest
 from fastapi import FastAPI
-from httpx2 import Client
-from sqlalchemy.orm import Session
+{{ cookiecutter.__client_import }}
+{{ cookiecutter.__session_import }}
 
 from app.auth.dependencies import get_current_user
 from app.core import security
@@ -35,8 +35,9 @@ def cheap_password_hashing() -> Iterator[None]:
 
 
 @pytest.fixture
-def user(db_session: Session) -> User:  # the session the factory binds to
-    return factories.UserFactory()
+{{ cookiecutter.__async }}def user(db_session: {{ cookiecutter.__session }}) -> User:  # the session the factory binds to
+    created: User = {{ cookiecutter.__await }}factories.UserFactory()
+    return created
 
 
 @pytest.fixture
@@ -46,17 +47,17 @@ def auth_headers(user: User) -> dict[str, str]:
 
 
 @pytest.fixture
-def authorized_client(
+{{ cookiecutter.__async }}def authorized_client(
     app: FastAPI,
-    client: Client,  # installs the session override both clients share
+    client: {{ cookiecutter.__client }},  # installs the session override both clients share
     auth_headers: dict[str, str],
-) -> Iterator[Client]:
-    with app_client(app, headers=auth_headers) as authorized:
+) -> {{ cookiecutter.__iterator }}[{{ cookiecutter.__client }}]:
+    {{ cookiecutter.__async }}with app_client(app, headers=auth_headers) as authorized:
         yield authorized
 
 
 @pytest.fixture
-def signed_in_client(app: FastAPI, client: Client, user: User) -> Iterator[Client]:
+def signed_in_client(app: FastAPI, client: {{ cookiecutter.__client }}, user: User) -> Iterator[{{ cookiecutter.__client }}]:
     """A client whose every request is made as `user`, with no token at all.
 
     For tests about what a signed-in user can do rather than how they signed in:
@@ -70,7 +71,7 @@ def signed_in_client(app: FastAPI, client: Client, user: User) -> Iterator[Clien
 @pytest.fixture
 def make_{{ cookiecutter.resource_name }}(user: User) -> Callable[..., Any]:
     """Creates {{ cookiecutter.resource_plural }} owned by `user`, the account the API clients act for:
-    `make_{{ cookiecutter.resource_name }}(**fields)` calls {{ cookiecutter.__resource_class }}Factory with those fields.
+    `make_{{ cookiecutter.resource_name }}(**fields)` calls {{ cookiecutter.__resource_class }}Factory with those fields{{ "\n    (await what it returns)" if cookiecutter.mode == "async" }}.
 
     A factory as a fixture: https://docs.pytest.org/en/stable/how-to/fixtures.html#factories-as-fixtures
     """
@@ -88,14 +89,14 @@ def owner(user: User) -> Owner:
 
 
 @pytest.fixture
-def add_owner() -> Callable[[Session], Owner]:
+def add_owner() -> Callable[[{{ cookiecutter.__session }}], {{ "Awaitable[Owner]" if cookiecutter.mode == "async" else "Owner" }}]:
     """Adds an account through `session` and gives its Owner: for a test on a database of its
     own, which `user` is not in."""
 
-    def add(session: Session) -> Owner:
+    {{ cookiecutter.__async }}def add(session: {{ cookiecutter.__session }}) -> Owner:
         account = User(email="owner@example.com", hashed_password=factories.TEST_PASSWORD_HASH)
         session.add(account)
-        session.flush()
+        {{ cookiecutter.__await }}session.flush()
         return Owner(account.id)
 
     return add
