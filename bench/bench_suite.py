@@ -120,10 +120,10 @@ def measure(database: str, mode: str, root: Path, runs: int) -> tuple[SuiteRun, 
         if url is None:
             raise LookupError(f"no {database} server at {benchlib.SERVER_URLS[database]}")
         environ["TEST_DATABASE_URL"] = url
-    # Collecting once first writes the bytecode and the rewritten test modules, which the
-    # first run would otherwise pay for alone.
     plain, covered = [], []
     try:
+        # Collecting once first writes the bytecode and the rewritten test modules, which the
+        # first run would otherwise pay for alone.
         benchlib.run([python, "-m", "pytest", "--collect-only", "-q"], cwd=project, env=environ)
         for _ in range(runs):  # alternating, so drift in the machine's load hits both alike
             plain.append(run_suite(project, python, environ))

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import benchlib
-from benchlib import fmt
+from benchlib import fmt, median
 
 SCRIPTS = ("bench_bake.py", "bench_import.py", "bench_suite.py", "bench_service.py")
 META = "bench_meta.py"
@@ -76,7 +76,9 @@ def cell(text: object) -> str:
     return str(text).replace("|", "\\|")
 
 
-def markdown(rows: list[dict], failed: list[str], context: dict[str, str]) -> str:
+def markdown(
+    rows: list[dict], failed: list[str], context: dict[str, str], peers: dict | None
+) -> str:
     lines = [
         "# Benchmarks",
         "",
@@ -97,13 +99,9 @@ def markdown(rows: list[dict], failed: list[str], context: dict[str, str]) -> st
     missed = [row["name"] for row in rows if row["met"] is False]
     lines += ["", f"Targets not met: {len(missed)} of {sum(r['met'] is not None for r in rows)}."]
     lines += [f"- {name}" for name in missed]
-    if PEERS.exists():
-        lines += peers_markdown(json.loads(PEERS.read_text(encoding="utf-8")))
+    if peers:
+        lines += peers_markdown(peers)
     return "\n".join(lines) + "\n"
-
-
-def middle(values: list[float]) -> float:
-    return benchlib.median(values)
 
 
 def peers_markdown(peers: dict) -> list[str]:
@@ -127,14 +125,14 @@ def peers_markdown(peers: dict) -> list[str]:
             cells.append(" / ".join(f"{ratio:.4f}x" for ratio in row[f"{work}_ratio"]))
             cells.append(" / ".join(f"{p99:,.0f}" for p99 in row[f"{work}_p99_ms"]) + " ms")
         lines.append("| " + " | ".join(cell(value) for value in cells) + " |")
-    ours = next(row for row in peers["rows"] if row["ours"])
-    others = [row for row in peers["rows"] if row["peer"]]
+    ours = next(row for row in peers["rows"] if row["kind"] == "this template")
+    others = [row for row in peers["rows"] if row["kind"] == "peer"]
     lines += ["", "Each cell: one figure per run. Against the best peer, medians of the runs:", ""]
     for work in ("read", "create"):
-        best = max(others, key=lambda row: middle(row[f"{work}_ratio"]))
-        ratio = middle(ours[f"{work}_ratio"]) / middle(best[f"{work}_ratio"])
+        best = max(others, key=lambda row: median(row[f"{work}_ratio"]))
+        ratio = median(ours[f"{work}_ratio"]) / median(best[f"{work}_ratio"])
         met = "met" if ratio >= PEER_TARGET else "**not met**"
-        ours_p99, best_p99 = middle(ours[f"{work}_p99_ms"]), middle(best[f"{work}_p99_ms"])
+        ours_p99, best_p99 = median(ours[f"{work}_p99_ms"]), median(best[f"{work}_p99_ms"])
         p99_met = "met" if ours_p99 <= best_p99 else "**not met**"
         lines.append(
             f"- {work}: {ratio:.2f}x {best['template']}'s ratio (target at least"
@@ -191,15 +189,14 @@ def plot_service(axes: Any, rows: list[dict]) -> None:
     axes.tick_params(axis="y", labelsize=8)
 
 
-def plot_peers(axes: Any) -> None:
-    if not PEERS.exists():
+def plot_peers(axes: Any, peers: dict | None) -> None:
+    if not peers:
         axes.set_axis_off()
         return
-    peers = json.loads(PEERS.read_text(encoding="utf-8"))
     labels = [textwrap.fill(row["template"], 24) for row in peers["rows"]]
     positions = range(len(labels))
     for offset, work, color in ((-0.2, "read", "tab:blue"), (0.2, "create", "tab:orange")):
-        values = [middle(row[f"{work}_ratio"]) for row in peers["rows"]]
+        values = [median(row[f"{work}_ratio"]) for row in peers["rows"]]
         axes.barh([y + offset for y in positions], values, height=0.4, color=color, label=work)
         for y, value in zip(positions, values, strict=True):
             axes.annotate(f"{value:.4f}x", (value, y + offset), xytext=(4, 0),
@@ -211,7 +208,7 @@ def plot_peers(axes: Any) -> None:
     axes.set_title("PostgreSQL async: this template and its peers")
 
 
-def chart(rows: list[dict], path: Path) -> None:
+def chart(rows: list[dict], peers: dict | None, path: Path) -> None:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -223,7 +220,7 @@ def chart(rows: list[dict], path: Path) -> None:
     )
     plot_targets(left, rows)
     plot_service(middle_axes, rows)
-    plot_peers(right)
+    plot_peers(right, peers)
     figure.tight_layout()
     figure.savefig(path, dpi=100)
 
@@ -270,8 +267,9 @@ def main() -> None:
 
 
 def write(rows: list[dict], failed: list[str], context: dict[str, str]) -> None:
-    (DOCS / "benchmarks.md").write_text(markdown(rows, failed, context), encoding="utf-8")
-    chart(rows, DOCS / "benchmarks.png")
+    peers = json.loads(PEERS.read_text(encoding="utf-8")) if PEERS.exists() else None
+    (DOCS / "benchmarks.md").write_text(markdown(rows, failed, context, peers), encoding="utf-8")
+    chart(rows, peers, DOCS / "benchmarks.png")
     benchlib.say(f"\nwrote {DOCS / 'benchmarks.md'} and {DOCS / 'benchmarks.png'}")
 
 

@@ -19,7 +19,7 @@ from sqlalchemy import delete, func, or_, select, type_coerce
 from app.auth.models import CLIENT_MAX_LENGTH, LoginFailure
 from app.core.config import Settings
 from app.core.errors import TooManyRequestsError
-from app.core.models import UTCDateTime
+from app.core.models import MYSQL_DIALECTS, UTCDateTime
 
 TOO_MANY_ATTEMPTS = "Too many failed logins, try again later"
 UNKNOWN_CLIENT = "unknown"
@@ -43,7 +43,7 @@ class Attempt:
 {{ cookiecutter.__async }}def database_now(session: {{ cookiecutter.__session }}) -> datetime:
     """The database's clock, in UTC."""
     # MySQL's NOW() is in the server's time zone; its UTC_TIMESTAMP is not.
-    mysql = session.get_bind().dialect.name in {"mysql", "mariadb"}
+    mysql = session.get_bind().dialect.name in MYSQL_DIALECTS
     now = func.utc_timestamp(6) if mysql else func.now()
     result = {{ cookiecutter.__await }}session.execute(select(type_coerce(now, UTCDateTime())))
     return result.scalar_one()

@@ -19,6 +19,10 @@ NAMING_CONVENTION = {
 }
 
 
+# The dialect names of MySQL and MariaDB: SQLAlchemy names the dialect after the URL's scheme.
+MYSQL_DIALECTS = frozenset({"mysql", "mariadb"})
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 
@@ -30,7 +34,7 @@ class UTCDateTime(TypeDecorator[datetime]):
     cache_ok = True
 
     def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
-        if dialect.name == "mysql":
+        if dialect.name in MYSQL_DIALECTS:
             # MySQL keeps whole seconds unless asked for microseconds; without them two rows
             # created in the same second could not be put back in creation order.
             return dialect.type_descriptor(DATETIME(fsp=6))
@@ -60,7 +64,7 @@ def exact_string(length: int) -> String:
     so a project that moves to MySQL later needs no change to its models.
     """
     exact = String(length, collation=EXACT_COLLATION)
-    return String(length).with_variant(exact, "mysql", "mariadb")
+    return String(length).with_variant(exact, *sorted(MYSQL_DIALECTS))
 
 
 class Base(DeclarativeBase):

@@ -17,6 +17,7 @@ from app.core.config import (
 )
 
 from app import main
+from tests.unit.test_config import PRODUCTION
 
 
 def test_a_hashed_password_verifies_and_a_wrong_one_does_not() -> None:
@@ -123,16 +124,6 @@ def test_starting_with_the_development_key_says_so(
     assert (security.DEVELOPMENT_KEY_WARNING in caplog.messages) is warned
 
 
-# A key production takes (tests/unit/test_config.py starts from the same one): each case
-# below changes the key alone.
-PRODUCTION_KEY = "pS8v-3kQ_zL1xW7nR2bY9tH4mC6fJ0dA5gE"
-PRODUCTION = {
-    "environment": "production",
-    "database_url": Settings.model_fields["database_url"].default,
-    "secret_key": PRODUCTION_KEY,
-}
-
-
 def insecure_keys() -> list[object]:
     """Keys that are long enough and still no secret, built from the rules themselves."""
     long_enough = SECRET_KEY_MIN_LENGTH
@@ -144,7 +135,7 @@ def insecure_keys() -> list[object]:
             pytest.param(space * long_enough, id=f"spaces-{ord(space):x}")
             for space in (" ", "\t", "\u00a0", "\u3000")
         ),
-        pytest.param(PRODUCTION_KEY[:20] + " " + PRODUCTION_KEY, id="a-space"),
+        pytest.param(PRODUCTION["secret_key"][:20] + " " + PRODUCTION["secret_key"], id="a-space"),
         pytest.param(few * (long_enough // len(few) + 1), id="too-few-characters"),
     ]
 
