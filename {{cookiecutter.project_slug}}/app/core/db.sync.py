@@ -14,6 +14,7 @@ from app.core import sqlite
 {% endif -%}
 from app.core.config import Settings, get_settings
 from app.core.models import Base
+from app.core.reads import READING_OPTIONS, SAFE_METHODS, ReadingSession
 
 __all__ = [
     "Base",
@@ -109,25 +110,28 @@ class Database:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        self.sessions = sessionmaker(engine, expire_on_commit=False)
+        # Requests that may write: a transaction each, committed or rolled back by get_session.
 {%- if cookiecutter.database == "sqlite" %}
-        # For requests that write: their transaction takes SQLite's write lock when it begins.
-        self.writing_sessions = sessionmaker(
+        # It takes SQLite's write lock when it begins (app.core.sqlite).
+        self.sessions = sessionmaker(
             engine.execution_options(**sqlite.WRITES), expire_on_commit=False
+        )
+{%- else %}
+        self.sessions = sessionmaker(engine, expire_on_commit=False)
+{%- endif %}
+        # Requests that only read: sessions that refuse to write (app.core.reads).
+        self.reading_sessions = sessionmaker(
+            engine.execution_options(**READING_OPTIONS),
+            expire_on_commit=False,
+            class_=ReadingSession,
         )
 
     def session(self, method: str) -> Session:
-        """A new session for a request of HTTP `method`: unless the method only reads, its
-        transaction takes SQLite's write lock when it begins (see app.core.sqlite)."""
-        if method in sqlite.READ_ONLY_METHODS:
-            return self.sessions()
-        return self.writing_sessions()
-{%- else %}
-
-    def session(self, method: str) -> Session:
-        """A new session for a request of HTTP `method` (the same for every method)."""
+        """A new session for a request of HTTP `method`: a reading one (app.core.reads) for
+        GET, HEAD and OPTIONS, else one whose transaction get_session ends."""
+        if method in SAFE_METHODS:
+            return self.reading_sessions(info={"method": method})
         return self.sessions()
-{%- endif %}
 
 
 database = Database(create_db_engine(get_settings().database_url))

@@ -8,9 +8,11 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, event
 
-READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-# On the engine of sessions for requests that write (app.core.db): see _begin.
-WRITES = {"sqlite_writes": True}
+# Execution options that say how _begin starts a transaction (the default: BEGIN).
+# Requests that may write (app.core.db): BEGIN IMMEDIATE. Requests that only read
+# (app.core.reads): no BEGIN, so each statement is a transaction of its own.
+WRITES = {"sqlite_begin": "BEGIN IMMEDIATE"}
+READS: dict[str, str | None] = {"sqlite_begin": None}
 PRAGMAS = (
     "PRAGMA foreign_keys=ON",  # SQLite ignores foreign keys (and ON DELETE) unless asked
     "PRAGMA journal_mode=WAL",  # readers no longer wait for the writer
@@ -46,5 +48,6 @@ def _begin(connection: Connection) -> None:
     # A transaction that will write takes the write lock up front (IMMEDIATE): writers then
     # queue instead of failing with "database is locked" when one that has read tries to
     # write. Readers never wait, thanks to WAL.
-    writes = connection.get_execution_options().get("sqlite_writes", False)
-    connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
+    begin = connection.get_execution_options().get("sqlite_begin", "BEGIN")
+    if begin is not None:
+        connection.exec_driver_sql(begin)

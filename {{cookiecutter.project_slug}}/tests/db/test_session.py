@@ -1,18 +1,19 @@
-"""The production session dependency keeps its promise: commit on success, roll back on error."""
+"""The production session dependency keeps its promise: commit on success, roll back on error,
+and no writes from a request that only reads."""
 
 import pytest
 from fastapi import Request
 {%- if cookiecutter.mode == "async" %}
-from sqlalchemy import event, select
+from sqlalchemy import event, select{{ ", text" if cookiecutter.database == "postgresql" else "" }}
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
-from sqlalchemy.orm import Session
 {%- else %}
-from sqlalchemy import Engine, event, select
+from sqlalchemy import Engine, event, select{{ ", text" if cookiecutter.database == "postgresql" else "" }}
 from sqlalchemy.orm import Session, sessionmaker
 {%- endif %}
 from starlette.types import Message
 
 from app.core import db
+from app.core.reads import SAFE_METHODS, ReadingSession, ReadOnlySessionError
 from app.main import app
 
 from app.{{ cookiecutter.resource_plural }}.models import {{ cookiecutter.__resource_class }}
@@ -26,6 +27,12 @@ pytestmark = pytest.mark.anyio
 
 def request(method: str) -> Request:
     return Request({"type": "http", "method": method, "headers": []})
+
+
+# Every method a route of the service answers, and the safe ones whether routed or not.
+METHODS = sorted(
+    SAFE_METHODS.union(*(getattr(route, "methods", None) or () for route in app.routes))
+)
 
 
 async def test_get_session_commits_after_success_and_rolls_back_after_an_error(
@@ -56,15 +63,15 @@ async def test_the_session_commits_before_the_response_is_sent(
     # With the default scope the commit would come after the response had gone out.
     happened: list[str] = []
 
-    class RecordingSession(Session):
+    class RecordingSession(ReadingSession):
         pass
 
     event.listen(RecordingSession, "after_commit", lambda _session: happened.append("commit"))
     database = db.Database(engine)
 {%- if cookiecutter.mode == "async" %}
-    database.sessions = async_sessionmaker(engine, sync_session_class=RecordingSession)
+    database.reading_sessions = async_sessionmaker(engine, sync_session_class=RecordingSession)
 {%- else %}
-    database.sessions = sessionmaker(engine, class_=RecordingSession)
+    database.reading_sessions = sessionmaker(engine, class_=RecordingSession)
 {%- endif %}
 
     async def recording_database() -> db.Database:
@@ -97,3 +104,40 @@ async def test_the_session_commits_before_the_response_is_sent(
     await app(scope, receive, send)
 
     assert happened == ["commit", "response 200"]
+
+
+@pytest.mark.parametrize("method", METHODS)
+async def test_only_requests_that_may_write_can_write(
+    engine: {{ cookiecutter.__engine }},
+    db_session: {{ cookiecutter.__session }},
+    owner: Owner,
+    method: str,
+) -> None:
+    # A handler that adds a row and returns: get_session's commit flushes it, or refuses to.
+    requests = db.get_session(db.Database(engine), request(method))
+    session = await anext(requests)
+    session.add(owner.claim({{ cookiecutter.__resource_class }}(name=method)))
+    if method in SAFE_METHODS:
+        with pytest.raises(ReadOnlySessionError, match=f"a {method} request"):
+            await anext(requests)
+    else:
+        with pytest.raises(StopAsyncIteration):
+            await anext(requests)
+
+    names = {{ cookiecutter.__await }}db_session.scalars(select({{ cookiecutter.__resource_class }}.name))
+    assert list(names) == ([] if method in SAFE_METHODS else [method])
+{%- if cookiecutter.database == "postgresql" %}
+
+
+@pytest.mark.parametrize("method", METHODS)
+{{ cookiecutter.__async }}def test_only_writing_requests_get_a_transaction(engine: {{ cookiecutter.__engine }}, method: str) -> None:
+    # transaction_timestamp() is when the statement's transaction began: two statements
+    # share it only inside one transaction. A read's statements each commit on their own.
+    began = set()
+    {{ cookiecutter.__async }}with db.Database(engine).session(method) as session:
+        for _ in range(2):
+            query = text("SELECT transaction_timestamp() FROM pg_sleep(0.001)")
+            began.add({{ cookiecutter.__await }}session.scalar(query))
+
+    assert len(began) == (2 if method in SAFE_METHODS else 1)
+{%- endif %}
