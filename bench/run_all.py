@@ -1,7 +1,7 @@
 """Run the benchmarks, then write docs/benchmarks.md (a table) and docs/benchmarks.png (a chart).
 
-    python3 bench/run_all.py              # bake, import, suite, service: about 5 minutes
-    python3 bench/run_all.py --with-meta  # plus the whole meta-test matrix: minutes more
+    python3 bench/run_all.py              # bake, import, suite and service (mostly its rounds)
+    python3 bench/run_all.py --with-meta  # plus the whole meta-test matrix
     python3 bench/run_all.py --replot     # redraw both from docs/benchmarks.json, measuring nothing
 
 Each script is run as its own process and hands its figures back as JSON; one that fails
