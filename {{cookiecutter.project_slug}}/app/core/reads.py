@@ -1,12 +1,12 @@
 """The sessions of requests that only read: GET, HEAD and OPTIONS.
 
 HTTP's safe methods (RFC 9110, section 9.2.1) change nothing on the server, so their
-sessions need no transaction of their own.{% if cookiecutter.database != "mysql" %} Each statement runs in its own, as
-READING_OPTIONS says, which saves every read the round trips of BEGIN and COMMIT
-(docs/performance.md in the template measures them).{% endif %} A write from such a session could not be
-rolled back with the rest of the request, so it refuses to write: a flush with anything to
-write raises ReadOnlySessionError, and the client gets a 500 whose log line names the
-mistake. Statements a route sends itself (session.execute(insert(...))) are not checked.
+sessions need no transaction of their own: where READING_OPTIONS says so, each statement
+runs in its own, which saves every read the round trips of BEGIN and COMMIT. A write from
+such a session could not be rolled back with the rest of the request, so it refuses to
+write, on every database alike: a flush with anything to write raises ReadOnlySessionError,
+and the client gets a 500 whose log line names the mistake. Statements a route sends itself
+(session.execute(insert(...))) are not checked.
 """
 
 from typing import Any
