@@ -37,11 +37,10 @@ router = APIRouter(prefix="/auth", tags=["auth"], responses=documented(400, 503)
 ) -> Token:
     attempt = throttle.Attempt.of(request, service.normalize_email(form.username))
     settings = get_settings()
-    checked_at = {{ cookiecutter.__await }}throttle.check(session, attempt, settings)
+    {{ cookiecutter.__await }}throttle.admit(session, attempt, settings)
     user = {{ cookiecutter.__await }}service.authenticate(session, form.username, form.password)
     if user is None:
-        {{ cookiecutter.__await }}throttle.record_failure(session, attempt, checked_at, settings)
-        raise unauthorized(INCORRECT_CREDENTIALS)
+        raise unauthorized(INCORRECT_CREDENTIALS)  # the attempt stays counted
     {{ cookiecutter.__await }}throttle.forget_failures(session, attempt)
     # A token is a credential: no cache, shared or private, may keep it (RFC 6749, 5.1).
     response.headers["Cache-Control"] = "no-store"

@@ -2,9 +2,9 @@
 and per client, further attempts get a 429 without a password check.
 
 The counts live in the database (the login_failures table), so every worker and replica
-sees the same ones, and the window runs on the database's clock. Attempts that start
-together may each pass the check before any of them has failed: the limit can be passed
-by as many attempts as arrive at once, no more.
+sees the same ones, and the window runs on the database's clock. An attempt is counted
+before it is compared with the limit (admit): attempts that arrive together cannot all
+pass the check before any of them is counted, so no more than the limit are checked.
 """
 
 import hashlib
@@ -49,15 +49,33 @@ class Attempt:
     return result.scalar_one()
 
 
-{{ cookiecutter.__async }}def check(session: {{ cookiecutter.__session }}, attempt: Attempt, settings: Settings) -> datetime:
-    """Raises TooManyRequestsError, with the seconds until the oldest counted failure
-    leaves the window, when the account or the client is at its limit. Returns the
-    database's time of the check, the time a failure is recorded at."""
+{{ cookiecutter.__async }}def admit(session: {{ cookiecutter.__session }}, attempt: Attempt, settings: Settings) -> None:
+    """Counts the attempt as a failed login, committed, before its password is checked; a
+    successful login takes the count back (forget_failures).
+
+    Then raises TooManyRequestsError, with the seconds until the oldest counted failure
+    leaves the window, when the account or the client is past its limit; the refused
+    attempt's own count is withdrawn first, so refusals do not extend the wait.
+
+    Counting before comparing makes each limit exact on every database: an attempt sees
+    every attempt committed before its count, so however many arrive at once, no more than
+    the limit get to a password check. An attempt that ends any other way (a 503 for want
+    of an Argon2 turn, a lost connection) stays counted. Failures of the same account or
+    client that have left the window are deleted on the way, so the table holds no more
+    than the windows' worth of rows for anyone still failing.
+    """
     now = {{ cookiecutter.__await }}database_now(session)
     window = timedelta(seconds=settings.login_failure_window)
+    account, client = LoginFailure.account == attempt.account, LoginFailure.client == attempt.client
+    expired = LoginFailure.failed_at <= now - window
+    {{ cookiecutter.__await }}session.execute(delete(LoginFailure).where(or_(account, client), expired))
+    failure = LoginFailure(account=attempt.account, client=attempt.client, failed_at=now)
+    session.add(failure)
+    {{ cookiecutter.__await }}session.commit()
+
     limits = (
-        (LoginFailure.account == attempt.account, settings.login_failures_per_account),
-        (LoginFailure.client == attempt.client, settings.login_failures_per_client),
+        (account, settings.login_failures_per_account),
+        (client, settings.login_failures_per_client),
     )
     for whose, limit in limits:
         statement = select(func.count(), func.min(LoginFailure.failed_at)).where(
@@ -65,25 +83,12 @@ class Attempt:
         )
         result = {{ cookiecutter.__await }}session.execute(statement)
         count, oldest = result.one()
-        if count >= limit:
+        if count > limit:  # this attempt's own failure included
+            {{ cookiecutter.__await }}session.delete(failure)
+            {{ cookiecutter.__await }}session.commit()
             wait = (oldest + window - now).total_seconds()
             raise TooManyRequestsError(TOO_MANY_ATTEMPTS, retry_after=max(1, math.ceil(wait)))
-    return now
-
-
-{{ cookiecutter.__async }}def record_failure(
-    session: {{ cookiecutter.__session }}, attempt: Attempt, failed_at: datetime, settings: Settings
-) -> None:
-    """Counts a failed login, committed at once: the 401 that follows rolls back the rest.
-
-    The account's and the client's failures that have left the window go at the same time,
-    so the table holds no more than the windows' worth of rows for anyone still failing.
-    """
-    expired = failed_at - timedelta(seconds=settings.login_failure_window)
-    whose = or_(LoginFailure.account == attempt.account, LoginFailure.client == attempt.client)
-    {{ cookiecutter.__await }}session.execute(delete(LoginFailure).where(whose, LoginFailure.failed_at <= expired))
-    session.add(LoginFailure(account=attempt.account, client=attempt.client, failed_at=failed_at))
-    {{ cookiecutter.__await }}session.commit()
+    {{ cookiecutter.__await }}session.commit()  # the read above ends here, not across the password check
 
 
 {{ cookiecutter.__async }}def forget_failures(session: {{ cookiecutter.__session }}, attempt: Attempt) -> None:

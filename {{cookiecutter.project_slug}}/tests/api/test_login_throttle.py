@@ -94,6 +94,19 @@ def settings(monkeypatch: pytest.MonkeyPatch) -> Settings:
     assert refused == [status.HTTP_429_TOO_MANY_REQUESTS]
 
 
+{{ cookiecutter.__async }}def test_a_refused_attempt_is_not_counted(
+    client: {{ cookiecutter.__client }}, db_session: {{ cookiecutter.__session }}, user: User, settings: Settings
+) -> None:
+    limit = settings.login_failures_per_account
+    {{ cookiecutter.__await }}fail_to_log_in(client, user.email, limit)
+
+    refused = {{ cookiecutter.__await }}fail_to_log_in(client, user.email, 3)
+    counted = {{ cookiecutter.__await }}db_session.scalar(select(func.count()).select_from(LoginFailure))
+
+    assert refused == [status.HTTP_429_TOO_MANY_REQUESTS] * 3
+    assert counted == limit  # a refusal does not push the oldest failure's expiry back
+
+
 {{ cookiecutter.__async }}def test_failures_older_than_the_window_no_longer_count(
     client: {{ cookiecutter.__client }}, db_session: {{ cookiecutter.__session }}, user: User, settings: Settings
 ) -> None:
@@ -163,3 +176,17 @@ def settings(monkeypatch: pytest.MonkeyPatch) -> Settings:
     assert response.json() == {"detail": security.HASHING_BUSY}
     assert int(response.headers["Retry-After"]) > 0
     assert response.json()["detail"] != INCORRECT_CREDENTIALS
+
+
+{{ cookiecutter.__async }}def test_an_attempt_counts_before_its_password_is_checked(
+    client: {{ cookiecutter.__client }}, db_session: {{ cookiecutter.__session }}, user: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Refused a turn at Argon2 (as in the test above), so its password is never checked.
+    monkeypatch.setattr(security, "hashing_queue", threading.BoundedSemaphore(1))
+    security.hashing_queue.acquire()
+
+    response = {{ cookiecutter.__await }}client.post(LOGIN, data={"username": user.email, "password": "wrong-password"})
+    counted = {{ cookiecutter.__await }}db_session.scalar(select(func.count()).select_from(LoginFailure))
+
+    assert response.status_code == status.HTTP_503_SERVICE_UNAVAILABLE
+    assert counted == 1
