@@ -67,8 +67,13 @@ class Attempt:
     now = {{ cookiecutter.__await }}database_now(session)
     window = timedelta(seconds=settings.login_failure_window)
     account, client = LoginFailure.account == attempt.account, LoginFailure.client == attempt.client
+    # Found first, then deleted by primary key: a DELETE by range takes InnoDB's gap locks,
+    # and attempts pruning and inserting at once then deadlock on MySQL.
     expired = LoginFailure.failed_at <= now - window
-    {{ cookiecutter.__await }}session.execute(delete(LoginFailure).where(or_(account, client), expired))
+    found = {{ cookiecutter.__await }}session.scalars(select(LoginFailure.id).where(or_(account, client), expired))
+    expired_ids = found.all()
+    if expired_ids:
+        {{ cookiecutter.__await }}session.execute(delete(LoginFailure).where(LoginFailure.id.in_(expired_ids)))
     failure = LoginFailure(account=attempt.account, client=attempt.client, failed_at=now)
     session.add(failure)
     {{ cookiecutter.__await }}session.commit()
