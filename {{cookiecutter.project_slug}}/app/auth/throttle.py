@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from fastapi import Request
-from sqlalchemy import delete, func, or_, select, type_coerce
+from sqlalchemy import ColumnElement, delete, func, or_, select, type_coerce
 {{ cookiecutter.__session_import }}
 
 from app.auth.models import CLIENT_MAX_LENGTH, LoginFailure
@@ -67,13 +67,7 @@ class Attempt:
     now = {{ cookiecutter.__await }}database_now(session)
     window = timedelta(seconds=settings.login_failure_window)
     account, client = LoginFailure.account == attempt.account, LoginFailure.client == attempt.client
-    # Found first, then deleted by primary key: a DELETE by range takes InnoDB's gap locks,
-    # and attempts pruning and inserting at once then deadlock on MySQL.
-    expired = LoginFailure.failed_at <= now - window
-    found = {{ cookiecutter.__await }}session.scalars(select(LoginFailure.id).where(or_(account, client), expired))
-    expired_ids = found.all()
-    if expired_ids:
-        {{ cookiecutter.__await }}session.execute(delete(LoginFailure).where(LoginFailure.id.in_(expired_ids)))
+    {{ cookiecutter.__await }}delete_failures(session, or_(account, client), LoginFailure.failed_at <= now - window)
     failure = LoginFailure(account=attempt.account, client=attempt.client, failed_at=now)
     session.add(failure)
     {{ cookiecutter.__await }}session.commit()
@@ -98,4 +92,14 @@ class Attempt:
 
 {{ cookiecutter.__async }}def forget_failures(session: {{ cookiecutter.__session }}, attempt: Attempt) -> None:
     """A successful login clears its account's failures (not its client's)."""
-    {{ cookiecutter.__await }}session.execute(delete(LoginFailure).where(LoginFailure.account == attempt.account))
+    {{ cookiecutter.__await }}delete_failures(session, LoginFailure.account == attempt.account)
+
+
+{{ cookiecutter.__async }}def delete_failures(session: {{ cookiecutter.__session }}, *where: ColumnElement[bool]) -> None:
+    """Deletes the failures `where` matches, found first and then deleted by primary key: a
+    DELETE by range takes InnoDB's gap locks, and logins pruning and counting at once then
+    deadlock on MySQL (error 1213)."""
+    found = {{ cookiecutter.__await }}session.scalars(select(LoginFailure.id).where(*where))
+    ids = found.all()
+    if ids:
+        {{ cookiecutter.__await }}session.execute(delete(LoginFailure).where(LoginFailure.id.in_(ids)))
