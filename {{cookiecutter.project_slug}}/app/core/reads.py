@@ -4,15 +4,16 @@ HTTP's safe methods (RFC 9110, section 9.2.1) change nothing on the server, so t
 sessions need no transaction of their own: where READING_OPTIONS says so, each statement
 runs in its own, which saves every read the round trips of BEGIN and COMMIT. A write from
 such a session could not be rolled back with the rest of the request, so it refuses to
-write, on every database alike: a flush with anything to write raises ReadOnlySessionError,
-and the client gets a 500 whose log line names the mistake. Statements a route sends itself
-(session.execute(insert(...))) are not checked.
+write, on every database alike: a flush with anything to write, or an INSERT, UPDATE or
+DELETE statement sent through it (session.execute(update(...))), raises
+ReadOnlySessionError, and the client gets a 500 whose log line names the mistake. SQL a
+route writes as text (session.execute(text(...))) is not checked.
 """
 
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.orm import Session, UOWTransaction
+from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 {%- if cookiecutter.database == "sqlite" %}
 
 from app.core import sqlite
@@ -52,3 +53,10 @@ class ReadingSession(Session):
 def _refuse_writes(session: Session, _flush: UOWTransaction, _instances: Any) -> None:
     # SQLAlchemy calls before_flush only when the session holds changes to write.
     raise ReadOnlySessionError(WRITE_IN_A_READ.format(method=session.info.get("method", "GET")))
+
+
+@event.listens_for(ReadingSession, "do_orm_execute")
+def _refuse_write_statements(state: ORMExecuteState) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        method = state.session.info.get("method", "GET")
+        raise ReadOnlySessionError(WRITE_IN_A_READ.format(method=method))

@@ -1,13 +1,16 @@
 """The production session dependency keeps its promise: commit on success, roll back on error,
 and no writes from a request that only reads."""
 
+from collections.abc import Callable
+from typing import Any
+
 import pytest
 from fastapi import Request
 {%- if cookiecutter.mode == "async" %}
-from sqlalchemy import event, select{{ ", text" if cookiecutter.database == "postgresql" else "" }}
+from sqlalchemy import delete, event, insert, select{{ ", text" if cookiecutter.database == "postgresql" else "" }}, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 {%- else %}
-from sqlalchemy import Engine, event, select{{ ", text" if cookiecutter.database == "postgresql" else "" }}
+from sqlalchemy import Engine, delete, event, insert, select{{ ", text" if cookiecutter.database == "postgresql" else "" }}, update
 from sqlalchemy.orm import Session, sessionmaker
 {%- endif %}
 from starlette.types import Message
@@ -126,6 +129,37 @@ async def test_only_requests_that_may_write_can_write(
 
     names = {{ cookiecutter.__await }}db_session.scalars(select({{ cookiecutter.__resource_class }}.name))
     assert list(names) == ([] if method in SAFE_METHODS else [method])
+
+
+@pytest.mark.parametrize("method", sorted(SAFE_METHODS))
+@pytest.mark.parametrize(
+    "statement",
+    [
+        pytest.param(lambda model: insert(model).values(name="added"), id="insert"),
+        pytest.param(lambda model: update(model).values(name="changed"), id="update"),
+        pytest.param(delete, id="delete"),
+    ],
+)
+async def test_a_reading_session_refuses_statements_that_write(
+    engine: {{ cookiecutter.__engine }},
+    db_session: {{ cookiecutter.__session }},
+    owner: Owner,
+    method: str,
+    statement: Callable[[type[{{ cookiecutter.__resource_class }}]], Any],
+) -> None:
+    db_session.add(owner.claim({{ cookiecutter.__resource_class }}(name="kept")))
+    {{ cookiecutter.__await }}db_session.commit()
+    writes = statement({{ cookiecutter.__resource_class }})
+
+    requests = db.get_session(db.Database(engine), request(method))
+    session = await anext(requests)
+    with pytest.raises(ReadOnlySessionError, match=f"a {method} request"):
+        {{ cookiecutter.__await }}session.execute(writes)
+    with pytest.raises(StopAsyncIteration):
+        await anext(requests)
+
+    names = {{ cookiecutter.__await }}db_session.scalars(select({{ cookiecutter.__resource_class }}.name))
+    assert list(names) == ["kept"]
 {%- if cookiecutter.database == "postgresql" %}
 
 
