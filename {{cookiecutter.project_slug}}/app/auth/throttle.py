@@ -66,10 +66,14 @@ class Attempt:
     """
     now = {{ cookiecutter.__await }}database_now(session)
     window = timedelta(seconds=settings.login_failure_window)
-    account, client = LoginFailure.account == attempt.account, LoginFailure.client == attempt.client
-    {{ cookiecutter.__await }}delete_failures(session, or_(account, client), LoginFailure.failed_at <= now - window)
     failure = LoginFailure(account=attempt.account, client=attempt.client, failed_at=now)
     session.add(failure)
+    {{ cookiecutter.__await }}session.commit()
+    # In a transaction of its own, after the insert's: deleting in the insert's transaction,
+    # two attempts of one client each held rows the other's insert waited on (a deadlock on
+    # MySQL). A transaction that only deletes waits for others, never in a circle.
+    account, client = LoginFailure.account == attempt.account, LoginFailure.client == attempt.client
+    {{ cookiecutter.__await }}delete_failures(session, or_(account, client), LoginFailure.failed_at <= now - window)
     {{ cookiecutter.__await }}session.commit()
 
     limits = (
