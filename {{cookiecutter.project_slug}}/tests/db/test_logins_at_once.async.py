@@ -26,6 +26,10 @@ LIMIT = 3
 ROUNDS = 10
 
 
+def wrong(email: str) -> dict[str, str]:
+    return {"username": email, "password": "wrong-password"}
+
+
 async def test_logins_at_once_get_no_more_password_checks_than_the_limit(
     client: AsyncClient, db_session: AsyncSession, user: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -53,7 +57,7 @@ async def test_logins_at_once_get_no_more_password_checks_than_the_limit(
 
     monkeypatch.setattr(throttle, "admit", admit_and_tell)
     monkeypatch.setattr("app.users.service.verify_password", verify_when_all_are_decided)
-    form = {"username": user.email, "password": "wrong-password"}
+    form = wrong(user.email)
 
     at_once = await asyncio.gather(
         *(client.post(app.url_path_for("login"), data=form) for _ in range(AT_ONCE))
@@ -70,10 +74,6 @@ async def test_logins_at_once_get_no_more_password_checks_than_the_limit(
     assert statuses.count(status.HTTP_401_UNAUTHORIZED) == LIMIT
     assert statuses[-1] == status.HTTP_429_TOO_MANY_REQUESTS
     assert counted == LIMIT
-
-
-def wrong(email: str) -> dict[str, str]:
-    return {"username": email, "password": "wrong-password"}
 
 
 async def test_logins_at_once_clear_expired_failures_without_a_deadlock(

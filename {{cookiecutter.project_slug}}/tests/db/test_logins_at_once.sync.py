@@ -26,6 +26,10 @@ LIMIT = 3
 ROUNDS = 10
 
 
+def wrong(email: str) -> dict[str, str]:
+    return {"username": email, "password": "wrong-password"}
+
+
 def test_logins_at_once_get_no_more_password_checks_than_the_limit(
     client: Client, db_session: Session, user: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -53,7 +57,7 @@ def test_logins_at_once_get_no_more_password_checks_than_the_limit(
 
     monkeypatch.setattr(throttle, "admit", admit_and_tell)
     monkeypatch.setattr("app.users.service.verify_password", verify_when_all_are_decided)
-    form = {"username": user.email, "password": "wrong-password"}
+    form = wrong(user.email)
 
     def log_in(_: int) -> int:
         return client.post(app.url_path_for("login"), data=form).status_code
@@ -71,10 +75,6 @@ def test_logins_at_once_get_no_more_password_checks_than_the_limit(
     assert statuses.count(status.HTTP_401_UNAUTHORIZED) == LIMIT
     assert statuses[-1] == status.HTTP_429_TOO_MANY_REQUESTS
     assert counted == LIMIT
-
-
-def wrong(email: str) -> dict[str, str]:
-    return {"username": email, "password": "wrong-password"}
 
 
 def test_logins_at_once_clear_expired_failures_without_a_deadlock(
