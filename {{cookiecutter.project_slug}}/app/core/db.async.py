@@ -1,4 +1,5 @@
 import asyncio
+import math
 from collections.abc import AsyncGenerator, AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
@@ -52,12 +53,34 @@ def driver_timeouts(
             bounds["command_timeout"] = settings.database_statement_timeout
             bounds["server_settings"] = {"statement_timeout": str(statement_ms)}
         return bounds
-    # MySQL and MariaDB. A socket read timeout, in seconds: a statement whose answer does
-    # not come (a slow query or a database that stopped answering) fails instead of waiting.
+    # MySQL and MariaDB: the server stops a slow statement (mysql_statement_bounds). Not
+    # asyncmy's read_timeout: it wraps each packet read in asyncio.wait_for, a tenth of a
+    # read's CPU (docs/performance.md). A database that stops answering without closing the
+    # connection is bounded by the request's deadline, which cancels the read
+    # (app.core.deadline), and a readiness check by its own (check_connection).
     bounds = {"connect_timeout": settings.database_connect_timeout}
     if statements:
-        bounds["read_timeout"] = settings.database_statement_timeout
+        bounds["init_command"] = mysql_statement_bounds(settings.database_statement_timeout)
     return bounds
+
+
+def mysql_statement_bounds(seconds: float) -> str:
+    """The SQL that bounds each statement of a MySQL or MariaDB session on the server, run
+    once per connection (the driver's init_command): a run time of `seconds` (MariaDB's
+    max_statement_time, in seconds; MySQL's max_execution_time, in milliseconds, which only
+    SELECTs obey), rounded up to a millisecond, and a wait for a row lock of as many whole
+    seconds, rounded up (innodb_lock_wait_timeout). Never 0, which would turn a bound off.
+    Each server runs its own part: MySQL skips MariaDB's /*M! */ comments, MariaDB skips
+    MySQL 5.7's /*!50708 */ ones. Past a bound the statement fails with error 1969, 3024
+    or 1205, which the service answers with a 503 (app.core.errors).
+    """
+    milliseconds = max(1, math.ceil(round(seconds * 1000, 6)))  # 1.1 * 1000 is 1100.0000000000002
+    lock_wait = max(1, math.ceil(seconds))
+    return (
+        f"SET SESSION innodb_lock_wait_timeout = {lock_wait}"
+        f" /*M!100108 , max_statement_time = {milliseconds / 1000:.3f} */"
+        f" /*!50708 , max_execution_time = {milliseconds} */"
+    )
 
 
 def create_db_engine(

@@ -1,3 +1,4 @@
+import math
 from collections.abc import AsyncGenerator, AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
@@ -59,12 +60,33 @@ def driver_timeouts(
             statement_ms = round(settings.database_statement_timeout * 1000)
             bounds["options"] = f"-c statement_timeout={statement_ms}"
         return bounds
-    # MySQL and MariaDB. Socket timeouts, in seconds: a statement whose answer does not come
-    # (a slow query or a database that stopped answering) fails with "Lost connection".
+    # MySQL and MariaDB. The server stops a slow statement (mysql_statement_bounds); socket
+    # timeouts, in seconds, end the wait on a database that stopped answering without
+    # closing the connection ("Lost connection"), which frees the worker thread waiting.
     bounds = {"connect_timeout": settings.database_connect_timeout}
     if statements:
+        bounds["init_command"] = mysql_statement_bounds(settings.database_statement_timeout)
         bounds["read_timeout"] = bounds["write_timeout"] = settings.database_statement_timeout
     return bounds
+
+
+def mysql_statement_bounds(seconds: float) -> str:
+    """The SQL that bounds each statement of a MySQL or MariaDB session on the server, run
+    once per connection (the driver's init_command): a run time of `seconds` (MariaDB's
+    max_statement_time, in seconds; MySQL's max_execution_time, in milliseconds, which only
+    SELECTs obey), rounded up to a millisecond, and a wait for a row lock of as many whole
+    seconds, rounded up (innodb_lock_wait_timeout). Never 0, which would turn a bound off.
+    Each server runs its own part: MySQL skips MariaDB's /*M! */ comments, MariaDB skips
+    MySQL 5.7's /*!50708 */ ones. Past a bound the statement fails with error 1969, 3024
+    or 1205, which the service answers with a 503 (app.core.errors).
+    """
+    milliseconds = max(1, math.ceil(round(seconds * 1000, 6)))  # 1.1 * 1000 is 1100.0000000000002
+    lock_wait = max(1, math.ceil(seconds))
+    return (
+        f"SET SESSION innodb_lock_wait_timeout = {lock_wait}"
+        f" /*M!100108 , max_statement_time = {milliseconds / 1000:.3f} */"
+        f" /*!50708 , max_execution_time = {milliseconds} */"
+    )
 
 
 def create_db_engine(url: str | URL, *, bound_statements: bool = True, **kwargs: Any) -> Engine:

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 {%- endif %}
 
 from app.core.config import get_settings
-from app.core.db import committing, create_db_engine, driver_timeouts, get_session
+from app.core.db import SessionDep, committing, create_db_engine, driver_timeouts, get_session
 
 from tests.database import database_url_for_tests
 from tests.faults.proxy import FreezableProxy
@@ -36,6 +36,12 @@ ON_SERVER = {
     "mysql": ("SELECT CONNECTION_ID()", "KILL :id", 3306),
 }
 CONNECTION_ID, KILL, DEFAULT_PORT = ON_SERVER[database_url_for_tests().get_backend_name()]
+# Per server: a statement that takes :seconds unless a bound stops it. (MySQL's SLEEP()
+# alone returns 1 when interrupted; as part of a larger query, the query fails.)
+SLOW = {
+    "postgresql": "SELECT pg_sleep(:seconds)",
+    "mysql": "SELECT SLEEP(:seconds) FROM (SELECT 1 UNION ALL SELECT 2) AS two",
+}[database_url_for_tests().get_backend_name()]
 {%- if cookiecutter.mode == "sync" %}
 
 # The requests are awaited in both modes; anyio's plugin runs these tests.
@@ -69,6 +75,25 @@ async def test_a_connection_killed_during_a_request_answers_503_and_the_next_one
     after, _ = await timed_get(app, PROBE)
 
     assert_unavailable(during)
+    assert after.status_code == status.HTTP_200_OK
+
+
+async def test_a_statement_past_its_bound_is_stopped_by_the_server_and_answers_503(
+    fault_engine: {{ cookiecutter.__engine }},
+) -> None:
+    # DATABASE_STATEMENT_TIMEOUT is the server's own bound (app.core.db.driver_timeouts):
+    # the request's deadline is set past it, so the 503 can only come from the statement's.
+    app = service_with_sessions_on(fault_engine, BOUNDS.model_copy(update={"request_timeout": 30}))
+
+    @app.get("/slow")
+    {{ cookiecutter.__async }}def slow(session: SessionDep) -> None:
+        {{ cookiecutter.__await }}session.execute(text(SLOW), {"seconds": 10})
+
+    stopped, took = await timed_get(app, "/slow")
+    after, _ = await timed_get(app, PROBE)
+
+    assert_unavailable(stopped)
+    assert took < BOUNDS.database_statement_timeout + SLACK
     assert after.status_code == status.HTTP_200_OK
 
 
