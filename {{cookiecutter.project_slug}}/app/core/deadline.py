@@ -24,8 +24,8 @@ class DeadlineMiddleware:
     it is cancelled: its session ends at once. Without (sync mode) it is left to finish: a
     worker thread cannot be interrupted, and cancelling the coroutine that waits on it
     would end the request's session while the thread still uses it; the session ends when
-    the thread returns, within the driver's timeouts. A response that has started (a
-    stream) is left to finish.
+    the thread returns: within the driver's timeouts, where it has them (the README says
+    which). A response that has started (a stream) is left to finish.
     """
 
     def __init__(self, app: ASGIApp, seconds: float, *, cancel: bool = True) -> None:

@@ -154,7 +154,37 @@ async def test_a_database_that_stops_answering_gets_503s_within_their_bounds_and
     assert returned
 
 
-async def every_connection_returned(engine: {{ cookiecutter.__engine }}, seconds: float) -> bool:
+{% if cookiecutter.mode == "async" or cookiecutter.database == "mysql" %}async def test_requests_given_up_on_give_their_connections_back_while_the_database_is_silent(
+    fault_engine: {{ cookiecutter.__engine }},
+) -> None:
+    # Not only once the database answers again: a network that drops everything can last
+    # for minutes, and connections held meanwhile would leave the next requests none.
+{%- if cookiecutter.mode == "async" %}
+    # The deadline cancels the request's read, and SQLAlchemy closes its connection.
+{%- else %}
+    # The worker thread's read ends at the socket's timeout (DATABASE_STATEMENT_TIMEOUT).
+{%- endif %}
+    url = database_url_for_tests()
+    with FreezableProxy((url.host or "127.0.0.1", url.port or DEFAULT_PORT)) as proxy:
+        through_proxy = url.set(host="127.0.0.1", port=proxy.port)
+        engine = create_db_engine(through_proxy, connect_args=driver_timeouts(BOUNDS))
+        app = service_with_sessions_on(engine)
+        assert await answers_200_within(app, seconds=15)
+
+        proxy.freeze()
+        given_up = await asyncio.gather(*(timed_get(app, PROBE) for _ in range(4)))
+        returned = await every_connection_returned(
+            engine, seconds=BOUNDS.database_statement_timeout + SLACK
+        )
+        proxy.thaw()
+
+    {{ cookiecutter.__await }}engine.dispose()
+    for response, _took in given_up:
+        assert_unavailable(response)
+    assert returned
+
+
+{% endif %}async def every_connection_returned(engine: {{ cookiecutter.__engine }}, seconds: float) -> bool:
     """Whether, within `seconds`, no connection of `engine`'s pool is checked out."""
     pool = engine.pool
     assert isinstance(pool, QueuePool)  # the servers' pool: see app.core.db
