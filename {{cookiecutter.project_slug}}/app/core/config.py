@@ -14,7 +14,11 @@ SECRET_KEY_MIN_LENGTH = 32
 SECRET_KEY_MIN_DISTINCT = 10
 {%- endif %}
 
-Seconds = Annotated[float, Field(gt=0)]
+# A bound in seconds: more than 0, at most a year. Drivers refuse longer ones (asyncmy's
+# connect_timeout, MariaDB's max_statement_time), and a socket's read timeout fails at its
+# first read past what the platform's clock type holds; "inf" is not a bound either.
+MAX_SECONDS = 365 * 24 * 60 * 60
+Seconds = Annotated[float, Field(gt=0, le=MAX_SECONDS)]
 # The development database, named after the project (see README.md, "Database").
 DATABASE_NAME = "{{ cookiecutter.__db_name }}"
 

@@ -5,7 +5,7 @@ from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
-from sqlalchemy import URL, make_url, text
+from sqlalchemy import URL, {% if cookiecutter.database == "mysql" %}event, {% endif %}make_url, text
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -53,12 +53,17 @@ def driver_timeouts(
             bounds["command_timeout"] = settings.database_statement_timeout
             bounds["server_settings"] = {"statement_timeout": str(statement_ms)}
         return bounds
-    # MySQL and MariaDB: the server stops a slow statement (mysql_statement_bounds). Not
-    # asyncmy's read_timeout: it wraps each packet read in asyncio.wait_for, a tenth of a
-    # read's CPU (docs/performance.md). A database that stops answering without closing the
-    # connection is bounded by the request's deadline, which cancels the read
-    # (app.core.deadline), and a readiness check by its own (check_connection).
-    bounds = {"connect_timeout": settings.database_connect_timeout}
+    # MySQL and MariaDB: the server stops a slow statement (mysql_statement_bounds).
+    # asyncmy's connect_timeout bounds the TCP connection only; the server's greeting and
+    # the login are reads, which its read_timeout bounds. That one wraps every read in
+    # asyncio.wait_for (a tenth of a request's CPU, measured), so it is dropped once
+    # connected (_reads_unbounded_once_connected). From then on, a database that stops
+    # answering without closing the connection is bounded by the request's deadline, which
+    # cancels the read (app.core.deadline), and a readiness check by its own.
+    bounds = {
+        "connect_timeout": settings.database_connect_timeout,
+        "read_timeout": settings.database_connect_timeout,
+    }
     if statements:
         bounds["init_command"] = mysql_statement_bounds(settings.database_statement_timeout)
     return bounds
@@ -116,7 +121,19 @@ def create_db_engine(
     # so the requests after it connect afresh (tests/faults: at most one 503).
     engine = create_async_engine(url, **options)
 {%- endif %}
+{%- if cookiecutter.database == "mysql" %}
+    if engine.dialect.driver == "asyncmy":
+        event.listen(engine.sync_engine, "connect", _reads_unbounded_once_connected)
+{%- endif %}
     return engine
+{%- if cookiecutter.database == "mysql" %}
+
+
+def _reads_unbounded_once_connected(dbapi_connection: Any, _record: Any) -> None:
+    # The pool's connect event comes once the handshake is done (see driver_timeouts).
+    # _read_timeout is declared public in asyncmy's connection.pxd, for this.
+    dbapi_connection.driver_connection._read_timeout = None
+{%- endif %}
 
 
 class Database:

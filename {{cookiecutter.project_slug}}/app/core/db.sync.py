@@ -63,10 +63,15 @@ def driver_timeouts(
     # MySQL and MariaDB. The server stops a slow statement (mysql_statement_bounds); socket
     # timeouts, in seconds, end the wait on a database that stopped answering without
     # closing the connection ("Lost connection"), which frees the worker thread waiting.
+    # They come a second after the server's longest bound (a row-lock wait, in whole
+    # seconds), so that a slow statement ends in the server's error, which leaves the
+    # connection usable: a lost one makes SQLAlchemy replace every pooled connection.
     bounds = {"connect_timeout": settings.database_connect_timeout}
     if statements:
-        bounds["init_command"] = mysql_statement_bounds(settings.database_statement_timeout)
-        bounds["read_timeout"] = bounds["write_timeout"] = settings.database_statement_timeout
+        seconds = settings.database_statement_timeout
+        bounds["init_command"] = mysql_statement_bounds(seconds)
+        socket_seconds = max(1, math.ceil(seconds)) + 1
+        bounds["read_timeout"] = bounds["write_timeout"] = socket_seconds
     return bounds
 
 

@@ -10,9 +10,11 @@ import pytest
 from fastapi import FastAPI, status
 {%- if cookiecutter.mode == "async" %}
 from sqlalchemy import QueuePool, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 {%- else %}
 from sqlalchemy import Engine, QueuePool, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 {%- endif %}
 
@@ -89,12 +91,25 @@ async def test_a_statement_past_its_bound_is_stopped_by_the_server_and_answers_5
     {{ cookiecutter.__async }}def slow(session: SessionDep) -> None:
         {{ cookiecutter.__await }}session.execute(text(SLOW), {"seconds": 10})
 
+    opened = await connection_ids(fault_engine, 3)
     stopped, took = await timed_get(app, "/slow")
     after, _ = await timed_get(app, PROBE)
 
     assert_unavailable(stopped)
     assert took < BOUNDS.database_statement_timeout + SLACK
     assert after.status_code == status.HTTP_200_OK
+    # The server's error leaves the connection usable; a lost connection would have made
+    # SQLAlchemy replace every one in the pool.
+    assert await connection_ids(fault_engine, 3) == opened
+
+
+async def connection_ids(engine: {{ cookiecutter.__engine }}, count: int) -> set[int]:
+    """The server's ids of `count` connections taken from `engine`'s pool at once."""
+    taken = [{{ cookiecutter.__await }}engine.connect() for _ in range(count)]
+    ids = {({{ cookiecutter.__await }}connection.execute(text(CONNECTION_ID))).scalar_one() for connection in taken}
+    for connection in taken:
+        {{ cookiecutter.__await }}connection.close()
+    return ids
 
 
 async def test_after_a_database_restart_one_request_at_most_gets_a_503(
@@ -121,6 +136,32 @@ async def test_after_a_database_restart_one_request_at_most_gets_a_503(
     assert statuses[1:] == [status.HTTP_200_OK] * 4, statuses
     if statuses[0] != status.HTTP_200_OK:
         assert_unavailable(responses[0])
+
+
+async def test_a_database_that_never_greets_fails_a_new_connection_within_its_bound() -> None:
+    # A host that accepts the connection and then says nothing: DATABASE_CONNECT_TIMEOUT
+    # bounds the server's greeting and the login too, not only the TCP connection.
+    url = database_url_for_tests()
+    with FreezableProxy((url.host or "127.0.0.1", url.port or DEFAULT_PORT)) as proxy:
+        proxy.freeze()
+        through_proxy = url.set(host="127.0.0.1", port=proxy.port)
+        engine = create_db_engine(through_proxy, connect_args=driver_timeouts(BOUNDS))
+        started = time.monotonic()
+{%- if cookiecutter.mode == "async" %}
+        # Cancelled past the bound, so that an unbounded wait fails the test, not hangs it.
+        async with asyncio.timeout(BOUNDS.database_connect_timeout + SLACK):
+            with pytest.raises((DBAPIError, OSError)):
+                async with engine.connect():
+                    pass
+{%- else %}
+        with pytest.raises((DBAPIError, OSError)), engine.connect():
+            pass
+{%- endif %}
+        took = time.monotonic() - started
+        proxy.thaw()
+
+    {{ cookiecutter.__await }}engine.dispose()
+    assert took < BOUNDS.database_connect_timeout + SLACK
 
 
 async def test_a_database_that_stops_answering_gets_503s_within_their_bounds_and_recovers(
@@ -162,7 +203,7 @@ async def test_a_database_that_stops_answering_gets_503s_within_their_bounds_and
 {%- if cookiecutter.mode == "async" %}
     # The deadline cancels the request's read, and SQLAlchemy closes its connection.
 {%- else %}
-    # The worker thread's read ends at the socket's timeout (DATABASE_STATEMENT_TIMEOUT).
+    # The worker thread's read ends at the socket's timeout (app.core.db.driver_timeouts).
 {%- endif %}
     url = database_url_for_tests()
     with FreezableProxy((url.host or "127.0.0.1", url.port or DEFAULT_PORT)) as proxy:
@@ -173,9 +214,12 @@ async def test_a_database_that_stops_answering_gets_503s_within_their_bounds_and
 
         proxy.freeze()
         given_up = await asyncio.gather(*(timed_get(app, PROBE) for _ in range(4)))
-        returned = await every_connection_returned(
-            engine, seconds=BOUNDS.database_statement_timeout + SLACK
-        )
+{%- if cookiecutter.mode == "async" %}
+        returned = await every_connection_returned(engine, seconds=SLACK)
+{%- else %}
+        socket_seconds = driver_timeouts(BOUNDS)["read_timeout"]
+        returned = await every_connection_returned(engine, seconds=socket_seconds + SLACK)
+{%- endif %}
         proxy.thaw()
 
     {{ cookiecutter.__await }}engine.dispose()

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from app.core.config import Settings, SettingsError, get_settings
+from app.core.config import MAX_SECONDS, Settings, SettingsError, get_settings
 
 from tests.database import configured_test_database_url, database_url_for_tests
 
@@ -149,6 +149,40 @@ def test_the_docs_are_served_outside_production_unless_set_otherwise(
     settings: dict[str, object], served: bool
 ) -> None:
     assert Settings.model_validate(settings).serves_docs is served
+
+
+# Every setting in seconds: read from the fields themselves, so a new one is checked too.
+BOUNDS_IN_SECONDS = sorted(
+    name
+    for name, field in Settings.model_fields.items()
+    if field.annotation is float
+    and any(getattr(rule, "le", None) == MAX_SECONDS for rule in field.metadata)
+)
+
+
+def test_the_bounds_in_seconds_are_found() -> None:
+    assert {"database_connect_timeout", "database_statement_timeout"} <= set(BOUNDS_IN_SECONDS)
+
+
+@pytest.mark.parametrize("name", BOUNDS_IN_SECONDS)
+@pytest.mark.parametrize("value", ["0", "-1", "nan", "inf", "-inf", str(MAX_SECONDS + 1), "1e300"])
+def test_a_bound_in_seconds_is_more_than_0_and_at_most_a_year(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str
+) -> None:
+    monkeypatch.setenv(name.upper(), value)
+
+    with pytest.raises(ValidationError, match=name):
+        Settings()
+
+
+@pytest.mark.parametrize("name", BOUNDS_IN_SECONDS)
+@pytest.mark.parametrize("value", ["0.0005", "1.1", str(MAX_SECONDS)])
+def test_a_bound_in_seconds_takes_fractions_up_to_a_year(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str
+) -> None:
+    monkeypatch.setenv(name.upper(), value)
+
+    assert getattr(Settings(), name) == float(value)
 
 
 def test_settings_are_read_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
