@@ -49,7 +49,7 @@ def driver_timeouts(
         # server's, in milliseconds: it stops the query there too.
         bounds: dict[str, Any] = {"timeout": settings.database_connect_timeout}
         if statements:
-            statement_ms = round(settings.database_statement_timeout * 1000)
+            statement_ms = milliseconds(settings.database_statement_timeout)
             bounds["command_timeout"] = settings.database_statement_timeout
             bounds["server_settings"] = {"statement_timeout": str(statement_ms)}
         return bounds
@@ -79,13 +79,19 @@ def mysql_statement_bounds(seconds: float) -> str:
     MySQL 5.7's /*!50708 */ ones. Past a bound the statement fails with error 1969, 3024
     or 1205, which the service answers with a 503 (app.core.errors).
     """
-    milliseconds = max(1, math.ceil(round(seconds * 1000, 6)))  # 1.1 * 1000 is 1100.0000000000002
+    statement_ms = milliseconds(seconds)
     lock_wait = max(1, math.ceil(seconds))
     return (
         f"SET SESSION innodb_lock_wait_timeout = {lock_wait}"
-        f" /*M!100108 , max_statement_time = {milliseconds / 1000:.3f} */"
-        f" /*!50708 , max_execution_time = {milliseconds} */"
+        f" /*M!100108 , max_statement_time = {statement_ms / 1000:.3f} */"
+        f" /*!50708 , max_execution_time = {statement_ms} */"
     )
+
+
+def milliseconds(seconds: float) -> int:
+    """`seconds` in whole milliseconds, rounded up and at least 1: a server reads a bound of 0
+    as none at all (PostgreSQL's statement_timeout, MySQL's and MariaDB's)."""
+    return max(1, math.ceil(round(seconds * 1000, 6)))  # 1.1 * 1000 is 1100.0000000000002
 
 
 def create_db_engine(

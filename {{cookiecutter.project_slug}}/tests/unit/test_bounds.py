@@ -4,6 +4,8 @@ and the API docs served from the service's own files."""
 
 import asyncio
 import json
+import math
+import random
 import re
 import time
 from typing import Any
@@ -16,7 +18,8 @@ from sqlalchemy.exc import DBAPIError
 from starlette.responses import JSONResponse, StreamingResponse
 from starlette.types import Message, Receive, Scope, Send
 
-from app.core.config import Settings, SettingsError, get_settings, settings_error
+from app.core.config import MAX_SECONDS, Settings, SettingsError, get_settings, settings_error
+from app.core.db import driver_timeouts
 from app.core.deadline import DeadlineMiddleware
 from app.core.docs import ASSETS_URL, DOCS_URL, add_docs
 from app.core.errors import (
@@ -260,3 +263,33 @@ def test_docs_turned_off_serve_neither_the_page_nor_the_schema() -> None:
 def test_the_docs_need_the_openapi_document() -> None:
     with pytest.raises(ValueError, match="openapi_url"):
         add_docs(FastAPI(openapi_url=None))
+
+
+# Statement bounds in seconds: the edges (under a millisecond, where rounding to the nearest
+# gives 0, which servers read as no bound; products such as 1.1 * 1000 that land just above
+# a whole number; the largest allowed), then 40 drawn from a fixed seed over the orders of
+# magnitude between.
+EDGES = [1e-6, 0.0004, 0.0005, 0.001, 0.0015, 0.5, 1, 1.1, 2.3, 10, 59.999, 3600, MAX_SECONDS]
+_draw = random.Random(2024)  # noqa: S311 (test cases, not secrets)
+STATEMENT_SECONDS = EDGES + [
+    round(10 ** _draw.uniform(-3, math.log10(MAX_SECONDS)), 4) for _ in range(40)
+]
+# Where each server's statement bound, in milliseconds, is in the driver's connect_args.
+SERVER_BOUND_MS = {
+    "postgresql": r"statement_timeout\D+(\d+)",
+    "mysql": r"max_execution_time = (\d+)",
+}
+
+
+@pytest.mark.parametrize("seconds", STATEMENT_SECONDS)
+@pytest.mark.parametrize("backend", sorted(SERVER_BOUND_MS))
+def test_the_servers_statement_bound_is_the_setting_rounded_up_and_never_off(
+    backend: str, seconds: float
+) -> None:
+    settings = get_settings().model_copy(update={"database_statement_timeout": seconds})
+
+    bounds = driver_timeouts(settings, url=f"{backend}://user@host/db")
+
+    found = re.search(SERVER_BOUND_MS[backend], repr(bounds))
+    assert found, bounds
+    assert round(seconds * 1000, 6) <= int(found.group(1)) < seconds * 1000 + 1
