@@ -173,12 +173,16 @@ def plot_targets(axes: Any, rows: list[dict]) -> None:
                       textcoords="offset points", va="center", fontsize=8)  # fmt: skip
 
 
+def service_labels(service: list[dict]) -> list[str]:
+    return [textwrap.fill(row["name"].removeprefix("Service "), 44) for row in service]
+
+
 def plot_service(axes: Any, rows: list[dict]) -> None:
     service = [row for row in rows if row["unit"] == "req/s"]
     if not service:
         axes.set_axis_off()
         return
-    labels = [textwrap.fill(row["name"].removeprefix("Service: "), 32) for row in service]
+    labels = service_labels(service)
     axes.barh(labels, [row["value"] for row in service], color="tab:blue")
     axes.invert_yaxis()
     for y, row in enumerate(service):
@@ -214,7 +218,13 @@ def chart(rows: list[dict], peers: dict | None, path: Path) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    height = 0.42 * sum(row["met"] is not None for row in rows) + 2
+    # Tall enough for the longer of the target bars and the service panel's label lines
+    # (about 0.13 in each at 8 pt, with room between bars).
+    service_lines = sum(
+        label.count("\n") + 1
+        for label in service_labels([row for row in rows if row["unit"] == "req/s"])
+    )
+    height = max(0.42 * sum(row["met"] is not None for row in rows), 0.16 * service_lines) + 2
     figure, (left, middle_axes, right) = plt.subplots(
         1, 3, figsize=(22, max(height, 5)), gridspec_kw={"width_ratios": [3, 2, 2]}
     )
