@@ -1,6 +1,8 @@
 """The service with short bounds and a route that reads, for tests that make the database
 fail: a session engine of their own, and requests timed from outside."""
 
+import math
+import random
 import time
 
 from fastapi import FastAPI, status
@@ -10,7 +12,7 @@ from sqlalchemy import {% if cookiecutter.mode == "sync" %}Engine, {% endif %}te
 from sqlalchemy.ext.asyncio import AsyncEngine
 {%- endif %}
 
-from app.core.config import Settings, get_settings
+from app.core.config import MAX_SECONDS, Settings, get_settings
 from app.core.db import Database, SessionDep, get_database
 from app.core.errors import DATABASE_UNAVAILABLE
 from app.main import create_app
@@ -28,6 +30,15 @@ BOUNDS = get_settings().model_copy(
 )
 # Time a 503 may take past its bound: the scheduling of a busy test machine.
 SLACK = 1.5
+# Statement bounds in seconds to try a setting with: the edges (under a millisecond, where
+# rounding to the nearest gives 0, which servers read as no bound; products such as
+# 1.1 * 1000 that land just above a whole number; the largest allowed), then 40 drawn from a
+# fixed seed over the orders of magnitude between.
+_EDGES = [1e-6, 0.0004, 0.0005, 0.001, 0.0015, 0.5, 1, 1.1, 2.3, 10, 59.999, 3600, MAX_SECONDS]
+_draw = random.Random(2024)  # noqa: S311 (test cases, not secrets)
+STATEMENT_SECONDS = _EDGES + [
+    round(10 ** _draw.uniform(-3, math.log10(MAX_SECONDS)), 4) for _ in range(40)
+]
 PROBE = "/probe"
 
 

@@ -1,11 +1,10 @@
 import asyncio
-import math
 from collections.abc import AsyncGenerator, AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
-from sqlalchemy import URL, {% if cookiecutter.database == "mysql" %}event, {% endif %}make_url, text
+from sqlalchemy import URL, event, make_url, text
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -19,6 +18,7 @@ from app.core import sqlite
 from app.core.config import Settings, get_settings
 from app.core.models import Base
 from app.core.reads import READING_OPTIONS, SAFE_METHODS, ReadingSession
+from app.core.server_bounds import milliseconds, mysql_statement_bounds
 
 __all__ = [
     "Base",
@@ -69,31 +69,6 @@ def driver_timeouts(
     return bounds
 
 
-def mysql_statement_bounds(seconds: float) -> str:
-    """The SQL that bounds each statement of a MySQL or MariaDB session on the server, run
-    once per connection (the driver's init_command): a run time of `seconds` (MariaDB's
-    max_statement_time, in seconds; MySQL's max_execution_time, in milliseconds, which only
-    SELECTs obey), rounded up to a millisecond, and a wait for a row lock of as many whole
-    seconds, rounded up (innodb_lock_wait_timeout). Never 0, which would turn a bound off.
-    Each server runs its own part: MySQL skips MariaDB's /*M! */ comments, MariaDB skips
-    MySQL 5.7's /*!50708 */ ones. Past a bound the statement fails with error 1969, 3024
-    or 1205, which the service answers with a 503 (app.core.errors).
-    """
-    statement_ms = milliseconds(seconds)
-    lock_wait = max(1, math.ceil(seconds))
-    return (
-        f"SET SESSION innodb_lock_wait_timeout = {lock_wait}"
-        f" /*M!100108 , max_statement_time = {statement_ms / 1000:.3f} */"
-        f" /*!50708 , max_execution_time = {statement_ms} */"
-    )
-
-
-def milliseconds(seconds: float) -> int:
-    """`seconds` in whole milliseconds, rounded up and at least 1: a server reads a bound of 0
-    as none at all (PostgreSQL's statement_timeout, MySQL's and MariaDB's)."""
-    return max(1, math.ceil(round(seconds * 1000, 6)))  # 1.1 * 1000 is 1100.0000000000002
-
-
 def create_db_engine(
     url: str | URL, *, bound_statements: bool = True, **kwargs: Any
 ) -> AsyncEngine:
@@ -127,19 +102,15 @@ def create_db_engine(
     # so the requests after it connect afresh (tests/faults: at most one 503).
     engine = create_async_engine(url, **options)
 {%- endif %}
-{%- if cookiecutter.database == "mysql" %}
     if engine.dialect.driver == "asyncmy":
         event.listen(engine.sync_engine, "connect", _reads_unbounded_once_connected)
-{%- endif %}
     return engine
-{%- if cookiecutter.database == "mysql" %}
 
 
 def _reads_unbounded_once_connected(dbapi_connection: Any, _record: Any) -> None:
     # The pool's connect event comes once the handshake is done (see driver_timeouts).
     # _read_timeout is declared public in asyncmy's connection.pxd, for this.
     dbapi_connection.driver_connection._read_timeout = None
-{%- endif %}
 
 
 class Database:

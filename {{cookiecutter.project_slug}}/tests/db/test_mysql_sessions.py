@@ -1,8 +1,7 @@
 """MySQL and MariaDB sessions: the server bounds each statement, as set once per connection
-by the driver's init_command (app.core.db.mysql_statement_bounds)."""
+by the driver's init_command (app.core.server_bounds.mysql_statement_bounds)."""
 
 import math
-import random
 
 import pytest
 {%- if cookiecutter.mode == "async" %}
@@ -13,19 +12,13 @@ from sqlalchemy import Connection, Engine, text
 {%- endif %}
 
 from app.core.config import get_settings
-from app.core.db import mysql_statement_bounds
+from app.core.server_bounds import mysql_statement_bounds
+
+from tests.probing import STATEMENT_SECONDS
 {%- if cookiecutter.mode == "sync" %}
 
 pytestmark = pytest.mark.anyio
 {%- endif %}
-
-# Bounds in seconds: the edges (below a millisecond; float products such as 1.1 * 1000 that
-# land just above a whole number; MariaDB's largest, a year), then 40 more drawn from a fixed
-# seed, spread evenly over the orders of magnitude between.
-YEAR = 365 * 24 * 3600
-EDGES = [1e-6, 0.0004, 0.001, 0.0015, 0.5, 1, 1.1, 2.3, 10, 59.999, 3600, YEAR]
-_draw = random.Random(2024)  # noqa: S311 (test cases, not secrets)
-SECONDS = EDGES + [round(10 ** _draw.uniform(-3, math.log10(YEAR)), 4) for _ in range(40)]
 
 
 async def bounds_of(connection: {{ "AsyncConnection" if cookiecutter.mode == "async" else "Connection" }}) -> tuple[float, int]:
@@ -37,7 +30,7 @@ async def bounds_of(connection: {{ "AsyncConnection" if cookiecutter.mode == "as
     return float(row[0]), int(row[1])
 
 
-@pytest.mark.parametrize("seconds", SECONDS)
+@pytest.mark.parametrize("seconds", STATEMENT_SECONDS)
 async def test_the_server_holds_each_bound_rounded_up_and_never_turned_off(
     engine: {{ cookiecutter.__engine }}, seconds: float
 ) -> None:

@@ -4,7 +4,7 @@ bounds in settings, and the service recovers by itself."""
 
 import asyncio
 import time
-from collections.abc import {% if cookiecutter.mode == "async" %}AsyncIterator{% else %}AsyncIterator, Iterator{% endif %}
+from collections.abc import AsyncIterator, Iterator
 
 import pytest
 from fastapi import FastAPI, status
@@ -57,6 +57,25 @@ pytestmark = pytest.mark.anyio
     engine = create_db_engine(database_url_for_tests(), connect_args=driver_timeouts(BOUNDS))
     yield engine
     {{ cookiecutter.__await }}engine.dispose()
+
+
+@pytest.fixture
+def proxy() -> Iterator[FreezableProxy]:
+    """A FreezableProxy in front of the test database's server, forwarding."""
+    url = database_url_for_tests()
+    with FreezableProxy((url.host or "127.0.0.1", url.port or DEFAULT_PORT)) as started:
+        yield started
+
+
+@pytest.fixture
+{{ cookiecutter.__async }}def proxied_engine(engine: {{ cookiecutter.__engine }}, proxy: FreezableProxy) -> {{ cookiecutter.__iterator }}[{{ cookiecutter.__engine }}]:
+    """An engine with BOUNDS on the test database (which `engine` makes), through `proxy`;
+    the proxy forwards again before the engine is disposed."""
+    through_proxy = database_url_for_tests().set(host="127.0.0.1", port=proxy.port)
+    proxied = create_db_engine(through_proxy, connect_args=driver_timeouts(BOUNDS))
+    yield proxied
+    proxy.thaw()
+    {{ cookiecutter.__await }}proxied.dispose()
 
 
 async def test_a_connection_killed_during_a_request_answers_503_and_the_next_one_works(
@@ -120,12 +139,7 @@ async def test_after_a_database_restart_one_request_at_most_gets_a_503(
     # service's own bounds: BOUNDS' half-second deadline would fail a reconnection that a
     # busy machine slows, which is not what this test is about.
     app = service_with_sessions_on(fault_engine, get_settings())
-    pooled = [{{ cookiecutter.__await }}fault_engine.connect() for _ in range(3)]
-    victims = []
-    for connection in pooled:
-        found = {{ cookiecutter.__await }}connection.execute(text(CONNECTION_ID))
-        victims.append(found.scalar_one())
-        {{ cookiecutter.__await }}connection.close()  # back to the pool, open
+    victims = await connection_ids(fault_engine, 3)  # back in the pool, open
     {{ cookiecutter.__async }}with engine.connect() as another:  # as a restart would
         for victim in victims:
             {{ cookiecutter.__await }}another.execute(text(KILL), {"id": victim})
@@ -138,54 +152,47 @@ async def test_after_a_database_restart_one_request_at_most_gets_a_503(
         assert_unavailable(responses[0])
 
 
-async def test_a_database_that_never_greets_fails_a_new_connection_within_its_bound() -> None:
+async def test_a_database_that_never_greets_fails_a_new_connection_within_its_bound(
+    proxy: FreezableProxy, proxied_engine: {{ cookiecutter.__engine }}
+) -> None:
     # A host that accepts the connection and then says nothing: DATABASE_CONNECT_TIMEOUT
     # bounds the server's greeting and the login too, not only the TCP connection.
-    url = database_url_for_tests()
-    with FreezableProxy((url.host or "127.0.0.1", url.port or DEFAULT_PORT)) as proxy:
-        proxy.freeze()
-        through_proxy = url.set(host="127.0.0.1", port=proxy.port)
-        engine = create_db_engine(through_proxy, connect_args=driver_timeouts(BOUNDS))
-        started = time.monotonic()
+    proxy.freeze()
+    started = time.monotonic()
 {%- if cookiecutter.mode == "async" %}
-        # Cancelled past the bound, so that an unbounded wait fails the test, not hangs it.
-        async with asyncio.timeout(BOUNDS.database_connect_timeout + SLACK):
-            with pytest.raises((DBAPIError, OSError)):
-                async with engine.connect():
-                    pass
+    # Cancelled past the bound, so that an unbounded wait fails the test, not hangs it.
+    async with asyncio.timeout(BOUNDS.database_connect_timeout + SLACK):
+        with pytest.raises((DBAPIError, OSError)):
+            async with proxied_engine.connect():
+                pass
 {%- else %}
-        with pytest.raises((DBAPIError, OSError)), engine.connect():
-            pass
+    with pytest.raises((DBAPIError, OSError)), proxied_engine.connect():
+        pass
 {%- endif %}
-        took = time.monotonic() - started
-        proxy.thaw()
+    took = time.monotonic() - started
 
-    {{ cookiecutter.__await }}engine.dispose()
     assert took < BOUNDS.database_connect_timeout + SLACK
 
 
 async def test_a_database_that_stops_answering_gets_503s_within_their_bounds_and_recovers(
-    fault_engine: {{ cookiecutter.__engine }}, monkeypatch: pytest.MonkeyPatch
+    proxy: FreezableProxy,
+    proxied_engine: {{ cookiecutter.__engine }},
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # The readiness route reads its bound from the service's settings, not the app's.
     monkeypatch.setattr(get_settings(), "readiness_timeout", BOUNDS.readiness_timeout)
-    url = database_url_for_tests()
-    with FreezableProxy((url.host or "127.0.0.1", url.port or DEFAULT_PORT)) as proxy:
-        through_proxy = url.set(host="127.0.0.1", port=proxy.port)
-        engine = create_db_engine(through_proxy, connect_args=driver_timeouts(BOUNDS))
-        app = service_with_sessions_on(engine)
-        assert await answers_200_within(app, seconds=15)  # a first connection, however slow
+    app = service_with_sessions_on(proxied_engine)
+    assert await answers_200_within(app, seconds=15)  # a first connection, however slow
 
-        proxy.freeze()
-        ready, ready_took = await timed_get(app, "/health/ready")
-        read, read_took = await timed_get(app, PROBE)
-        proxy.thaw()
-        recovered = await answers_200_within(app, seconds=15)
-        # The work given up on (a worker thread's, in sync mode) ends its session and gives
-        # its connection back, rather than leaving it to the garbage collector.
-        returned = await every_connection_returned(engine, seconds=15)
+    proxy.freeze()
+    ready, ready_took = await timed_get(app, "/health/ready")
+    read, read_took = await timed_get(app, PROBE)
+    proxy.thaw()
+    recovered = await answers_200_within(app, seconds=15)
+    # The work given up on (a worker thread's, in sync mode) ends its session and gives
+    # its connection back, rather than leaving it to the garbage collector.
+    returned = await every_connection_returned(proxied_engine, seconds=15)
 
-    {{ cookiecutter.__await }}engine.dispose()
     assert_unavailable(ready)
     assert ready_took < BOUNDS.readiness_timeout + SLACK
     assert_unavailable(read)
@@ -196,7 +203,7 @@ async def test_a_database_that_stops_answering_gets_503s_within_their_bounds_and
 
 
 {% if cookiecutter.mode == "async" or cookiecutter.database == "mysql" %}async def test_requests_given_up_on_give_their_connections_back_while_the_database_is_silent(
-    fault_engine: {{ cookiecutter.__engine }},
+    proxy: FreezableProxy, proxied_engine: {{ cookiecutter.__engine }}
 ) -> None:
     # Not only once the database answers again: a network that drops everything can last
     # for minutes, and connections held meanwhile would leave the next requests none.
@@ -205,24 +212,19 @@ async def test_a_database_that_stops_answering_gets_503s_within_their_bounds_and
 {%- else %}
     # The worker thread's read ends at the socket's timeout (app.core.db.driver_timeouts).
 {%- endif %}
-    url = database_url_for_tests()
-    with FreezableProxy((url.host or "127.0.0.1", url.port or DEFAULT_PORT)) as proxy:
-        through_proxy = url.set(host="127.0.0.1", port=proxy.port)
-        engine = create_db_engine(through_proxy, connect_args=driver_timeouts(BOUNDS))
-        app = service_with_sessions_on(engine)
-        assert await answers_200_within(app, seconds=15)
+    app = service_with_sessions_on(proxied_engine)
+    assert await answers_200_within(app, seconds=15)
 
-        proxy.freeze()
-        given_up = await asyncio.gather(*(timed_get(app, PROBE) for _ in range(4)))
+    proxy.freeze()
+    given_up = await asyncio.gather(*(timed_get(app, PROBE) for _ in range(4)))
 {%- if cookiecutter.mode == "async" %}
-        returned = await every_connection_returned(engine, seconds=SLACK)
+    returned = await every_connection_returned(proxied_engine, seconds=SLACK)
 {%- else %}
-        socket_seconds = driver_timeouts(BOUNDS)["read_timeout"]
-        returned = await every_connection_returned(engine, seconds=socket_seconds + SLACK)
+    socket_seconds = driver_timeouts(BOUNDS)["read_timeout"]
+    returned = await every_connection_returned(proxied_engine, seconds=socket_seconds + SLACK)
 {%- endif %}
-        proxy.thaw()
+    proxy.thaw()
 
-    {{ cookiecutter.__await }}engine.dispose()
     for response, _took in given_up:
         assert_unavailable(response)
     assert returned

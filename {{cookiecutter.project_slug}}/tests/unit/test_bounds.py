@@ -4,8 +4,6 @@ and the API docs served from the service's own files."""
 
 import asyncio
 import json
-import math
-import random
 import re
 import time
 from typing import Any
@@ -18,7 +16,7 @@ from sqlalchemy.exc import DBAPIError
 from starlette.responses import JSONResponse, StreamingResponse
 from starlette.types import Message, Receive, Scope, Send
 
-from app.core.config import MAX_SECONDS, Settings, SettingsError, get_settings, settings_error
+from app.core.config import Settings, SettingsError, get_settings, settings_error
 from app.core.db import driver_timeouts
 from app.core.deadline import DeadlineMiddleware
 from app.core.docs import ASSETS_URL, DOCS_URL, add_docs
@@ -29,6 +27,8 @@ from app.core.errors import (
     is_transient,
 )
 from app.main import create_app
+
+from tests.probing import STATEMENT_SECONDS
 
 # Short, so that the tests that wait it out take little: the bound is enforced the same way
 # at 50 ms as at the 30 s the service defaults to.
@@ -265,15 +265,6 @@ def test_the_docs_need_the_openapi_document() -> None:
         add_docs(FastAPI(openapi_url=None))
 
 
-# Statement bounds in seconds: the edges (under a millisecond, where rounding to the nearest
-# gives 0, which servers read as no bound; products such as 1.1 * 1000 that land just above
-# a whole number; the largest allowed), then 40 drawn from a fixed seed over the orders of
-# magnitude between.
-EDGES = [1e-6, 0.0004, 0.0005, 0.001, 0.0015, 0.5, 1, 1.1, 2.3, 10, 59.999, 3600, MAX_SECONDS]
-_draw = random.Random(2024)  # noqa: S311 (test cases, not secrets)
-STATEMENT_SECONDS = EDGES + [
-    round(10 ** _draw.uniform(-3, math.log10(MAX_SECONDS)), 4) for _ in range(40)
-]
 # Where each server's statement bound, in milliseconds, is in the driver's connect_args.
 SERVER_BOUND_MS = {
     "postgresql": r"statement_timeout\D+(\d+)",
