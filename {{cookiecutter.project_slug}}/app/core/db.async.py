@@ -44,13 +44,15 @@ def driver_timeouts(
         # wait, not a run time, so it holds with or without `statements`.
         return {"timeout": settings.database_statement_timeout}
     if backend == "postgresql":
-        # command_timeout is asyncpg's own, in seconds: it also ends the wait on a database
-        # that stopped answering without closing the connection. statement_timeout is the
-        # server's, in milliseconds: it stops the query there too.
+        # statement_timeout is the server's, in milliseconds: it stops a slow query there.
+        # command_timeout is asyncpg's own, in seconds: it ends the wait on a database that
+        # stopped answering without closing the connection. It comes a second after the
+        # server's, so that a slow query ends in the server's error, which leaves the
+        # connection usable (asyncpg's own timeout costs the pool that connection).
         bounds: dict[str, Any] = {"timeout": settings.database_connect_timeout}
         if statements:
             statement_ms = milliseconds(settings.database_statement_timeout)
-            bounds["command_timeout"] = settings.database_statement_timeout
+            bounds["command_timeout"] = settings.database_statement_timeout + 1
             bounds["server_settings"] = {"statement_timeout": str(statement_ms)}
         return bounds
     # MySQL and MariaDB: the server stops a slow statement (mysql_statement_bounds).
