@@ -257,6 +257,12 @@ ISSUE_EXAMPLES: list[dict[str, str]] = [
     QUOTES_AND_RTL,
     LONGEST_POSTGRESQL,
     LONGEST_MYSQL,
+    # The longest names in the code and docstrings that only the services' options write.
+    *(
+        {**longest, "mode": mode, "cache": "redis", "tasks": "celery", "storage": "s3"}
+        for longest in (LONGEST_POSTGRESQL, LONGEST_MYSQL)
+        for mode in ("sync", "async")
+    ),
 ]
 
 

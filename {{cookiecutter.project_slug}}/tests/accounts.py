@@ -14,7 +14,7 @@ from fastapi import FastAPI
 {{ cookiecutter.__client_import }}
 {{ cookiecutter.__session_import }}
 
-from app.auth.dependencies import get_current_user
+from app.auth.dependencies import get_token_user_id
 from app.core import security
 from app.core.config import get_settings
 from app.users.models import User
@@ -60,12 +60,13 @@ def auth_headers(user: User) -> dict[str, str]:
 def signed_in_client(app: FastAPI, client: {{ cookiecutter.__client }}, user: User) -> Iterator[{{ cookiecutter.__client }}]:
     """A client whose every request is made as `user`, with no token at all.
 
-    For tests about what a signed-in user can do rather than how they signed in:
-    overriding get_current_user skips token handling entirely.
+    For tests about what a signed-in user can do rather than how they signed in: overriding
+    get_token_user_id skips token handling entirely, while the account is still loaded and
+    checked (that it exists and is active) as in production.
     """
-    app.dependency_overrides[get_current_user] = lambda: user
+    app.dependency_overrides[get_token_user_id] = lambda: user.id
     yield client
-    del app.dependency_overrides[get_current_user]
+    del app.dependency_overrides[get_token_user_id]
 
 
 @pytest.fixture

@@ -1,9 +1,9 @@
 """One file attached to each {{ cookiecutter.resource_name }}, kept in S3 under `{{ cookiecutter.resource_plural }}/<id>`.
 
 Upload (`PUT`, multipart, replaces), download (`GET`, streamed with its content type and
-file name) and delete. The {{ cookiecutter.resource_name }} is looked up first, as its other routes do, so a
-{{ cookiecutter.resource_name }} that is missing, or not the caller's to see, is a 404 before S3 is asked anything.
-Deleting the {{ cookiecutter.resource_name }} deletes its file too, once the database has committed.
+file name) and delete. The row is looked up first, as its other routes do, so one that is
+missing, or not the caller's to see, is a 404 before S3 is asked anything. Deleting the
+{{ cookiecutter.resource_name }} deletes its file too, once the database has committed.
 """
 
 import logging

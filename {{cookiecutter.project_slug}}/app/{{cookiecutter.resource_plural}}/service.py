@@ -5,6 +5,9 @@ from sqlalchemy.exc import IntegrityError
 {{ cookiecutter.__session_import }}
 
 from app.core.errors import ConflictError, NotFoundError
+{%- if cookiecutter.auth == "yes" %}
+from app.users.models import User
+{%- endif %}
 
 from app.{{ cookiecutter.resource_plural }}.models import {{ cookiecutter.__resource_class }}
 from app.{{ cookiecutter.resource_plural }}.owner import Owner
@@ -38,6 +41,24 @@ from app.{{ cookiecutter.resource_plural }}.schemas import {{ cookiecutter.__res
     if found is None or not owner.owns(found):
         raise NotFoundError({{ cookiecutter.__resource_upper }}_NOT_FOUND)
     return found
+{%- if cookiecutter.auth == "yes" %}
+
+
+{{ cookiecutter.__async }}def find_{{ cookiecutter.resource_name }}_of_active_owner(
+    session: {{ cookiecutter.__session }},
+    {{ cookiecutter.resource_name }}_id: uuid.UUID,
+    owner: Owner,
+) -> {{ cookiecutter.__resource_class }} | None:
+    """The row with this id, if the owner may see it and their account is active; else
+    None. One query, joining the owner's account to the row."""
+    query = owner.visible(select({{ cookiecutter.__resource_class }}).join({{ cookiecutter.__resource_class }}.owner))
+    return {{ cookiecutter.__await }}session.scalar(
+        query.where(
+            {{ cookiecutter.__resource_class }}.id == {{ cookiecutter.resource_name }}_id,
+            User.is_active,
+        )
+    )
+{%- endif %}
 
 
 {{ cookiecutter.__async }}def create_{{ cookiecutter.resource_name }}(

@@ -1,5 +1,6 @@
 """Who may see and change a {{ cookiecutter.resource_name }}: its owner, and nobody else."""
 
+import re
 import uuid
 
 import pytest
@@ -19,6 +20,21 @@ from tests.factories import {{ cookiecutter.__resource_class }}Factory
 
 COLLECTION = app.url_path_for("list_{{ cookiecutter.resource_plural }}")
 ONE = app.url_path_for("read_{{ cookiecutter.resource_name }}", {{ cookiecutter.resource_name }}_id=str(uuid.UUID(int=1)))
+# Every operation on one {{ cookiecutter.resource_name }} by id, drawn from the app's schema: the ones whose
+# dependency checks the account in the query that loads the {{ cookiecutter.resource_name }}.
+BY_ID = sorted(
+    (method.upper(), path)
+    for path, operations in app.openapi()["paths"].items()
+    if "{{ cookiecutter.__id_path }}" in path
+    for method in operations
+)
+
+
+def filled(path: str, {{ cookiecutter.resource_name }}_id: uuid.UUID) -> str:
+    """`path` with this id for its {{ cookiecutter.resource_name }}, and a new one for any other parameter (a
+    resource added under it)."""
+    path = path.replace("{{ cookiecutter.__id_path }}", str({{ cookiecutter.resource_name }}_id))
+    return re.sub(r"\{\w+\}", lambda _: str(uuid.uuid4()), path)
 
 
 @pytest.mark.parametrize(
@@ -73,7 +89,7 @@ ONE = app.url_path_for("read_{{ cookiecutter.resource_name }}", {{ cookiecutter.
 {{ cookiecutter.__async }}def test_a_user_signed_in_by_override_works_on_their_own(
     signed_in_client: {{ cookiecutter.__client }}, user: User
 ) -> None:
-    # No token anywhere: the signed_in_client fixture overrides get_current_user.
+    # No token anywhere: the signed_in_client fixture overrides get_token_user_id.
     {{ cookiecutter.__await }}{{ cookiecutter.__resource_class }}Factory(owner=user)
 
     response = {{ cookiecutter.__await }}signed_in_client.get(COLLECTION)
@@ -97,3 +113,36 @@ ONE = app.url_path_for("read_{{ cookiecutter.resource_name }}", {{ cookiecutter.
     response = {{ cookiecutter.__await }}client.get(url, headers={"Authorization": f"Bearer {token}"})
 
     assert response.status_code == status.HTTP_404_NOT_FOUND
+
+
+@pytest.mark.parametrize(("method", "path"), BY_ID)
+@pytest.mark.parametrize("exists", [True, False], ids=["own", "missing"])
+{{ cookiecutter.__async }}def test_an_inactive_accounts_token_answers_401_before_any_404(
+    client: {{ cookiecutter.__client }}, method: str, path: str, exists: bool
+) -> None:
+    inactive = {{ cookiecutter.__await }}factories.UserFactory(inactive=True)
+    own = {{ cookiecutter.__await }}{{ cookiecutter.__resource_class }}Factory(owner=inactive)
+    url = filled(path, own.id if exists else uuid.uuid4())
+    token = security.create_access_token(inactive.id, get_settings())
+
+    response = {{ cookiecutter.__await }}client.request(
+        method, url, json={"name": "x"}, headers={"Authorization": f"Bearer {token}"}
+    )
+
+    assert response.status_code == status.HTTP_401_UNAUTHORIZED
+    assert response.headers["WWW-Authenticate"] == "Bearer"
+
+
+@pytest.mark.parametrize(("method", "path"), BY_ID)
+{{ cookiecutter.__async }}def test_a_token_for_an_account_that_does_not_exist_answers_401(
+    client: {{ cookiecutter.__client }}, method: str, path: str
+) -> None:
+    # A validly signed token whose account was deleted, or never was.
+    token = security.create_access_token(uuid.uuid4(), get_settings())
+    url = filled(path, uuid.uuid4())
+
+    response = {{ cookiecutter.__await }}client.request(
+        method, url, json={"name": "x"}, headers={"Authorization": f"Bearer {token}"}
+    )
+
+    assert response.status_code == status.HTTP_401_UNAUTHORIZED

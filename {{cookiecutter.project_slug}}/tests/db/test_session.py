@@ -32,9 +32,10 @@ def request(method: str) -> Request:
     return Request({"type": "http", "method": method, "headers": []})
 
 
-# Every method a route of the service answers, and the safe ones whether routed or not.
+# Every method a route of the service answers (from its schema: app.routes nests included
+# routers), and the safe ones whether routed or not.
 METHODS = sorted(
-    SAFE_METHODS.union(*(getattr(route, "methods", None) or () for route in app.routes))
+    SAFE_METHODS.union(*(map(str.upper, ops) for ops in app.openapi()["paths"].values()))
 )
 
 

@@ -1,4 +1,4 @@
-"""The attachment of each {{ cookiecutter.resource_name }}: upload, download, replace, delete, and the refusals."""
+"""Each {{ cookiecutter.resource_name }}'s attachment: upload, download, replace, delete, and the refusals."""
 
 import io
 import logging

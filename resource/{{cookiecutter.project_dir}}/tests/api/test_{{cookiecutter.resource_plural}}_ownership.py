@@ -10,6 +10,8 @@ from sqlalchemy import select
 {{ cookiecutter.__session_import }}
 
 {% filter import_order %}
+from app.core import security
+from app.core.config import get_settings
 from app.main import app
 from app.{{ cookiecutter.resource_plural }}.models import {{ cookiecutter.__resource_class }}
 from app.users.models import User
@@ -105,3 +107,35 @@ ONE = app.url_path_for(
     # From the database, not from the object in memory: a deleted row reads as None.
     stored = select({{ cookiecutter.__resource_class }}.name).where({{ cookiecutter.__resource_class }}.id == theirs.id)
     assert {{ cookiecutter.__await }}db_session.scalar(stored) == "theirs"
+
+
+@pytest.mark.parametrize("method", ["GET", "PATCH", "DELETE"])
+@pytest.mark.parametrize("exists", [True, False], ids=["own", "missing"])
+{{ cookiecutter.__async }}def test_an_inactive_accounts_token_answers_401_before_any_404(
+    client: {{ cookiecutter.__client }},
+    method: str,
+    exists: bool,
+) -> None:
+    inactive = {{ cookiecutter.__await }}UserFactory(inactive=True)
+{%- if cookiecutter.parent_name %}
+    own = {{ cookiecutter.__await }}{{ cookiecutter.__resource_class }}Factory({{ cookiecutter.parent_name }}__owner=inactive)
+{%- else %}
+    own = {{ cookiecutter.__await }}{{ cookiecutter.__resource_class }}Factory(owner=inactive)
+{%- endif %}
+    url = app.url_path_for(
+        "read_{{ cookiecutter.resource_name }}",
+{%- if cookiecutter.parent_name %}
+        {{ cookiecutter.parent_name }}_id=str(own.{{ cookiecutter.parent_name }}_id),
+{%- endif %}
+        {{ cookiecutter.resource_name }}_id=str(own.id if exists else uuid.uuid4()),
+    )
+    token = security.create_access_token(inactive.id, get_settings())
+
+    response = {{ cookiecutter.__await }}client.request(
+        method,
+        url,
+        json={"name": "x"},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+
+    assert response.status_code == status.HTTP_401_UNAUTHORIZED
