@@ -30,7 +30,8 @@ async def get_token_user_id(token: Annotated[str | None, Depends(oauth2_scheme)]
 
     Whether that account still exists and is active is get_current_user's check, or that of
     a query that checks it itself (a resource read by id). Tests that act as a user without
-    a token override this dependency, so that the account is still checked as in production.
+    a token override this dependency (tests/accounts.py, signed_in_client), so that every
+    route sees it and the account is still checked as in production.
     """
     user_id = decode_access_token(token, get_settings()) if token else None
     if user_id is None:
@@ -43,7 +44,12 @@ TokenUserId = Annotated[uuid.UUID, Depends(get_token_user_id)]
 
 {{ cookiecutter.__async }}def get_current_user(session: SessionDep, user_id: TokenUserId) -> User:
     """The signed-in account, loaded by the token's user id. Raises HTTPException (401) when
-    it is gone or inactive."""
+    it is gone or inactive.
+
+    A read by id makes the same check joined into its own query, without this dependency
+    (Owner.visible_while_active in app/{{ cookiecutter.resource_plural }}/owner.py): a condition added here
+    belongs there too.
+    """
     user = {{ cookiecutter.__await }}get_user(session, user_id)
     if user is None or not user.is_active:
         raise unauthorized()

@@ -19,7 +19,8 @@ EMAIL_ALREADY_EXISTS = "A user with this email already exists"
 
 
 {{ cookiecutter.__async }}def get_user(session: {{ cookiecutter.__session }}, user_id: uuid.UUID) -> User | None:
-    return {{ cookiecutter.__await }}session.get(User, user_id)
+    # As stored, even if the session holds it already: an account deactivated since counts.
+    return {{ cookiecutter.__await }}session.get(User, user_id, populate_existing=True)
 
 
 def normalize_email(email: str) -> str:

@@ -5,9 +5,6 @@ from sqlalchemy.exc import IntegrityError
 {{ cookiecutter.__session_import }}
 
 from app.core.errors import ConflictError, NotFoundError
-{%- if cookiecutter.auth == "yes" %}
-from app.users.models import User
-{%- endif %}
 
 from app.{{ cookiecutter.resource_plural }}.models import {{ cookiecutter.__resource_class }}
 from app.{{ cookiecutter.resource_plural }}.owner import Owner
@@ -50,14 +47,9 @@ from app.{{ cookiecutter.resource_plural }}.schemas import {{ cookiecutter.__res
     owner: Owner,
 ) -> {{ cookiecutter.__resource_class }} | None:
     """The row with this id, if the owner may see it and their account is active; else
-    None. One query, joining the owner's account to the row."""
-    query = owner.visible(select({{ cookiecutter.__resource_class }}).join({{ cookiecutter.__resource_class }}.owner))
-    return {{ cookiecutter.__await }}session.scalar(
-        query.where(
-            {{ cookiecutter.__resource_class }}.id == {{ cookiecutter.resource_name }}_id,
-            User.is_active,
-        )
-    )
+    None. One query (Owner.visible_while_active)."""
+    query = owner.visible_while_active(select({{ cookiecutter.__resource_class }}))
+    return {{ cookiecutter.__await }}session.scalar(query.where({{ cookiecutter.__resource_class }}.id == {{ cookiecutter.resource_name }}_id))
 {%- endif %}
 
 

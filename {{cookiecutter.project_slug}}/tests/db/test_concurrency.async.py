@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from app.core.db import Base, create_db_engine, get_session
 
 from app.{{ cookiecutter.resource_plural }}.models import {{ cookiecutter.__resource_class }}
-from app.{{ cookiecutter.resource_plural }}.owner import Owner, current_owner
+from app.{{ cookiecutter.resource_plural }}.owner import OWNER_DEPENDENCIES, Owner
 from tests.database import create_database_if_missing, database_url_for_tests
 
 
@@ -45,7 +45,8 @@ async def racing_app(
 ) -> AsyncIterator[FastAPI]:
     async with committing_sessions.begin() as session:
         owner = await add_owner(session)
-    app.dependency_overrides[current_owner] = lambda: owner
+    for dependency in OWNER_DEPENDENCIES:
+        app.dependency_overrides[dependency] = lambda: owner
 
     async def session_per_request() -> AsyncIterator[AsyncSession]:
         async with committing_sessions.begin() as session:
@@ -54,7 +55,8 @@ async def racing_app(
     app.dependency_overrides[get_session] = session_per_request
     yield app
     del app.dependency_overrides[get_session]
-    del app.dependency_overrides[current_owner]
+    for dependency in OWNER_DEPENDENCIES:
+        del app.dependency_overrides[dependency]
 
 
 async def test_two_requests_racing_for_one_name_get_one_201_and_one_409(

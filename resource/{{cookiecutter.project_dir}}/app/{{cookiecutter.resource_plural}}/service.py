@@ -8,9 +8,6 @@ from sqlalchemy.exc import IntegrityError
 
 {% filter import_order %}
 from app.core.errors import ConflictError, NotFoundError
-{%- if cookiecutter.__scope_id == "owner_id" %}
-from app.users.models import User
-{%- endif %}
 from app.{{ cookiecutter.resource_plural }}.models import {{ cookiecutter.__resource_class }}
 from app.{{ cookiecutter.resource_plural }}.owner import Owner
 from app.{{ cookiecutter.resource_plural }}.schemas import (
@@ -61,14 +58,9 @@ from app.{{ cookiecutter.resource_plural }}.schemas import (
     owner: Owner,
 ) -> {{ cookiecutter.__resource_class }} | None:
     """The row with this id, if the owner may see it and their account is active; else
-    None. One query, joining the owner's account to the row."""
-    query = owner.visible(select({{ cookiecutter.__resource_class }}).join({{ cookiecutter.__resource_class }}.owner))
-    return {{ cookiecutter.__await }}session.scalar(
-        query.where(
-            {{ cookiecutter.__resource_class }}.id == {{ cookiecutter.resource_name }}_id,
-            User.is_active,
-        )
-    )
+    None. One query (Owner.visible_while_active)."""
+    query = owner.visible_while_active(select({{ cookiecutter.__resource_class }}))
+    return {{ cookiecutter.__await }}session.scalar(query.where({{ cookiecutter.__resource_class }}.id == {{ cookiecutter.resource_name }}_id))
 {%- endif %}
 
 
