@@ -529,6 +529,9 @@ def test_a_login_flood_starves_no_other_request(
     with running_service(project, env_dir, database_url, tmp_path / "service.log") as base_url:
         token = sign_in(base_url, "reader@example.com")
         items, login = f"{base_url}/api/v1/items", f"{base_url}/api/v1/auth/login"
+        # A read alone, on this machine now: the flood's reads are judged against it, so a
+        # slow or busy machine does not pass for a starved service.
+        alone = statistics.median(timed_call("GET", items, token=token)[2] for _ in range(20))
         reads: list[float] = []
         flooding = threading.Event()
 
@@ -557,7 +560,11 @@ def test_a_login_flood_starves_no_other_request(
     counts = {status: answers.count(status) for status in set(answers)}
     assert set(answers) <= {401, 429, 503}, counts
     assert len(reads) >= 5
-    assert statistics.median(reads) < 0.5, sorted(reads)
+    # Starved, a read waits out SQLite's busy timeout (5 s) or a queue of password checks.
+    # Beside 100 logins at once it waits its turn for a session among theirs: on a 2-core
+    # machine four times slower than a laptop that was 1.1-1.3 s in 1 run of 3, some 200
+    # reads' time alone. The bound: 300 reads' time alone, or half a second.
+    assert statistics.median(reads) < max(0.5, 300 * alone), (alone, sorted(reads))
     # Each attempt is counted before its password is checked: however many arrive at once,
     # no more than the client's limit are checked (an admitted attempt refused a turn at
     # Argon2, a 503, stays counted), the count ends at the limit, and 429s follow.
