@@ -450,7 +450,7 @@ def test_unusual_answers_bake_a_project_that_passes_its_own_ci(
         environ = {"TEST_DATABASE_URL": url} if url else {}
         outcome = harness.run_in_env(
             env_dir,
-            ["-m", "pytest", "-q", "-p", "no:cacheprovider", *args],
+            [*harness.SUITE_ARGS, *args],
             project,
             timeout=900,
             **environ,

@@ -132,7 +132,7 @@ def test_a_new_model_gets_its_migration_and_everything_stays_green(
         run("-m", "mypy", ".", MYPY_CACHE_DIR=str(mypy_cache))
     # This is also the combination's own suite, with the coverage gate, as CI runs it.
     suite_environ = harness.suite_environ(combo, tests_url)
-    suite = ["-m", "pytest", "-q", "-p", "no:cacheprovider", "--cov"]
+    suite = [*harness.SUITE_ARGS, "--cov"]
     if combo == XDIST_COMBO:
         suite += ["-n", "2"]
     harness.run_in_env(env_dir, suite, project, timeout=900, **suite_environ).require_success()

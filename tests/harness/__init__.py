@@ -52,6 +52,7 @@ from harness.combinations import (
     uncovered_pairs,
 )
 from harness.envs import (
+    PLUGINS_DIR,
     STATIC_CHECKS,
     SUITE_ARGS,
     SUITE_TIMEOUT,
@@ -150,6 +151,7 @@ __all__ = [
     "LOCAL_PACKAGES",
     "NOT_TEMPLATE",
     "ONE_PER_DATABASE",
+    "PLUGINS_DIR",
     "REDIS_ALLOWED",
     "REDIS_VARIABLE",
     "REDIS_WORDS",

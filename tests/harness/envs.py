@@ -16,6 +16,8 @@ from filelock import FileLock
 from harness.answers import CACHE_DIR, ENVS_DIR
 from harness.imports import declared_requirements
 
+PLUGINS_DIR = Path(__file__).resolve().parents[1] / "plugins"
+
 
 def clean_environ(**extra: str) -> dict[str, str]:
     """The outer environment minus what would leak this pytest run into a baked project's."""
@@ -121,7 +123,11 @@ def run_in_env(
     bin_dir = env_dir / "bin"
     command = [str(bin_dir / "python"), *args]
     shown = " ".join(["python", *args])
-    extra = {"PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}", "VIRTUAL_ENV": str(env_dir)}
+    extra = {
+        "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
+        "VIRTUAL_ENV": str(env_dir),
+        "PYTHONPATH": str(PLUGINS_DIR),  # the suite's plugins; nothing else is found there
+    }
     try:
         done = subprocess.run(
             command,
@@ -195,6 +201,8 @@ def run_static_checks(project: Path, env_dir: Path, python_version: str) -> dict
         }
 
 
-# How the meta-tests run a baked project's own suite: quiet, leaving no cache behind it.
-SUITE_ARGS = ["-m", "pytest", "-q", "-p", "no:cacheprovider"]
+# How the meta-tests run a baked project's own suite: quiet, leaving no cache behind it,
+# and failing a suite that leaves process-wide state changed (tests/plugins/leak_guard.py,
+# which run_in_env puts on PYTHONPATH).
+SUITE_ARGS = ["-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "leak_guard"]
 SUITE_TIMEOUT = 900

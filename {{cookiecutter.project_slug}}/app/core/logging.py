@@ -169,4 +169,8 @@ def configure_logging(*, json_lines: bool, level: str = "INFO") -> None:
     if not isinstance(base, ContextRecordFactory):
         logging.setLogRecordFactory(ContextRecordFactory(base))
     if json_lines:
-        logging.captureWarnings(True)  # a library's warning becomes a JSON line too
+        # A library's warning becomes a JSON line too. Off first: captureWarnings(True) does
+        # nothing while it believes itself on, and a `warnings.catch_warnings()` block that
+        # ended since (pytest runs each test in one) has put the plain `showwarning` back.
+        logging.captureWarnings(False)
+        logging.captureWarnings(True)

@@ -103,10 +103,12 @@ def worker(queue_of_the_tests: str) -> Iterator[None]:
             redis.ping()
         except RedisError as error:
             pytest.fail(f"TEST_REDIS_URL={url}: Redis does not answer ({error!r})", pytrace=False)
-    # Logging stays as pytest set it up: a worker starting configures it unless Celery
-    # believes that done, and would replace the handlers that pytest captures lines with.
+    # Logging and warnings stay as pytest set them up. An embedded worker calls Celery's
+    # `app.log.setup`, which would replace the handlers pytest captures lines with, turn on
+    # logging.captureWarnings for the rest of the run (where a later configure_logging could
+    # not turn it on again) and set CELERY_LOG_* in os.environ.
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(celery_app.log, "already_setup", True)
+        patch.setattr(celery_app.log, "setup", lambda **_: True)  # True: "logging handled"
         # perform_ping_check: its ping job would wait on Celery's default queue, not this one.
         with start_worker(
             celery_app, pool="solo", queues=[queue_of_the_tests], perform_ping_check=False

@@ -178,6 +178,21 @@ def test_a_warning_in_production_is_a_json_line_too(
     assert "a driver's notice" in json.loads(line)["message"]
 
 
+def test_a_warning_is_a_json_line_after_a_capture_that_a_catch_warnings_block_undid(
+    root_logger: logging.Logger, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with warnings.catch_warnings():  # as pytest wraps each test, or Celery's set-up ran in one
+        logging.captureWarnings(True)
+    configure_logging(json_lines=True)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("always")
+        warnings.warn("a notice after the block", UserWarning, stacklevel=1)
+
+    (line,) = capsys.readouterr().err.splitlines()
+    assert "a notice after the block" in json.loads(line)["message"]
+
+
 def test_the_servers_own_lines_take_the_same_format(root_logger: logging.Logger) -> None:
     server = logging.getLogger("uvicorn.error")
     server.addHandler(logging.NullHandler())  # as uvicorn's own logging set-up leaves it
