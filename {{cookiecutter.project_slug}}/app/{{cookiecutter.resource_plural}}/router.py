@@ -2,7 +2,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, {% if cookiecutter.cache == "redis" or cookiecutter.storage == "s3" %}Depends, {% endif %}Query, Response, status
 
-from app.core.db import SessionDep
+{% if cookiecutter.auth == "yes" %}from app.auth.dependencies import unauthorized
+{% endif %}from app.core.db import SessionDep
 from app.core.errors import documented
 
 from app.{{ cookiecutter.resource_plural }} import service
@@ -18,7 +19,7 @@ from app.{{ cookiecutter.resource_plural }}.cache import (
 {%- endif %}
 from app.{{ cookiecutter.resource_plural }}.dependencies import {{ cookiecutter.__resource_class }}Dep
 from app.{{ cookiecutter.resource_plural }}.models import {{ cookiecutter.__resource_class }}
-from app.{{ cookiecutter.resource_plural }}.owner import OWNER_ERRORS, OwnerDep
+from app.{{ cookiecutter.resource_plural }}.owner import {{ "OWNER_ERRORS, ClaimedOwnerDep, OwnerDep" if cookiecutter.auth == "yes" else "OWNER_ERRORS, OwnerDep" }}
 from app.{{ cookiecutter.resource_plural }}.schemas import (
     {{ cookiecutter.__resource_class }}Create,
     {{ cookiecutter.__resource_class }}Page,
@@ -70,10 +71,14 @@ router = APIRouter(
     outbox: WebhookOutboxDep,  # first, so it ends after the session's commit
 {%- endif %}
     session: SessionDep,
-    owner: OwnerDep,
+    owner: {{ "ClaimedOwnerDep" if cookiecutter.auth == "yes" else "OwnerDep" }},
     {{ cookiecutter.resource_name }}_in: {{ cookiecutter.__resource_class }}Create,
 ) -> {{ cookiecutter.__resource_class }}:
     created = {{ cookiecutter.__await }}service.create_{{ cookiecutter.resource_name }}(session, {{ cookiecutter.resource_name }}_in, owner)
+{%- if cookiecutter.auth == "yes" %}
+    if created is None:
+        raise unauthorized()  # the token's account is inactive or gone: get_current_user's 401
+{%- endif %}
 {%- if cookiecutter.tasks == "celery" %}
     outbox.append(created)  # its webhook is queued once committed
 {%- endif %}

@@ -181,7 +181,7 @@ def test_a_warning_in_production_is_a_json_line_too(
 def test_a_warning_is_a_json_line_after_a_capture_that_a_catch_warnings_block_undid(
     root_logger: logging.Logger, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    with warnings.catch_warnings():  # as pytest wraps each test, or Celery's set-up ran in one
+    with warnings.catch_warnings():  # as pytest wraps each test, or a library's set-up ran in one
         logging.captureWarnings(True)
     configure_logging(json_lines=True)
 
