@@ -561,9 +561,10 @@ def test_a_login_flood_starves_no_other_request(
     assert set(answers) <= {401, 429, 503}, counts
     assert len(reads) >= 5
     # Starved, a read waits out SQLite's busy timeout (5 s) or a queue of password checks.
-    # Beside 100 logins at once it waits its turn for a session among theirs: on a 2-core
-    # machine four times slower than a laptop that was 1.1-1.3 s in 1 run of 3, some 200
-    # reads' time alone. The bound: 300 reads' time alone, or half a second.
+    # Beside 100 logins at once it shares the CPU with them, and waits for a session only
+    # behind other reads (reads and writes have a gate each: app/core/db.py, session_slots;
+    # tests/db/test_session_slots.py pins that). The bound leaves room for a slow machine:
+    # 300 reads' time alone, or half a second.
     assert statistics.median(reads) < max(0.5, 300 * alone), (alone, sorted(reads))
     # Each attempt is counted before its password is checked: however many arrive at once,
     # no more than the client's limit are checked (an admitted attempt refused a turn at

@@ -29,9 +29,11 @@ __all__ = [
     "get_session",
 ]
 
-# Sessions open at once, per process: fewer than the 40 worker threads of anyio's default
-# threadpool, which runs every `def` dependency and handler (see session_slots).
-SESSIONS_AT_ONCE = 32
+# Sessions open at once, per process, for each kind of request (reading: GET, HEAD and
+# OPTIONS; writing: the others). Both kinds together stay fewer than the 40 worker threads
+# of anyio's default threadpool, which runs every `def` dependency and handler (see
+# session_slots).
+SESSIONS_AT_ONCE = 16
 # Readiness checks in worker threads at once: a check given up on (see check_connection)
 # may hold its thread until the database answers, and probes must not take every thread
 # meanwhile.
@@ -165,7 +167,7 @@ async def get_session(database: DatabaseDep, request: Request) -> AsyncGenerator
     session does no I/O (it connects when first used, in a dependency's or the handler's
     worker thread), so only ending it is handed to a thread.
     """
-    async with session_slots():
+    async with session_slots(request.method):
         session = database.session(request.method)
         async with committing(session):
             yield session
@@ -221,26 +223,30 @@ def _ping_slots() -> anyio.CapacityLimiter:
         return limiter
 
 
-_session_slots: RunVar[anyio.Semaphore] = RunVar("session_slots")
+_session_slots: RunVar[dict[bool, anyio.Semaphore]] = RunVar("session_slots")
 
 
-def session_slots() -> anyio.Semaphore:
-    """The gate a request passes, on the event loop, before it gets a session.
+def session_slots(method: str) -> anyio.Semaphore:
+    """The gate a request of HTTP `method` passes, on the event loop, before it gets a session.
 
     A session's work runs in worker threads, one at a time, and it keeps its connection
     from the first of them to the last. Requests past the pool's size wait for a
     connection inside a worker thread. Without the gate, enough of them would fill the
     threadpool, and the requests holding the connections could not get a thread to finish
     on: every request would stall until the pool gave up after 30 s. With at most
-    SESSIONS_AT_ONCE sessions, some threads are always left for them. One gate per event
-    loop, as anyio keeps its threadpool's limiter.
+    SESSIONS_AT_ONCE sessions of each kind, some threads are always left for them.
+
+    Reading requests (app.core.reads.SAFE_METHODS) and writing ones have a gate each: a
+    flood of slow writes, such as logins waiting on their password hash with the session
+    still open, fills only theirs, and a read waits behind other reads alone. One pair of
+    gates per event loop, as anyio keeps its threadpool's limiter.
     """
     try:
-        return _session_slots.get()
+        gates = _session_slots.get()
     except LookupError:
-        slots = anyio.Semaphore(SESSIONS_AT_ONCE)
-        _session_slots.set(slots)
-        return slots
+        gates = {reading: anyio.Semaphore(SESSIONS_AT_ONCE) for reading in (True, False)}
+        _session_slots.set(gates)
+    return gates[method in SAFE_METHODS]
 
 
 def _end_session(session: Session, *, commit: bool) -> None:

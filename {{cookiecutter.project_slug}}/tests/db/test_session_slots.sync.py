@@ -1,4 +1,5 @@
-"""Sync mode: a request past the session limit waits on the event loop, not in a thread."""
+"""Sync mode: a request past the session limit waits on the event loop, not in a thread;
+reading and writing requests each have their own limit."""
 
 import anyio
 import pytest
@@ -6,9 +7,14 @@ from fastapi import Request
 from sqlalchemy import Engine
 
 from app.core import db
+from app.core.reads import SAFE_METHODS
 
 # get_session is a coroutine in both modes (see app.core.db): anyio's plugin runs these tests.
 pytestmark = pytest.mark.anyio
+# Every method a route may take, drawn from the sessions' own rule: each reading one and a
+# writing one for every other.
+READING = sorted(SAFE_METHODS)
+WRITING = sorted({"POST", "PUT", "PATCH", "DELETE"} - SAFE_METHODS)
 
 
 def request(method: str) -> Request:
@@ -43,3 +49,27 @@ async def test_requests_past_the_session_limit_wait_on_the_event_loop_not_in_a_t
             await got_a_session.wait()
     with pytest.raises(StopAsyncIteration):
         await anext(one_too_many)
+
+
+@pytest.mark.parametrize(
+    ("flooding", "asking"),
+    [(flood, ask) for flood in READING for ask in WRITING]
+    + [(flood, ask) for flood in WRITING for ask in READING],
+)
+async def test_requests_of_one_kind_filling_their_limit_leave_the_other_kinds_sessions_free(
+    engine: Engine, flooding: str, asking: str
+) -> None:
+    # As a flood of logins, each holding its session while the password hash runs, would
+    # otherwise make every read wait behind them.
+    database = db.Database(engine)
+    flood = [db.get_session(database, request(flooding)) for _ in range(db.SESSIONS_AT_ONCE)]
+    for requests in flood:
+        await anext(requests)
+    other = db.get_session(database, request(asking))
+
+    with anyio.fail_after(1):
+        await anext(other)
+
+    for requests in [*flood, other]:
+        with pytest.raises(StopAsyncIteration):
+            await anext(requests)

@@ -78,9 +78,9 @@ from app.{{ cookiecutter.resource_plural }}.schemas import (
     """
     row_values = {{ cookiecutter.resource_name }}_in.model_dump()
     if session.get_bind().dialect.insert_returning:
-        insert_row = select({{ cookiecutter.__resource_class }}).from_statement(owner.insert_while_active(row_values))
+        inserting = select({{ cookiecutter.__resource_class }}).from_statement(owner.insert_while_active(row_values))
         try:
-            inserted: {{ cookiecutter.__resource_class }} | None = {{ cookiecutter.__await }}session.scalar(insert_row)
+            inserted: {{ cookiecutter.__resource_class }} | None = {{ cookiecutter.__await }}session.scalar(inserting)
         except IntegrityError as exc:
             {{ cookiecutter.__await }}session.rollback()
             raise ConflictError({{ cookiecutter.__resource_upper }}_ALREADY_EXISTS) from exc
