@@ -524,6 +524,33 @@ def table(summaries: dict[str, Summary], variants: list[str]) -> list[str]:
     return lines
 
 
+def paired(results: dict[str, list[Run]], variants: list[str]) -> list[str]:
+    """The baked service's req/s over another app's, round by round: their median and range.
+
+    Both ran in the same round, minutes apart at most, so a machine that drifts between
+    rounds (turbo, a neighbour's load) moves both; the medians of the table do not pair
+    them. Where the other app runs the same code (a read `--against` a revision that did
+    not change it), the spread of these ratios is the spread of the method."""
+    lines = []
+    for name in variants:
+        for work in ("read", "create"):
+            baked = results.get(f"{name} baked {work}", [])
+            for app in ("orm", "against"):
+                other = results.get(f"{name} {app} {work}", [])
+                ratios = [
+                    mine.load.ok_per_second / theirs.load.ok_per_second
+                    for mine, theirs in zip(baked, other, strict=False)
+                    if theirs.load.ok_per_second
+                ]
+                if ratios:
+                    lines.append(
+                        f"{name} {work}: baked / {APP_LABELS[app]}, paired by round: median "
+                        f"{benchlib.median(ratios):.2f} ({min(ratios):.2f}-{max(ratios):.2f}, "
+                        f"{len(ratios)} rounds)"
+                    )
+    return lines
+
+
 def figures_of(
     summaries: dict[str, Summary], variants: list[str], tool: str, busy: bool
 ) -> list[Figure]:
@@ -656,7 +683,7 @@ def main() -> None:
     summaries = {name: Summary.of(runs, args.max_others) for name, runs in results.items()}
     ending_load = os.getloadavg()[0]
     benchlib.say("")
-    for line in table(summaries, variants):
+    for line in [*table(summaries, variants), "", *paired(results, variants)]:
         benchlib.say(line)
     loud = [name for name, summary in summaries.items() if summary.quiet_rounds == 0]
     problems = []
