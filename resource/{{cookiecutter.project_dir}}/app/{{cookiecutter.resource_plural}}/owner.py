@@ -59,12 +59,12 @@ class Owner:
         return select(User.id).where(User.id == self.id, User.is_active)
 
     def insert_while_active(self, row_values: dict[str, Any]) -> ReturningInsert[Any]:
-        """An INSERT of one row with `row_values` (keyed by attribute name), made this owner's,
-        that inserts nothing unless the owner's account is active, RETURNING the row: one
-        statement, `INSERT ... SELECT` from active_account(). Only for a database that
-        returns inserted rows (`dialect.insert_returning`: PostgreSQL, SQLite 3.35+, MariaDB
-        10.5+; not MySQL). SQLAlchemy adds the columns' Python-side defaults (the id, the
-        creation time) to the SELECT, as for any INSERT."""
+        """An INSERT of one row with `row_values` (column attributes by name), made this
+        owner's, that inserts nothing unless the owner's account is active, RETURNING the
+        row: one statement, `INSERT ... SELECT` from active_account(). Only for a database
+        that returns inserted rows (`dialect.insert_returning`: PostgreSQL, SQLite 3.35+,
+        MariaDB 10.5+; not MySQL). SQLAlchemy adds the columns' Python-side defaults (the
+        id, the creation time) to the SELECT, as for any INSERT."""
         columns = inspect({{ cookiecutter.__resource_class }}).columns
         source = self.active_account().add_columns(
             *(literal(value, columns[name].type) for name, value in row_values.items())
