@@ -46,9 +46,9 @@ TokenUserId = Annotated[uuid.UUID, Depends(get_token_user_id)]
     """The signed-in account, loaded by the token's user id. Raises HTTPException (401) when
     it is gone or inactive.
 
-    A read by id and a create make the same check in their own statement, without this
-    dependency (Owner.visible_while_active and Owner.active_account in
-    app/{{ cookiecutter.resource_plural }}/owner.py): a condition added here belongs there too.
+    A read by id makes the same check joined into its own query, without this dependency
+    (Owner.visible_while_active in app/{{ cookiecutter.resource_plural }}/owner.py): a condition added here
+    belongs there too.
     """
     user = {{ cookiecutter.__await }}get_user(session, user_id)
     if user is None or not user.is_active:

@@ -2,8 +2,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, {% if cookiecutter.cache == "redis" or cookiecutter.storage == "s3" %}Depends, {% endif %}Query, Response, status
 
-{% if cookiecutter.auth == "yes" %}from app.auth.dependencies import unauthorized
-{% endif %}from app.core.db import SessionDep
+from app.core.db import SessionDep
 from app.core.errors import documented
 
 from app.{{ cookiecutter.resource_plural }} import service
@@ -19,7 +18,7 @@ from app.{{ cookiecutter.resource_plural }}.cache import (
 {%- endif %}
 from app.{{ cookiecutter.resource_plural }}.dependencies import {{ cookiecutter.__resource_class }}Dep
 from app.{{ cookiecutter.resource_plural }}.models import {{ cookiecutter.__resource_class }}
-from app.{{ cookiecutter.resource_plural }}.owner import {{ "OWNER_ERRORS, ClaimedOwnerDep, OwnerDep" if cookiecutter.auth == "yes" else "OWNER_ERRORS, OwnerDep" }}
+from app.{{ cookiecutter.resource_plural }}.owner import OWNER_ERRORS, OwnerDep
 from app.{{ cookiecutter.resource_plural }}.schemas import (
     {{ cookiecutter.__resource_class }}Create,
     {{ cookiecutter.__resource_class }}Page,
@@ -71,14 +70,10 @@ router = APIRouter(
     outbox: WebhookOutboxDep,  # first, so it ends after the session's commit
 {%- endif %}
     session: SessionDep,
-    owner: {{ "ClaimedOwnerDep" if cookiecutter.auth == "yes" else "OwnerDep" }},
+    owner: OwnerDep,
     {{ cookiecutter.resource_name }}_in: {{ cookiecutter.__resource_class }}Create,
 ) -> {{ cookiecutter.__resource_class }}:
     created = {{ cookiecutter.__await }}service.create_{{ cookiecutter.resource_name }}(session, {{ cookiecutter.resource_name }}_in, owner)
-{%- if cookiecutter.auth == "yes" %}
-    if created is None:
-        raise unauthorized()  # the token's account is inactive or gone: get_current_user's 401
-{%- endif %}
 {%- if cookiecutter.tasks == "celery" %}
     outbox.append(created)  # its webhook is queued once committed
 {%- endif %}

@@ -2,7 +2,6 @@
 
 import re
 import uuid
-from collections.abc import Iterator
 
 import pytest
 from fastapi import status
@@ -149,20 +148,9 @@ def filled(path: str, {{ cookiecutter.resource_name }}_id: uuid.UUID) -> str:
     assert response.status_code == status.HTTP_401_UNAUTHORIZED
 
 
-@pytest.fixture(params=["in-the-insert", "read-first"])
-def create_path(request: pytest.FixtureRequest, db_session: {{ cookiecutter.__session }}) -> Iterator[str]:
-    """Each way a create checks the owner's account: in the INSERT itself, where the database
-    returns inserted rows (PostgreSQL, SQLite, MariaDB), and by reading the account first,
-    as on MySQL; the second by telling SQLAlchemy's dialect the database cannot."""
-    with pytest.MonkeyPatch.context() as patch:
-        if request.param == "read-first":
-            patch.setattr(db_session.get_bind().dialect, "insert_returning", False)
-        yield request.param
-
-
 @pytest.mark.parametrize("account", ["inactive", "missing"])
 {{ cookiecutter.__async }}def test_a_create_with_an_inactive_or_missing_accounts_token_answers_401_and_inserts_nothing(
-    client: {{ cookiecutter.__client }}, db_session: {{ cookiecutter.__session }}, create_path: str, account: str
+    client: {{ cookiecutter.__client }}, db_session: {{ cookiecutter.__session }}, account: str
 ) -> None:
     inactive = {{ cookiecutter.__await }}factories.UserFactory(inactive=True)
     user_id = inactive.id if account == "inactive" else uuid.uuid4()
@@ -179,7 +167,7 @@ def create_path(request: pytest.FixtureRequest, db_session: {{ cookiecutter.__se
 
 
 {{ cookiecutter.__async }}def test_a_create_is_the_callers_own_and_a_taken_name_answers_409(
-    authorized_client: {{ cookiecutter.__client }}, db_session: {{ cookiecutter.__session }}, user: User, create_path: str
+    authorized_client: {{ cookiecutter.__client }}, db_session: {{ cookiecutter.__session }}, user: User
 ) -> None:
     created = {{ cookiecutter.__await }}authorized_client.post(COLLECTION, json={"name": "x"})
     again = {{ cookiecutter.__await }}authorized_client.post(COLLECTION, json={"name": "x"})

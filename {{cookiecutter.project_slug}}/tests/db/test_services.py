@@ -51,6 +51,5 @@ from app.{{ cookiecutter.resource_plural }}.schemas import {{ cookiecutter.__res
 
     created = {{ cookiecutter.__await }}service.create_{{ cookiecutter.resource_name }}(db_session, data, owner)
 
-    assert created is not None
     assert (created.name, created.description) == ("groceries", "milk")
     assert created.created_at.tzinfo is not None

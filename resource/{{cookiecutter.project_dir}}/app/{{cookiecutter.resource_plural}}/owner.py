@@ -2,11 +2,10 @@
 """Whose {{ cookiecutter.resource_plural }} a request sees: {% if cookiecutter.parent_name %}those of the {{ cookiecutter.parent_name }} in the path{% else %}the signed-in user's{% endif %}.
 
 The service takes an Owner wherever it reads or writes, so the rule lives here once.
-{%- if cookiecutter.__scope_id == "owner_id" %} The
-list, which must know the account is active before it runs, takes OwnerDep; a create, and
-a read, update or delete by id, take ClaimedOwnerDep and check the account in the statement
-that inserts or loads the row (Owner.insert_while_active, Owner.visible_while_active), which
-saves a query.
+{%- if cookiecutter.__scope_id == "owner_id" %} Routes
+that must know the account is active before they run (the list, the create) take OwnerDep;
+a read, update or delete by id takes ClaimedOwnerDep and checks the account in the query
+that loads the row (Owner.visible_while_active), which saves a query.
 {%- endif %}
 """
 
@@ -15,8 +14,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends
-from sqlalchemy import Select{% if cookiecutter.__scope_id == "owner_id" %}, insert, inspect, literal, select
-from sqlalchemy.sql.dml import ReturningInsert{% endif %}
+from sqlalchemy import Select
 
 {% filter import_order %}
 {% if cookiecutter.parent_name %}from app.{{ cookiecutter.parent_plural }}.dependencies import {{ cookiecutter.__parent_class }}Dep{% else %}from app.auth.dependencies import CurrentUser, TokenUserId
@@ -51,27 +49,6 @@ class Owner:
         """`row`, made this owner's before it is added to the session."""
         row.{{ cookiecutter.__scope_id }} = self.id
         return row
-{%- if cookiecutter.__scope_id == "owner_id" %}
-
-    def active_account(self) -> Select[Any]:
-        """A SELECT of this owner's id that finds nothing unless their account is active:
-        get_current_user's check as a query (a condition added to one belongs in the other)."""
-        return select(User.id).where(User.id == self.id, User.is_active)
-
-    def insert_while_active(self, row_values: dict[str, Any]) -> ReturningInsert[Any]:
-        """An INSERT of one row with `row_values` (column attributes by name), made this
-        owner's, that inserts nothing unless the owner's account is active, RETURNING the
-        row: one statement, `INSERT ... SELECT` from active_account(). Only for a database
-        that returns inserted rows (`dialect.insert_returning`: PostgreSQL, SQLite 3.35+,
-        MariaDB 10.5+; not MySQL). SQLAlchemy adds the columns' Python-side defaults (the
-        id, the creation time) to the SELECT, as for any INSERT."""
-        columns = inspect({{ cookiecutter.__resource_class }}).columns
-        source = self.active_account().add_columns(
-            *(literal(value, columns[name].type) for name, value in row_values.items())
-        )
-        into = [columns["owner_id"], *(columns[name] for name in row_values)]
-        return insert({{ cookiecutter.__resource_class }}).from_select(into, source).returning({{ cookiecutter.__resource_class }})
-{%- endif %}
 
 
 async def current_owner({{ cookiecutter.__scope_param }}) -> Owner:
@@ -82,9 +59,8 @@ async def current_owner({{ cookiecutter.__scope_param }}) -> Owner:
 
 async def claimed_owner(user_id: TokenUserId) -> Owner:
     """The Owner the request's token names, its account not yet checked: a FastAPI
-    dependency, behind ClaimedOwnerDep, for a statement that checks the account itself
-    (Owner.visible_while_active, Owner.insert_while_active). Raises HTTPException (401)
-    without a valid token."""
+    dependency, behind ClaimedOwnerDep, for a query that checks the account itself
+    (Owner.visible_while_active). Raises HTTPException (401) without a valid token."""
     return Owner(user_id)
 {%- endif %}
 {%- else -%}

@@ -3,13 +3,12 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response, status
 
 {% filter import_order %}
-{% if cookiecutter.__scope_id == "owner_id" %}from app.auth.dependencies import unauthorized{% endif %}
 from app.core.db import SessionDep
 from app.core.errors import documented
 from app.{{ cookiecutter.resource_plural }} import service
 from app.{{ cookiecutter.resource_plural }}.dependencies import {{ cookiecutter.__resource_class }}Dep
 from app.{{ cookiecutter.resource_plural }}.models import {{ cookiecutter.__resource_class }}
-from app.{{ cookiecutter.resource_plural }}.owner import {{ "ClaimedOwnerDep, OwnerDep" if cookiecutter.__scope_id == "owner_id" else "OwnerDep" }}
+from app.{{ cookiecutter.resource_plural }}.owner import OwnerDep
 from app.{{ cookiecutter.resource_plural }}.schemas import (
     {{ cookiecutter.__resource_class }}Create,
     {{ cookiecutter.__resource_class }}Page,
@@ -61,20 +60,10 @@ router = APIRouter(
 )
 {{ cookiecutter.__async }}def create_{{ cookiecutter.resource_name }}(
     session: SessionDep,
-{%- if cookiecutter.__scope_id == "owner_id" %}
-    owner: ClaimedOwnerDep,
-    {{ cookiecutter.resource_name }}_in: {{ cookiecutter.__resource_class }}Create,
-) -> {{ cookiecutter.__resource_class }}:
-    created = {{ cookiecutter.__await }}service.create_{{ cookiecutter.resource_name }}(session, {{ cookiecutter.resource_name }}_in, owner)
-    if created is None:
-        raise unauthorized()  # the token's account is inactive or gone: get_current_user's 401
-    return created
-{%- else %}
     owner: OwnerDep,
     {{ cookiecutter.resource_name }}_in: {{ cookiecutter.__resource_class }}Create,
 ) -> {{ cookiecutter.__resource_class }}:
     return {{ cookiecutter.__await }}service.create_{{ cookiecutter.resource_name }}(session, {{ cookiecutter.resource_name }}_in, owner)
-{%- endif %}
 
 
 # async: it only returns what its dependency loaded, so it needs no worker thread.

@@ -68,31 +68,9 @@ from app.{{ cookiecutter.resource_plural }}.schemas import (
     session: {{ cookiecutter.__session }},
     {{ cookiecutter.resource_name }}_in: {{ cookiecutter.__resource_class }}Create,
     owner: Owner,
-{%- if cookiecutter.__scope_id == "owner_id" %}
-) -> {{ cookiecutter.__resource_class }} | None:
-    """The new row, made the owner's; None, with nothing inserted, when the owner's account
-    is inactive or gone. Raises ConflictError when the owner has one of that name.
-
-    Where the database returns inserted rows, the INSERT checks the account itself, in one
-    statement (Owner.insert_while_active); MySQL cannot, so there the account is read first.
-    """
-    row_values = {{ cookiecutter.resource_name }}_in.model_dump()
-    if session.get_bind().dialect.insert_returning:
-        inserting = select({{ cookiecutter.__resource_class }}).from_statement(owner.insert_while_active(row_values))
-        try:
-            inserted: {{ cookiecutter.__resource_class }} | None = {{ cookiecutter.__await }}session.scalar(inserting)
-        except IntegrityError as exc:
-            {{ cookiecutter.__await }}session.rollback()
-            raise ConflictError({{ cookiecutter.__resource_upper }}_ALREADY_EXISTS) from exc
-        return inserted
-    if {{ cookiecutter.__await }}session.scalar(owner.active_account()) is None:
-        return None
-    created = owner.claim({{ cookiecutter.__resource_class }}(**row_values))
-{%- else %}
 ) -> {{ cookiecutter.__resource_class }}:
     """A new {{ cookiecutter.resource_name }}, flushed; raises ConflictError when its name is taken."""
     created = owner.claim({{ cookiecutter.__resource_class }}(**{{ cookiecutter.resource_name }}_in.model_dump()))
-{%- endif %}
     session.add(created)
     {{ cookiecutter.__await }}_flush_or_conflict(session)
     return created

@@ -2,9 +2,6 @@
 {{ cookiecutter.parent_name }}{% else %}their owner{% endif %}, and nobody else."""
 
 import uuid
-{%- if not cookiecutter.parent_name %}
-from collections.abc import Iterator
-{%- endif %}
 
 import pytest
 from fastapi import status
@@ -145,22 +142,10 @@ ONE = app.url_path_for(
 {%- if not cookiecutter.parent_name %}
 
 
-@pytest.fixture(params=["in-the-insert", "read-first"])
-def create_path(request: pytest.FixtureRequest, db_session: {{ cookiecutter.__session }}) -> Iterator[str]:
-    """Each way a create checks the owner's account: in the INSERT itself, where the database
-    returns inserted rows (PostgreSQL, SQLite, MariaDB), and by reading the account first,
-    as on MySQL; the second by telling SQLAlchemy's dialect the database cannot."""
-    with pytest.MonkeyPatch.context() as patch:
-        if request.param == "read-first":
-            patch.setattr(db_session.get_bind().dialect, "insert_returning", False)
-        yield request.param
-
-
 @pytest.mark.parametrize("account", ["inactive", "missing"])
 {{ cookiecutter.__async }}def test_a_{{ cookiecutter.resource_name }}_create_with_an_inactive_or_missing_accounts_token_answers_401(
     client: {{ cookiecutter.__client }},
     db_session: {{ cookiecutter.__session }},
-    create_path: str,
     account: str,
 ) -> None:
     inactive = {{ cookiecutter.__await }}UserFactory(inactive=True)
@@ -182,7 +167,6 @@ def create_path(request: pytest.FixtureRequest, db_session: {{ cookiecutter.__se
     authorized_client: {{ cookiecutter.__client }},
     db_session: {{ cookiecutter.__session }},
     user: User,
-    create_path: str,
 ) -> None:
     created = {{ cookiecutter.__await }}authorized_client.post(COLLECTION, json={"name": "x"})
     again = {{ cookiecutter.__await }}authorized_client.post(COLLECTION, json={"name": "x"})
