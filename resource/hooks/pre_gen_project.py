@@ -31,14 +31,17 @@ NEW_FILES = (
 # column and a relationship of one name). tests/test_resource_template.py derives both
 # sets from added resources and fails when a name they hold is accepted.
 TAKEN_BY_RESOURCE = frozenset(
-    ["collection", "count", "elsewhere", "existing", "made", "method", "mine", "other", "page",
-     "s_o_m_e_o_n_e_s", "url"]
+    ["collection", "count", "current_owner", "delete", "dependencies", "elsewhere", "existing",
+     "functools", "load", "load_then_lose", "locked", "made", "method", "mine", "other", "page",
+     "parameters", "s_o_m_e_o_n_e_s", "stale_data_error", "url"]
 )  # fmt: skip
 TAKEN_BY_PARENT = frozenset(
     ["any", "app", "async_client", "authorized_client", "base", "body", "callable", "client",
-     "collection", "created", "db_session", "description", "dict", "elsewhere", "factory",
-     "gone", "int", "made", "method", "mine", "model", "n", "name", "object", "one", "other",
-     "page", "params", "pytest", "response", "row", "status", "str", "url", "user", "uuid"]
+     "collection", "created", "current_owner", "db_session", "delete", "deleted_after_its_read",
+     "dependencies", "description", "dict", "elsewhere", "factory", "found", "functools", "gone",
+     "int", "iterator", "load", "load_then_lose", "made", "method", "mine", "model", "n", "name",
+     "object", "one", "other", "owner", "page", "parameters", "params", "pytest", "response",
+     "row", "status", "str", "url", "user", "uuid"]
 )  # fmt: skip
 # The route names a resource's router defines: `read_tag` must be unique in the app.
 ROUTE_NAME = re.compile(r"^(?:async )?def read_(\w+)\(", re.MULTILINE)

@@ -7,6 +7,7 @@ of the settings (CACHE_TTL_SECONDS).
 """
 
 import logging
+import math
 from typing import Annotated, cast
 
 from fastapi import Depends
@@ -34,13 +35,26 @@ def create_redis(url: str, timeout: float) -> Redis:
     )
 
 
-class Cache:
-    """Bytes under string keys, each kept `ttl_seconds`; every key starts with `prefix`."""
+# What forget() leaves under a key: no value get() returns, and no JSON a reader could take
+# for an entry.
+FORGOTTEN = b"\x00forgotten"
 
-    def __init__(self, redis: Redis, ttl_seconds: int, prefix: str = "") -> None:
+
+class Cache:
+    """Bytes under string keys, each kept `ttl_seconds`; every key starts with `prefix`.
+
+    A key forgotten (forget()) refuses add() for `fence_seconds`: the longest a request
+    runs (REQUEST_TIMEOUT), so a read that looked before the write and stores after it
+    cannot put back what the write replaced.
+    """
+
+    def __init__(
+        self, redis: Redis, ttl_seconds: int, prefix: str = "", fence_seconds: int = 30
+    ) -> None:
         self.redis = redis
         self.ttl_seconds = ttl_seconds
         self.prefix = prefix
+        self.fence_seconds = fence_seconds
         self.down = False
 
     def key(self, *parts: object) -> str:
@@ -55,12 +69,40 @@ class Cache:
             self._note_outage(error)
             return None
         self._note_recovery()
+        if value == FORGOTTEN:
+            return None
         return cast("bytes | None", value)  # bytes: the client does not decode them
 
     async def set(self, key: str, value: bytes) -> None:
         """Stores `value` under `key` for the TTL; a Redis outage only loses the write."""
         try:
             await self.redis.set(key, value, ex=self.ttl_seconds)
+        except RedisError as error:
+            self._note_outage(error)
+        else:
+            self._note_recovery()
+
+    async def add(self, key: str, value: bytes) -> bool:
+        """Stores `value` under `key` for the TTL unless the key holds anything: a value, or
+        forget()'s mark. True if stored; a Redis outage only loses the write (False).
+
+        For a read caching what it found in the database: a write that forgot the key
+        meanwhile wins (SET with NX, one round trip).
+        """
+        try:
+            stored = await self.redis.set(key, value, ex=self.ttl_seconds, nx=True)
+        except RedisError as error:
+            self._note_outage(error)
+            return False
+        self._note_recovery()
+        return bool(stored)
+
+    async def forget(self, key: str) -> None:
+        """Forgets `key` once a write to what it caches has committed: get() answers None,
+        and add() stores nothing under it for `fence_seconds`. During an outage the stale
+        value, if any, lives out its TTL."""
+        try:
+            await self.redis.set(key, FORGOTTEN, ex=self.fence_seconds)
         except RedisError as error:
             self._note_outage(error)
         else:
@@ -98,10 +140,20 @@ class Cache:
             logger.info("cache available again")
 
 
-def create_cache(settings: Settings) -> Cache:
-    """The cache REDIS_URL, REDIS_TIMEOUT, CACHE_TTL_SECONDS and CACHE_KEY_PREFIX describe."""
-    redis = create_redis(settings.redis_url, settings.redis_timeout)
-    return Cache(redis, settings.cache_ttl_seconds, settings.cache_key_prefix)
+def create_cache(
+    settings: Settings, redis: Redis | None = None, *, prefix: str | None = None
+) -> Cache:
+    """The cache REDIS_URL, REDIS_TIMEOUT, CACHE_TTL_SECONDS and CACHE_KEY_PREFIX describe,
+    its fence REQUEST_TIMEOUT (in whole seconds, rounded up). A `redis` client or a
+    `prefix` given (a test's) replaces the settings' own."""
+    if redis is None:
+        redis = create_redis(settings.redis_url, settings.redis_timeout)
+    return Cache(
+        redis,
+        settings.cache_ttl_seconds,
+        settings.cache_key_prefix if prefix is None else prefix,
+        fence_seconds=math.ceil(settings.request_timeout),
+    )
 
 
 # One per process, as the database's engine is (app.core.db): its client connects on first

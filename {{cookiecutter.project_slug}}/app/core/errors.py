@@ -31,6 +31,12 @@ TRANSIENT_SQLSTATES = frozenset(
 # deadlock (1213), cannot connect (2002, 2003), server gone or connection lost (2006,
 # 2013), statement timeouts (3024 MySQL, 1969 MariaDB).
 TRANSIENT_MYSQL_ERRORS = frozenset({1040, 1205, 1213, 1969, 2002, 2003, 2006, 2013, 3024})
+# A foreign key naming a row that is not there: PostgreSQL's SQLSTATE, MySQL's and MariaDB's
+# error numbers (1452; 1216 from older servers), SQLite's extended result code.
+FOREIGN_KEY_SQLSTATE = "23503"
+FOREIGN_KEY_MYSQL_ERRORS = frozenset({1216, 1452})
+SQLITE_CONSTRAINT_FOREIGNKEY = 787
+REFERENCE_GONE = "A row this one refers to no longer exists"
 
 
 class ErrorResponse(BaseModel):
@@ -40,8 +46,8 @@ class ErrorResponse(BaseModel):
 def documented(*status_codes: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI entries for the error answers a route can give, all in one shape.
 
-    400 is what the framework answers for a body it cannot even decode: routes that take
-    a body list it.
+    400 is what the framework answers for a body it cannot even decode (bytes that are
+    not UTF-8; JSON that does not parse is a 422): routes that take a body list it.
     """
     return {
         code: {"model": ErrorResponse, "description": HTTPStatus(code).phrase}
@@ -65,6 +71,14 @@ class NotFoundError(AppError):
 
 
 class ConflictError(AppError):
+    status_code = status.HTTP_409_CONFLICT
+
+
+class MissingReferenceError(AppError):
+    """A write named a row that is not there, its foreign key failed: deleted, as a rule, by
+    another request since this one loaded it. A route that knows which row that was gives
+    the answer due for it instead (a 401 for the caller's account, a 404 for a parent)."""
+
     status_code = status.HTTP_409_CONFLICT
 
 
@@ -115,10 +129,13 @@ async def _app_error(_request: Request, exc: Exception) -> JSONResponse:
 
 
 async def _integrity_error(_request: Request, exc: Exception) -> JSONResponse:
-    # Services turn the unique violations they expect into ConflictError; this catches
-    # the rest (a constraint added later, a race on another column) as a conflict too.
+    # Services turn the violations they expect into ConflictError or MissingReferenceError;
+    # this catches the rest (a constraint added later, a race on another column) as a
+    # conflict too, and says which kind it was.
     logger.warning("integrity error: %s", type(exc.__cause__ or exc).__name__)
-    return JSONResponse({"detail": ALREADY_EXISTS}, status_code=status.HTTP_409_CONFLICT)
+    missing = isinstance(exc, IntegrityError) and is_foreign_key_violation(exc)
+    detail = REFERENCE_GONE if missing else ALREADY_EXISTS
+    return JSONResponse({"detail": detail}, status_code=status.HTTP_409_CONFLICT)
 
 
 def is_transient(error: DBAPIError) -> bool:
@@ -145,6 +162,20 @@ def is_transient(error: DBAPIError) -> bool:
             return True
         cause = cause.__cause__ or cause.__context__
     return False
+
+
+def is_foreign_key_violation(error: IntegrityError) -> bool:
+    """Whether `error` is a foreign key naming a missing row, rather than a duplicate (a
+    unique constraint) or a NOT NULL: by the driver's code, as SQLAlchemy raises
+    IntegrityError for them all."""
+    original = error.orig
+    sqlstate = getattr(original, "sqlstate", None) or getattr(original, "pgcode", None)
+    if sqlstate == FOREIGN_KEY_SQLSTATE:
+        return True
+    if getattr(original, "sqlite_errorcode", None) == SQLITE_CONSTRAINT_FOREIGNKEY:
+        return True
+    code = original.args[0] if original is not None and original.args else None
+    return isinstance(code, int) and code in FOREIGN_KEY_MYSQL_ERRORS
 
 
 def unavailable() -> JSONResponse:

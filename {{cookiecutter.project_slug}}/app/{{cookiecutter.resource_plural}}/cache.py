@@ -2,8 +2,10 @@
 
 A read answers from Redis when it holds the {{ cookiecutter.resource_name }} (`X-Cache: HIT`), else from the
 database, and keeps the answer for CACHE_TTL_SECONDS (`X-Cache: MISS`). An update or a
-delete forgets it once committed. Pages of the list are not cached: every create, update
-and delete would change some of them, and they are one indexed query anyway.
+delete forgets it once committed, and for REQUEST_TIMEOUT after that reads of it are not
+cached: one that loaded the row before the write would put the old one back. Pages of the
+list are not cached: every create, update and delete would change some of them, and they
+are one indexed query anyway.
 """
 
 import uuid
@@ -68,7 +70,8 @@ def _entry(cached: bytes | None) -> Cached{{ cookiecutter.__resource_class }} | 
         return found
     stored = {{ cookiecutter.__await }}service.get_{{ cookiecutter.resource_name }}(session, {{ cookiecutter.resource_name }}_id, owner)
     fresh = Cached{{ cookiecutter.__resource_class }}.model_validate(stored)
-    {{ cookiecutter.__await }}cache.set(key, fresh.model_dump_json().encode())
+    # Only where the key holds nothing: a write that forgot it since wins (Cache.add).
+    {{ cookiecutter.__await }}cache.add(key, fresh.model_dump_json().encode())
     response.headers[CACHE_HEADER] = MISS
     return fresh
 
@@ -87,9 +90,10 @@ Cached{{ cookiecutter.__resource_class }}Dep = Annotated[
 
     Listed in the route's `dependencies`, it is set up before the request's session and,
     in the same scope ("function": before the response is sent), ends after it: FastAPI
-    ends dependencies in reverse order. So the key goes after the commit, where a read in
-    between cannot cache the old row again, and before the response, where a client that
-    reads right after it cannot get the old one. A write that fails forgets nothing.
+    ends dependencies in reverse order. So the key goes after the commit, and before the
+    response, where a client that reads right after it cannot get the old row. A read that
+    loaded the old row before the commit and caches it after finds the key forgotten
+    (Cache.forget) and stores nothing. A write that fails forgets nothing.
     """
     yield
-    {{ cookiecutter.__await }}cache.delete(cache.key("{{ cookiecutter.resource_plural }}", {{ cookiecutter.resource_name }}_id))
+    {{ cookiecutter.__await }}cache.forget(cache.key("{{ cookiecutter.resource_plural }}", {{ cookiecutter.resource_name }}_id))

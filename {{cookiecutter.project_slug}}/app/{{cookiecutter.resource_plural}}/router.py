@@ -2,8 +2,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, {% if cookiecutter.cache == "redis" or cookiecutter.storage == "s3" %}Depends, {% endif %}Query, Response, status
 
+{% if cookiecutter.auth == "yes" -%}
+from app.auth.dependencies import unauthorized
+{% endif -%}
 from app.core.db import SessionDep
-from app.core.errors import documented
+from app.core.errors import {% if cookiecutter.auth == "yes" %}MissingReferenceError, {% endif %}documented
 
 from app.{{ cookiecutter.resource_plural }} import service
 {%- if cookiecutter.storage == "s3" %}
@@ -63,7 +66,7 @@ router = APIRouter(
     "",
     response_model={{ cookiecutter.__resource_class }}Read,
     status_code=status.HTTP_201_CREATED,
-    responses=documented(400, 409),  # 400: a body that is not even JSON
+    responses=documented(400, 409),  # 400: a body that is not even text (not UTF-8)
 )
 {{ cookiecutter.__async }}def create_{{ cookiecutter.resource_name }}(
 {%- if cookiecutter.tasks == "celery" %}
@@ -73,7 +76,15 @@ router = APIRouter(
     owner: OwnerDep,
     {{ cookiecutter.resource_name }}_in: {{ cookiecutter.__resource_class }}Create,
 ) -> {{ cookiecutter.__resource_class }}:
+{%- if cookiecutter.auth == "yes" %}
+    try:
+        created = {{ cookiecutter.__await }}service.create_{{ cookiecutter.resource_name }}(session, {{ cookiecutter.resource_name }}_in, owner)
+    except MissingReferenceError:
+        # The account was deleted since OwnerDep loaded it: the answer is get_current_user's.
+        raise unauthorized() from None
+{%- else %}
     created = {{ cookiecutter.__await }}service.create_{{ cookiecutter.resource_name }}(session, {{ cookiecutter.resource_name }}_in, owner)
+{%- endif %}
 {%- if cookiecutter.tasks == "celery" %}
     outbox.append(created)  # its webhook is queued once committed
 {%- endif %}

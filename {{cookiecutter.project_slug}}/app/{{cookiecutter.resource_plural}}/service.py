@@ -3,8 +3,15 @@ import uuid
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 {{ cookiecutter.__session_import }}
+from sqlalchemy.orm.exc import StaleDataError
 
-from app.core.errors import ConflictError, NotFoundError
+from app.core.errors import (
+    REFERENCE_GONE,
+    ConflictError,
+    MissingReferenceError,
+    NotFoundError,
+    is_foreign_key_violation,
+)
 
 from app.{{ cookiecutter.resource_plural }}.models import {{ cookiecutter.__resource_class }}
 from app.{{ cookiecutter.resource_plural }}.owner import Owner
@@ -79,6 +86,13 @@ from app.{{ cookiecutter.resource_plural }}.schemas import {{ cookiecutter.__res
     session: {{ cookiecutter.__session }},
     {{ cookiecutter.resource_name }}: {{ cookiecutter.__resource_class }},
 ) -> None:
+    # Locked first (FOR UPDATE, until the commit): a DELETE of the row that committed since
+    # it was read makes this one a 404, where the unit of work would only warn that it
+    # deleted nothing. SQLite has no row locks, and lets one write in at a time anyway.
+    id_ = {{ cookiecutter.__resource_class }}.id
+    locked = select(id_).where(id_ == {{ cookiecutter.resource_name }}.id).with_for_update()
+    if {{ cookiecutter.__await }}session.scalar(locked) is None:
+        raise NotFoundError({{ cookiecutter.__resource_upper }}_NOT_FOUND)
     {{ cookiecutter.__await }}session.delete({{ cookiecutter.resource_name }})
     {{ cookiecutter.__await }}session.flush()
 
@@ -87,6 +101,11 @@ from app.{{ cookiecutter.resource_plural }}.schemas import {{ cookiecutter.__res
     # The unique constraint is the source of truth: checking first would still race.
     try:
         {{ cookiecutter.__await }}session.flush()
+    except StaleDataError as exc:  # an UPDATE found no row: a DELETE committed since the read
+        {{ cookiecutter.__await }}session.rollback()
+        raise NotFoundError({{ cookiecutter.__resource_upper }}_NOT_FOUND) from exc
     except IntegrityError as exc:
         {{ cookiecutter.__await }}session.rollback()
+        if is_foreign_key_violation(exc):  # a row it names was deleted since it was read
+            raise MissingReferenceError(REFERENCE_GONE) from exc
         raise ConflictError({{ cookiecutter.__resource_upper }}_ALREADY_EXISTS) from exc

@@ -2,6 +2,7 @@
 
 import re
 import uuid
+from collections.abc import Iterator
 
 import pytest
 from fastapi import status
@@ -15,6 +16,7 @@ from app.main import app
 from app.users.models import User
 
 from app.{{ cookiecutter.resource_plural }}.models import {{ cookiecutter.__resource_class }}
+from app.{{ cookiecutter.resource_plural }}.owner import Owner, current_owner
 from tests import factories
 from tests.factories import {{ cookiecutter.__resource_class }}Factory
 
@@ -177,3 +179,26 @@ def filled(path: str, {{ cookiecutter.resource_name }}_id: uuid.UUID) -> str:
     stored = {{ cookiecutter.__await }}db_session.get({{ cookiecutter.__resource_class }}, uuid.UUID(created.json()["id"]))
     assert stored is not None
     assert stored.owner_id == user.id
+
+
+@pytest.fixture
+def account_deleted_after_its_check() -> Iterator[Owner]:
+    """The Owner of an account that passed the create's check (OwnerDep) and was deleted
+    before the INSERT, as by another request committed in between; the override is removed
+    when the test ends."""
+    gone = Owner(uuid.uuid4())
+    app.dependency_overrides[current_owner] = lambda: gone
+    yield gone
+    del app.dependency_overrides[current_owner]
+
+
+{{ cookiecutter.__async }}def test_a_create_whose_account_is_deleted_meanwhile_answers_401_not_409(
+    client: {{ cookiecutter.__client }}, db_session: {{ cookiecutter.__session }}, account_deleted_after_its_check: Owner
+) -> None:
+    response = {{ cookiecutter.__await }}client.post(COLLECTION, json={"name": "x"})
+
+    # Its foreign key failed, not its name: the answer is the account's, as for a stale token.
+    assert response.status_code == status.HTTP_401_UNAUTHORIZED
+    assert response.headers["WWW-Authenticate"] == "Bearer"
+    count = select(func.count()).select_from({{ cookiecutter.__resource_class }})
+    assert {{ cookiecutter.__await }}db_session.scalar(count) == 0

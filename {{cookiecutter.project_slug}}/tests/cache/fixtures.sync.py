@@ -18,7 +18,7 @@ from redis import Redis
 from redis.exceptions import RedisError
 
 from app.core import cache as cache_module
-from app.core.cache import Cache, create_redis, get_cache
+from app.core.cache import Cache, create_cache, create_redis, get_cache
 from app.core.config import get_settings
 
 
@@ -60,7 +60,7 @@ def cache(
     own cache is replaced too, so no test reaches the service's Redis.
     """
     redis = FakeRedis(server=redis_server)
-    test_cache = Cache(redis, get_settings().cache_ttl_seconds)
+    test_cache = create_cache(get_settings(), redis)
     process_cache, cache_module.cache = cache_module.cache, test_cache
     serve(app, test_cache)
     yield test_cache
@@ -105,7 +105,7 @@ def real_cache(app: FastAPI, cache: Cache, redis: Redis) -> Iterator[Cache]:
     runs on the same server); every key under it is deleted when the test ends.
     """
     prefix = key_prefix()
-    real = Cache(redis, get_settings().cache_ttl_seconds, prefix)
+    real = create_cache(get_settings(), redis, prefix=prefix)
     serve(app, real)
     yield real
     serve(app, cache)

@@ -36,6 +36,26 @@ from tests.cache.fixtures import UNREACHABLE_REDIS_URL
     assert {{ cookiecutter.__await }}cache.get("greeting") is None
 
 
+{{ cookiecutter.__async }}def test_an_add_stores_only_where_the_key_holds_nothing(cache: Cache) -> None:
+    first = {{ cookiecutter.__await }}cache.add("greeting", b"hello")
+    second = {{ cookiecutter.__await }}cache.add("greeting", b"hello again")
+
+    assert (first, second) == (True, False)
+    assert {{ cookiecutter.__await }}cache.get("greeting") == b"hello"
+    assert {{ cookiecutter.__await }}cache.redis.ttl("greeting") == get_settings().cache_ttl_seconds
+
+
+{{ cookiecutter.__async }}def test_a_forgotten_key_reads_as_none_and_refuses_adds_for_the_fence(cache: Cache) -> None:
+    {{ cookiecutter.__await }}cache.set("greeting", b"hello")
+
+    {{ cookiecutter.__await }}cache.forget("greeting")
+    added = {{ cookiecutter.__await }}cache.add("greeting", b"hello, as read before the write")
+
+    assert added is False
+    assert {{ cookiecutter.__await }}cache.get("greeting") is None
+    assert {{ cookiecutter.__await }}cache.redis.ttl("greeting") == cache.fence_seconds
+
+
 def test_keys_start_with_the_prefix(cache: Cache) -> None:
     prefixed = Cache(cache.redis, ttl_seconds=1, prefix="svc:")
 
@@ -49,10 +69,12 @@ def test_keys_start_with_the_prefix(cache: Cache) -> None:
 
     with caplog.at_level(logging.WARNING, logger=cache_module.__name__):
         {{ cookiecutter.__await }}cache.set("greeting", b"hello")
+        added = {{ cookiecutter.__await }}cache.add("greeting", b"hello")
         read = {{ cookiecutter.__await }}cache.get("greeting")
+        {{ cookiecutter.__await }}cache.forget("greeting")
         {{ cookiecutter.__await }}cache.delete("greeting")
 
-    assert read is None
+    assert (read, added) == (None, False)
     assert [record.getMessage() for record in caplog.records] == [
         "cache unavailable, reading from the database: ConnectionError"
     ]
@@ -102,9 +124,11 @@ def test_every_request_gets_the_process_cache(cache: Cache) -> None:
 
 
 def test_the_cache_is_made_as_the_settings_say() -> None:
-    settings = get_settings().model_copy(update={"cache_ttl_seconds": 5, "cache_key_prefix": "p:"})
+    settings = get_settings().model_copy(
+        update={"cache_ttl_seconds": 5, "cache_key_prefix": "p:", "request_timeout": 7.5}
+    )
 
     made = create_cache(settings)
 
-    assert (made.ttl_seconds, made.prefix) == (5, "p:")
+    assert (made.ttl_seconds, made.prefix, made.fence_seconds) == (5, "p:", 8)
     {{ "asyncio.run(made.close())" if cookiecutter.mode == "async" else "made.close()" }}

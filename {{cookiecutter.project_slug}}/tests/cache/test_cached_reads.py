@@ -13,6 +13,7 @@ from app.core.cache import Cache
 from app.core.config import get_settings
 from app.main import app
 
+from app.{{ cookiecutter.resource_plural }} import service
 from app.{{ cookiecutter.resource_plural }}.cache import CACHE_HEADER, HIT, MISS
 
 READY = app.url_path_for("ready")
@@ -91,6 +92,31 @@ def one(id_: object) -> str:
     response = {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.get(one(stored.id))
 
     assert response.status_code == status.HTTP_404_NOT_FOUND
+
+
+{{ cookiecutter.__async }}def test_a_read_that_loaded_the_row_before_a_write_forgot_it_does_not_cache_it(
+    {{ cookiecutter.__api_client }}: {{ cookiecutter.__client }},
+    cache: Cache,
+    make_{{ cookiecutter.resource_name }}: Callable[..., Any],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    stored = {{ cookiecutter.__await }}make_{{ cookiecutter.resource_name }}()
+    load = service.get_{{ cookiecutter.resource_name }}
+
+    {{ cookiecutter.__async }}def load_then_a_write_commits(*args: Any, **kwargs: Any) -> Any:
+        row = {{ cookiecutter.__await }}load(*args, **kwargs)
+        # An update or delete commits now, while this read holds the row as it was, and
+        # forgets the cached one as its route does (forget_cached_{{ cookiecutter.resource_name }}).
+        {{ cookiecutter.__await }}cache.forget(cache.key("{{ cookiecutter.resource_plural }}", stored.id))
+        return row
+
+    monkeypatch.setattr(service, "get_{{ cookiecutter.resource_name }}", load_then_a_write_commits)
+    {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.get(one(stored.id))
+    monkeypatch.undo()
+    after = {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.get(one(stored.id))
+
+    # A HIT would serve the row as it was before the write, for the whole TTL.
+    assert after.headers[CACHE_HEADER] == MISS
 
 
 {{ cookiecutter.__async }}def test_a_failed_update_keeps_the_cached_{{ cookiecutter.resource_name }}(

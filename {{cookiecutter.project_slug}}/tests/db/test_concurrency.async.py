@@ -1,12 +1,15 @@
-"""Two requests racing for the same name: the database decides, the client gets a 409.
+"""Requests racing for one row: the database decides, and each client gets the answer it
+would get alone (a 409 for a name taken first, a 404 for a row deleted first).
 
 Unlike the rest of the suite, this test needs real commits from two connections at once,
 so it runs on a database of its own, emptied when it ends.
 """
 
 import asyncio
+import functools
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi import FastAPI, status
@@ -14,8 +17,9 @@ from httpx2 import ASGITransport, AsyncClient
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from app.core.db import Base, create_db_engine, get_session
+from app.core.db import Base, Database, create_db_engine, get_database, get_session
 
+from app.{{ cookiecutter.resource_plural }} import dependencies
 from app.{{ cookiecutter.resource_plural }}.models import {{ cookiecutter.__resource_class }}
 from app.{{ cookiecutter.resource_plural }}.owner import OWNER_DEPENDENCIES, Owner
 from tests.database import create_database_if_missing, database_url_for_tests
@@ -76,3 +80,58 @@ async def test_two_requests_racing_for_one_name_get_one_201_and_one_409(
     async with committing_sessions() as session:
         count = select(func.count()).select_from({{ cookiecutter.__resource_class }})
         assert await session.scalar(count) == 1
+
+
+@pytest.fixture
+async def served_as_deployed(
+    app: FastAPI,
+    committing_sessions: async_sessionmaker[AsyncSession],
+    add_owner: Callable[[AsyncSession], Awaitable[Owner]],
+) -> AsyncIterator[Owner]:
+    """The app on the test's own database with the service's own sessions (Database: on
+    SQLite, a write takes the lock when it begins), every request acting as one Owner,
+    which it gives."""
+    async with committing_sessions.begin() as session:
+        owner = await add_owner(session)
+    served = Database(committing_sessions.kw["bind"])
+    app.dependency_overrides[get_database] = lambda: served
+    for dependency in OWNER_DEPENDENCIES:
+        app.dependency_overrides[dependency] = lambda: owner
+    yield owner
+    del app.dependency_overrides[get_database]
+    for dependency in OWNER_DEPENDENCIES:
+        del app.dependency_overrides[dependency]
+
+
+async def test_two_deletes_of_one_row_at_once_get_one_204_and_one_404(
+    app: FastAPI,
+    served_as_deployed: Owner,
+    committing_sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    async with committing_sessions.begin() as session:
+        row = served_as_deployed.claim({{ cookiecutter.__resource_class }}(name="doomed"))
+        session.add(row)
+    url = app.url_path_for("read_{{ cookiecutter.resource_name }}", {{ cookiecutter.resource_name }}_id=str(row.id))
+    load = dependencies.get_{{ cookiecutter.resource_name }}_or_404
+    # Each has read the row before either deletes it, where the database has row locks.
+    # SQLite lets one write transaction in at a time: there the second reads after the
+    # first commits, and nothing can hold both at once.
+    sqlite = committing_sessions.kw["bind"].dialect.name == "sqlite"
+    both_have_read = asyncio.Barrier(1 if sqlite else 2)
+
+    @functools.wraps(load)  # FastAPI reads the parameters of `load` through __wrapped__
+    async def load_then_wait(**parameters: Any) -> {{ cookiecutter.__resource_class }}:
+        found = await load(**parameters)
+        async with asyncio.timeout(10):
+            await both_have_read.wait()
+        return found
+
+    app.dependency_overrides[load] = load_then_wait
+    try:
+        async with AsyncClient(transport=ASGITransport(app=app), base_url="http://test") as client:
+            responses = await asyncio.gather(client.delete(url), client.delete(url))
+    finally:
+        del app.dependency_overrides[load]
+
+    statuses = sorted(response.status_code for response in responses)
+    assert statuses == [status.HTTP_204_NO_CONTENT, status.HTTP_404_NOT_FOUND]

@@ -1,9 +1,11 @@
-"""Two requests racing for the same name: the database decides, the client gets a 409.
+"""Requests racing for one row: the database decides, and each client gets the answer it
+would get alone (a 409 for a name taken first, a 404 for a row deleted first).
 
 Unlike the rest of the suite, this test needs real commits from two connections at once,
 so it runs on a database of its own, emptied when it ends.
 """
 
+import functools
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -16,8 +18,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.core.db import Base, create_db_engine, get_session
+from app.core.db import Base, Database, create_db_engine, get_database, get_session
 
+from app.{{ cookiecutter.resource_plural }} import dependencies
 from app.{{ cookiecutter.resource_plural }}.models import {{ cookiecutter.__resource_class }}
 from app.{{ cookiecutter.resource_plural }}.owner import OWNER_DEPENDENCIES, Owner
 from tests.database import create_database_if_missing, database_url_for_tests
@@ -79,3 +82,57 @@ def test_two_requests_racing_for_one_name_get_one_201_and_one_409(
     with committing_sessions() as session:
         count = select(func.count()).select_from({{ cookiecutter.__resource_class }})
         assert session.scalar(count) == 1
+
+
+@pytest.fixture
+def served_as_deployed(
+    app: FastAPI,
+    committing_sessions: sessionmaker[Session],
+    add_owner: Callable[[Session], Owner],
+) -> Iterator[Owner]:
+    """The app on the test's own database with the service's own sessions (Database: on
+    SQLite, a write takes the lock when it begins), every request acting as one Owner,
+    which it gives."""
+    with committing_sessions.begin() as session:
+        owner = add_owner(session)
+    served = Database(committing_sessions.kw["bind"])
+    app.dependency_overrides[get_database] = lambda: served
+    for dependency in OWNER_DEPENDENCIES:
+        app.dependency_overrides[dependency] = lambda: owner
+    yield owner
+    del app.dependency_overrides[get_database]
+    for dependency in OWNER_DEPENDENCIES:
+        del app.dependency_overrides[dependency]
+
+
+def test_two_deletes_of_one_row_at_once_get_one_204_and_one_404(
+    app: FastAPI,
+    served_as_deployed: Owner,
+    committing_sessions: sessionmaker[Session],
+) -> None:
+    with committing_sessions.begin() as session:
+        row = served_as_deployed.claim({{ cookiecutter.__resource_class }}(name="doomed"))
+        session.add(row)
+    url = app.url_path_for("read_{{ cookiecutter.resource_name }}", {{ cookiecutter.resource_name }}_id=str(row.id))
+    load = dependencies.get_{{ cookiecutter.resource_name }}_or_404
+    # Each has read the row before either deletes it, where the database has row locks.
+    # SQLite lets one write transaction in at a time: there the second reads after the
+    # first commits, and nothing can hold both at once.
+    sqlite = committing_sessions.kw["bind"].dialect.name == "sqlite"
+    both_have_read = threading.Barrier(1 if sqlite else 2, timeout=10)
+
+    @functools.wraps(load)  # FastAPI reads the parameters of `load` through __wrapped__
+    def load_then_wait(**parameters: Any) -> {{ cookiecutter.__resource_class }}:
+        found = load(**parameters)
+        both_have_read.wait()
+        return found
+
+    app.dependency_overrides[load] = load_then_wait
+    client = TestClient(app)
+    try:
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            statuses = sorted(pool.map(lambda _: client.delete(url).status_code, range(2)))
+    finally:
+        del app.dependency_overrides[load]
+
+    assert statuses == [status.HTTP_204_NO_CONTENT, status.HTTP_404_NOT_FOUND]

@@ -4,11 +4,13 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from sqlalchemy import delete
 {{ cookiecutter.__session_import }}
 
-from app.core.errors import ConflictError
+from app.core.errors import ConflictError, NotFoundError
 
 from app.{{ cookiecutter.resource_plural }} import service
+from app.{{ cookiecutter.resource_plural }}.models import {{ cookiecutter.__resource_class }}
 from app.{{ cookiecutter.resource_plural }}.owner import Owner
 from app.{{ cookiecutter.resource_plural }}.schemas import {{ cookiecutter.__resource_class }}Create, {{ cookiecutter.__resource_class }}Update
 
@@ -44,6 +46,34 @@ from app.{{ cookiecutter.resource_plural }}.schemas import {{ cookiecutter.__res
             other,
             {{ cookiecutter.__resource_class }}Update(name=taken.name),
         )
+
+
+{{ cookiecutter.__async }}def deleted_by_another_request(session: {{ cookiecutter.__session }}, row: {{ cookiecutter.__resource_class }}) -> None:
+    """Deletes `row` as another request's DELETE, committed after this one read it, would:
+    the session still holds the row it read (synchronize_session=False)."""
+    gone = delete({{ cookiecutter.__resource_class }}).where({{ cookiecutter.__resource_class }}.id == row.id)
+    {{ cookiecutter.__await }}session.execute(gone.execution_options(synchronize_session=False))
+
+
+{{ cookiecutter.__async }}def test_updating_a_row_deleted_since_it_was_read_raises_not_found(
+    db_session: {{ cookiecutter.__session }}, make_{{ cookiecutter.resource_name }}: Callable[..., Any]
+) -> None:
+    read = {{ cookiecutter.__await }}make_{{ cookiecutter.resource_name }}()
+    {{ cookiecutter.__await }}deleted_by_another_request(db_session, read)
+    changes = {{ cookiecutter.__resource_class }}Update(name="renamed")
+
+    with pytest.raises(NotFoundError):
+        {{ cookiecutter.__await }}service.update_{{ cookiecutter.resource_name }}(db_session, read, changes)
+
+
+{{ cookiecutter.__async }}def test_deleting_a_row_deleted_since_it_was_read_raises_not_found(
+    db_session: {{ cookiecutter.__session }}, make_{{ cookiecutter.resource_name }}: Callable[..., Any]
+) -> None:
+    read = {{ cookiecutter.__await }}make_{{ cookiecutter.resource_name }}()
+    {{ cookiecutter.__await }}deleted_by_another_request(db_session, read)
+
+    with pytest.raises(NotFoundError):
+        {{ cookiecutter.__await }}service.delete_{{ cookiecutter.resource_name }}(db_session, read)
 
 
 {{ cookiecutter.__async }}def test_creating_stores_what_was_given(db_session: {{ cookiecutter.__session }}, owner: Owner) -> None:

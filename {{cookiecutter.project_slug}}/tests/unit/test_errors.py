@@ -1,6 +1,7 @@
 """Every failure leaves the service as {"detail": ...}; nothing internal reaches a client."""
 
 import logging
+import sqlite3
 from collections.abc import AsyncIterator
 
 import pytest
@@ -9,7 +10,15 @@ from fastapi.responses import StreamingResponse
 from fastapi.testclient import TestClient
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 
-from app.core.errors import ALREADY_EXISTS, DATABASE_UNAVAILABLE, register_error_handlers
+from app.core.errors import (
+    ALREADY_EXISTS,
+    DATABASE_UNAVAILABLE,
+    FOREIGN_KEY_MYSQL_ERRORS,
+    FOREIGN_KEY_SQLSTATE,
+    REFERENCE_GONE,
+    SQLITE_CONSTRAINT_FOREIGNKEY,
+    register_error_handlers,
+)
 from app.core.middleware import INTERNAL_ERROR, RequestContextMiddleware
 
 
@@ -51,6 +60,37 @@ def test_an_unexpected_integrity_error_answers_409() -> None:
     error = IntegrityError("INSERT ...", {}, Exception("duplicate key"))
 
     assert call(failing_app(error))[:2] == (status.HTTP_409_CONFLICT, {"detail": ALREADY_EXISTS})
+
+
+class DriverError(Exception):
+    """An error shaped as PostgreSQL's drivers raise them: its code in `sqlstate`."""
+
+    def __init__(self, sqlstate: str) -> None:
+        super().__init__("violates a constraint")
+        self.sqlstate = sqlstate
+
+
+def sqlite_error(code: int) -> sqlite3.IntegrityError:
+    error = sqlite3.IntegrityError("FOREIGN KEY constraint failed")
+    error.sqlite_errorcode = code
+    return error
+
+
+# Each driver's foreign key failure, from the codes app.core.errors knows.
+FOREIGN_KEY_FAILURES = {
+    "postgresql": DriverError(FOREIGN_KEY_SQLSTATE),
+    "sqlite": sqlite_error(SQLITE_CONSTRAINT_FOREIGNKEY),
+    **{f"mysql-{code}": Exception(code, "a key fails") for code in FOREIGN_KEY_MYSQL_ERRORS},
+}
+
+
+@pytest.mark.parametrize("original", FOREIGN_KEY_FAILURES.values(), ids=FOREIGN_KEY_FAILURES.keys())
+def test_an_unexpected_foreign_key_failure_answers_409_saying_what_is_gone(
+    original: Exception,
+) -> None:
+    error = IntegrityError("INSERT ...", {}, original)
+
+    assert call(failing_app(error))[:2] == (status.HTTP_409_CONFLICT, {"detail": REFERENCE_GONE})
 
 
 def test_a_lost_database_connection_answers_503() -> None:

@@ -3,8 +3,9 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response, status
 
 {% filter import_order %}
+{% if cookiecutter.parent_name %}from app.{{ cookiecutter.parent_plural }}.service import {{ cookiecutter.__parent_upper }}_NOT_FOUND{% elif cookiecutter.__scope_id %}from app.auth.dependencies import unauthorized{% endif %}
 from app.core.db import SessionDep
-from app.core.errors import documented
+from app.core.errors import {% if cookiecutter.__scope_id %}MissingReferenceError, {% endif %}{% if cookiecutter.parent_name %}NotFoundError, {% endif %}documented
 from app.{{ cookiecutter.resource_plural }} import service
 from app.{{ cookiecutter.resource_plural }}.dependencies import {{ cookiecutter.__resource_class }}Dep
 from app.{{ cookiecutter.resource_plural }}.models import {{ cookiecutter.__resource_class }}
@@ -56,14 +57,27 @@ router = APIRouter(
     "",
     response_model={{ cookiecutter.__resource_class }}Read,
     status_code=status.HTTP_201_CREATED,
-    responses=documented(400, 409),  # 400: a body that is not even JSON
+    responses=documented(400, 409),  # 400: a body that is not even text (not UTF-8)
 )
 {{ cookiecutter.__async }}def create_{{ cookiecutter.resource_name }}(
     session: SessionDep,
     owner: OwnerDep,
     {{ cookiecutter.resource_name }}_in: {{ cookiecutter.__resource_class }}Create,
 ) -> {{ cookiecutter.__resource_class }}:
+{%- if cookiecutter.__scope_id %}
+    try:
+        return {{ cookiecutter.__await }}service.create_{{ cookiecutter.resource_name }}(session, {{ cookiecutter.resource_name }}_in, owner)
+    except MissingReferenceError:
+{%- if cookiecutter.parent_name %}
+        # The {{ cookiecutter.parent_name }} was deleted since its dependency loaded it.
+        raise NotFoundError({{ cookiecutter.__parent_upper }}_NOT_FOUND) from None
+{%- else %}
+        # The account was deleted since OwnerDep loaded it: the answer is get_current_user's.
+        raise unauthorized() from None
+{%- endif %}
+{%- else %}
     return {{ cookiecutter.__await }}service.create_{{ cookiecutter.resource_name }}(session, {{ cookiecutter.resource_name }}_in, owner)
+{%- endif %}
 
 
 # async: it only returns what its dependency loaded, so it needs no worker thread.

@@ -1,18 +1,22 @@
 """The {{ cookiecutter.resource_plural }} API: every answer it gives, the errors included."""
 
+import functools
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 from fastapi import status
 {{ cookiecutter.__client_import }}
+from sqlalchemy import delete
 
 {% filter import_order %}
 from app.main import app
 {% if cookiecutter.parent_name %}from app.{{ cookiecutter.parent_plural }}.models import {{ cookiecutter.__parent_class }}
 from app.{{ cookiecutter.parent_plural }}.service import {{ cookiecutter.__parent_upper }}_NOT_FOUND{% endif %}
-from app.{{ cookiecutter.resource_plural }}.models import NAME_MAX_LENGTH
+from app.{{ cookiecutter.resource_plural }} import dependencies
+from app.{{ cookiecutter.resource_plural }}.models import NAME_MAX_LENGTH, {{ cookiecutter.__resource_class }}
+{% if cookiecutter.parent_name %}from app.{{ cookiecutter.resource_plural }}.owner import Owner, current_owner{% endif %}
 from app.{{ cookiecutter.resource_plural }}.router import MAX_PAGE_SIZE
 from app.{{ cookiecutter.resource_plural }}.service import (
     {{ cookiecutter.__resource_upper }}_ALREADY_EXISTS,
@@ -245,6 +249,42 @@ def mine({% if cookiecutter.parent_name %}{{ cookiecutter.parent_name }}: {{ coo
     assert response.json() == {"detail": {{ cookiecutter.__resource_upper }}_NOT_FOUND}
 
 
+@pytest.fixture
+def deleted_after_its_read() -> Iterator[None]:
+    """Every {{ cookiecutter.resource_name }} a request loads by id is deleted right after, as by another
+    request's DELETE committed before this one writes: the session still holds the row it
+    read. The override is removed when the test ends."""
+    load = dependencies.get_{{ cookiecutter.resource_name }}_or_404
+
+    @functools.wraps(load)  # FastAPI reads the parameters of `load` through __wrapped__
+    {{ cookiecutter.__async }}def load_then_lose(**parameters: Any) -> {{ cookiecutter.__resource_class }}:
+        found = {{ cookiecutter.__await }}load(**parameters)
+        gone = delete({{ cookiecutter.__resource_class }}).where({{ cookiecutter.__resource_class }}.id == found.id)
+        {{ cookiecutter.__await }}parameters["session"].execute(gone.execution_options(synchronize_session=False))
+        return found
+
+    app.dependency_overrides[load] = load_then_lose
+    yield
+    del app.dependency_overrides[load]
+
+
+@pytest.mark.usefixtures("deleted_after_its_read")
+@pytest.mark.parametrize("method", ["PATCH", "DELETE"])
+{{ cookiecutter.__async }}def test_writing_a_{{ cookiecutter.resource_name }}_deleted_since_it_was_read_returns_404(
+    {{ cookiecutter.__api_client }}: {{ cookiecutter.__client }},
+    one: Callable[[object], str],
+    mine: dict[str, Any],
+    method: str,
+) -> None:
+    {{ cookiecutter.resource_name }} = {{ cookiecutter.__await }}{{ cookiecutter.__resource_class }}Factory(**mine)
+    url = one({{ cookiecutter.resource_name }}.id)
+
+    response = {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.request(method, url, json={"name": "new"})
+
+    assert response.status_code == status.HTTP_404_NOT_FOUND
+    assert response.json() == {"detail": {{ cookiecutter.__resource_upper }}_NOT_FOUND}
+
+
 {{ cookiecutter.__async }}def test_deleting_returns_204_and_the_{{ cookiecutter.resource_name }}_is_gone(
     {{ cookiecutter.__api_client }}: {{ cookiecutter.__client }},
     one: Callable[[object], str],
@@ -282,6 +322,29 @@ def mine({% if cookiecutter.parent_name %}{{ cookiecutter.parent_name }}: {{ coo
 
     response = {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.request(method, url, json={"name": "groceries"})
 
+    assert response.status_code == status.HTTP_404_NOT_FOUND
+    assert response.json() == {"detail": {{ cookiecutter.__parent_upper }}_NOT_FOUND}
+
+
+@pytest.fixture
+def {{ cookiecutter.parent_name }}_deleted_after_its_check() -> Iterator[Owner]:
+    """The Owner of a {{ cookiecutter.parent_name }} that passed the create's check (OwnerDep) and was
+    deleted before the INSERT, as by another request committed in between; the override is
+    removed when the test ends."""
+    gone = Owner(uuid.uuid4())
+    app.dependency_overrides[current_owner] = lambda: gone
+    yield gone
+    del app.dependency_overrides[current_owner]
+
+
+@pytest.mark.usefixtures("{{ cookiecutter.parent_name }}_deleted_after_its_check")
+{{ cookiecutter.__async }}def test_a_create_whose_{{ cookiecutter.parent_name }}_is_deleted_meanwhile_answers_404_not_409(
+    {{ cookiecutter.__api_client }}: {{ cookiecutter.__client }},
+    collection: str,
+) -> None:
+    response = {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.post(collection, json={"name": "groceries"})
+
+    # Its foreign key failed, not its name: the answer is the {{ cookiecutter.parent_name }}'s.
     assert response.status_code == status.HTTP_404_NOT_FOUND
     assert response.json() == {"detail": {{ cookiecutter.__parent_upper }}_NOT_FOUND}
 

@@ -2,6 +2,9 @@
 {{ cookiecutter.parent_name }}{% else %}their owner{% endif %}, and nobody else."""
 
 import uuid
+{%- if not cookiecutter.parent_name %}
+from collections.abc import Iterator
+{%- endif %}
 
 import pytest
 from fastapi import status
@@ -14,6 +17,7 @@ from app.core import security
 from app.core.config import get_settings
 from app.main import app
 from app.{{ cookiecutter.resource_plural }}.models import {{ cookiecutter.__resource_class }}
+{% if not cookiecutter.parent_name %}from app.{{ cookiecutter.resource_plural }}.owner import Owner, current_owner{% endif %}
 from app.users.models import User
 {% if cookiecutter.parent_name %}from {{ cookiecutter.__parent_factories }} import {{ cookiecutter.__parent_class }}Factory{% endif %}
 from tests.factories import UserFactory
@@ -176,4 +180,28 @@ ONE = app.url_path_for(
     stored = {{ cookiecutter.__await }}db_session.get({{ cookiecutter.__resource_class }}, uuid.UUID(created.json()["id"]))
     assert stored is not None
     assert stored.owner_id == user.id
+
+
+@pytest.fixture
+def account_deleted_after_its_check() -> Iterator[Owner]:
+    """The Owner of an account that passed the create's check (OwnerDep) and was deleted
+    before the INSERT, as by another request committed in between; the override is removed
+    when the test ends."""
+    gone = Owner(uuid.uuid4())
+    app.dependency_overrides[current_owner] = lambda: gone
+    yield gone
+    del app.dependency_overrides[current_owner]
+
+
+@pytest.mark.usefixtures("account_deleted_after_its_check")
+{{ cookiecutter.__async }}def test_a_{{ cookiecutter.resource_name }}_create_whose_account_is_deleted_meanwhile_answers_401_not_409(
+    client: {{ cookiecutter.__client }},
+    db_session: {{ cookiecutter.__session }},
+) -> None:
+    response = {{ cookiecutter.__await }}client.post(COLLECTION, json={"name": "x"})
+
+    # Its foreign key failed, not its name: the answer is the account's, as for a stale token.
+    assert response.status_code == status.HTTP_401_UNAUTHORIZED
+    count = select(func.count()).select_from({{ cookiecutter.__resource_class }})
+    assert {{ cookiecutter.__await }}db_session.scalar(count) == 0
 {%- endif %}
