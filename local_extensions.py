@@ -42,15 +42,55 @@ SERVER_URLS = {
 }
 
 
+# Plurals no rule gives, by the last word of a noun.
+_IRREGULAR_PLURALS = {
+    "child": "children", "person": "people", "man": "men", "woman": "women",
+    "mouse": "mice", "goose": "geese", "foot": "feet", "tooth": "teeth", "ox": "oxen",
+    "criterion": "criteria", "phenomenon": "phenomena", "datum": "data",
+    "leaf": "leaves", "loaf": "loaves", "knife": "knives", "life": "lives", "wife": "wives",
+    "half": "halves", "shelf": "shelves", "wolf": "wolves", "thief": "thieves",
+    "calf": "calves", "hero": "heroes", "potato": "potatoes", "tomato": "tomatoes",
+    "echo": "echoes", "veto": "vetoes",
+}  # fmt: skip
+
+
 def plural(noun: str) -> str:
     """The usual English plural of the last word of a snake_case noun: `category` ->
-    `categories`, `box` -> `boxes`, `order_line` -> `order_lines`. Only a default: the
-    prompt lets people correct irregular nouns."""
+    `categories`, `box` -> `boxes`, `analysis` -> `analyses`, `quiz` -> `quizzes`,
+    `order_line` -> `order_lines`, and the irregular ones of _IRREGULAR_PLURALS (`child`
+    -> `children`). Only a default: the prompt lets people correct the rest."""
+    head, _, last = noun.rpartition("_")
+    prefix = head + "_" if head else ""
+    if last in _IRREGULAR_PLURALS:
+        return prefix + _IRREGULAR_PLURALS[last]
     if re.search(r"[^aeiou_]y$", noun):
         return noun[:-1] + "ies"
+    if re.search(r"[^aeiou]is$", last):  # analysis, basis, crisis
+        return noun[:-2] + "es"
+    if re.search(r"(^|[^aeiou]|qu)[aeiou]z$", last):  # quiz, fez: the z doubles
+        return noun + "zes"
     if re.search(r"(s|x|z|ch|sh)$", noun):
         return noun + "es"
     return noun + "s"
+
+
+# Words whose first letter misleads: a vowel read as "you" or "won", an h not read.
+_AN_DESPITE = ("hour", "honest", "honor", "honour", "heir", "herb")
+_A_DESPITE = ("one", "once", "eu", "ewe")
+
+
+def with_article(noun: str, separator: str = " ") -> str:
+    """`noun` after "a" or "an", as it is read: `item` -> `an item`, `tag` -> `a tag`,
+    `user` -> `a user`, `update` -> `an update`, `hour` -> `an hour`. `separator` joins
+    them: "_" for a name in code (`test_an_item_...`)."""
+    word = noun.lower()
+    if word.startswith(_AN_DESPITE):
+        article = "an"
+    elif word.startswith(_A_DESPITE) or re.match(r"u[^aeiou_][aeiou]", word):
+        article = "a"  # "you" as in unit, user, usage; "won" as in one-off
+    else:
+        article = "an" if word[:1] in ("a", "e", "i", "o", "u") else "a"
+    return f"{article}{separator}{noun}"
 
 
 def class_name(snake: str) -> str:
@@ -306,6 +346,7 @@ class AnswersExtension(Extension):
         super().__init__(environment)
         environment.filters.update(
             plural=plural,
+            with_article=with_article,
             python_string=python_string,
             toml_string=toml_string,
             markdown_text=markdown_text,

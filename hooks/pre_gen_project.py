@@ -50,6 +50,7 @@ TAKEN_NAMES = frozenset(
     [
         "a_p_i_router",
         "a_s_g_i_transport",
+        "accepted",
         "accepted_bytes",
         "age",
         "annotated",
@@ -82,6 +83,7 @@ TAKEN_NAMES = frozenset(
         "data",
         "database",
         "datetime",
+        "declared",
         "delete_attachment_once_committed",
         "depends",
         "dict",

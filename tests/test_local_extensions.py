@@ -126,7 +126,18 @@ def test_python_strings_are_as_ruff_formats_and_checks_them(texts: list[str]) ->
         ("key", "keys"),
         ("box", "boxes"),
         ("status", "statuses"),
-        ("quiz", "quizes"),
+        ("quiz", "quizzes"),
+        ("waltz", "waltzes"),
+        ("analysis", "analyses"),
+        ("data_analysis", "data_analyses"),
+        ("child", "children"),
+        ("order_person", "order_people"),
+        ("criterion", "criteria"),
+        ("shelf", "shelves"),
+        ("roof", "roofs"),
+        ("hero", "heroes"),
+        ("photo", "photos"),
+        ("axis", "axes"),
         ("church", "churches"),
         ("dish", "dishes"),
         ("customer_complaint", "customer_complaints"),
@@ -135,6 +146,30 @@ def test_python_strings_are_as_ruff_formats_and_checks_them(texts: list[str]) ->
 )
 def test_the_default_plural(noun: str, plural: str) -> None:
     assert local_extensions.plural(noun) == plural
+
+
+@pytest.mark.parametrize(
+    ("noun", "with_article"),
+    [
+        ("item", "an item"),
+        ("entry", "an entry"),
+        ("order_line", "an order_line"),
+        ("tag", "a tag"),
+        ("user_group", "a user_group"),
+        ("unit", "a unit"),
+        ("usage_report", "a usage_report"),
+        ("update", "an update"),
+        ("upload", "an upload"),
+        ("umbrella", "an umbrella"),
+        ("hour", "an hour"),
+        ("house", "a house"),
+        ("one_off", "a one_off"),
+        ("euro_price", "a euro_price"),
+    ],
+)
+def test_a_noun_gets_the_article_it_is_read_with(noun: str, with_article: str) -> None:
+    assert local_extensions.with_article(noun) == with_article
+    assert local_extensions.with_article(noun, "_") == with_article.replace(" ", "_")
 
 
 @pytest.mark.parametrize(

@@ -48,6 +48,9 @@ _LIKE = {
     "mysql": "SELECT schema_name FROM information_schema.schemata"
     " WHERE schema_name = :name OR schema_name LIKE :like",
 }
+# As the README creates the service's database: on MySQL and MariaDB, one whose tables
+# store any text (a server whose default is latin1 would refuse most of Unicode).
+_CHARSET = {"postgresql": "", "mysql": " CHARACTER SET utf8mb4"}
 
 
 class DatabaseSettingsForTests(BaseSettings):
@@ -155,7 +158,7 @@ def _temporary_directory() -> Path:
             exists = {{ cookiecutter.__await }}connection.scalar(text(_EXISTS[backend]), {"name": url.database})
             if not exists:
                 quoted = connection.dialect.identifier_preparer.quote(str(url.database))
-                {{ cookiecutter.__await }}connection.execute(text(f"CREATE DATABASE {quoted}"))
+                {{ cookiecutter.__await }}connection.execute(text(f"CREATE DATABASE {quoted}{_CHARSET[backend]}"))
     finally:
         {{ cookiecutter.__await }}server.dispose()
 

@@ -38,6 +38,13 @@ FOREIGN_KEY_MYSQL_ERRORS = frozenset({1216, 1452})
 SQLITE_CONSTRAINT_FOREIGNKEY = 787
 REFERENCE_GONE = "A row this one refers to no longer exists"
 
+# Descriptions by their names since Python 3.13 (RFC 9110): HTTPStatus gives the older ones
+# on earlier Pythons, and the published schema would differ between them.
+_PHRASES = {
+    status.HTTP_413_CONTENT_TOO_LARGE: "Content Too Large",
+    status.HTTP_422_UNPROCESSABLE_CONTENT: "Unprocessable Content",
+}
+
 
 class ErrorResponse(BaseModel):
     detail: str
@@ -47,11 +54,14 @@ def documented(*status_codes: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI entries for the error answers a route can give, all in one shape.
 
     400 is what the framework answers for a body it cannot even decode (bytes that are
-    not UTF-8; JSON that does not parse is a 422): routes that take a body list it.
+    not UTF-8; JSON that does not parse is a 422): routes that take a body list it, and
+    get 413 with it, the answer to a body past MAX_REQUEST_BODY_BYTES (app.core.limits).
     """
+    if status.HTTP_400_BAD_REQUEST in status_codes:
+        status_codes = (*status_codes, status.HTTP_413_CONTENT_TOO_LARGE)
     return {
-        code: {"model": ErrorResponse, "description": HTTPStatus(code).phrase}
-        for code in status_codes
+        code: {"model": ErrorResponse, "description": _PHRASES.get(code, HTTPStatus(code).phrase)}
+        for code in dict.fromkeys(status_codes)  # each once, in the order given
     }
 
 

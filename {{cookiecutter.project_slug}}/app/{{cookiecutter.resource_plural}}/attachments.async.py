@@ -9,7 +9,6 @@ missing, or not the caller's to see, is a 404 before S3 is asked anything. Delet
 import logging
 import uuid
 from collections.abc import AsyncIterator
-from typing import Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, UploadFile, status
@@ -18,7 +17,7 @@ from fastapi.responses import Response, StreamingResponse
 from pydantic import BaseModel
 
 from app.core.config import get_settings
-from app.core.errors import AppError, ErrorResponse, NotFoundError, documented
+from app.core.errors import AppError, NotFoundError, documented
 from app.core.storage import StorageDep, StorageUnavailableError
 
 from app.{{ cookiecutter.resource_plural }}.dependencies import {{ cookiecutter.__resource_class }}Dep
@@ -28,11 +27,12 @@ logger = logging.getLogger(__name__)
 ATTACHMENT_NOT_FOUND = "Attachment not found"
 ATTACHMENT_TOO_LARGE = "Attachment too large"
 UNSUPPORTED_CONTENT_TYPE = "Attachment content type not accepted"
-# 413 in the schema, by its name since Python 3.13 (RFC 9110): HTTPStatus gives the older
-# one on earlier Pythons, and the schema would differ between them.
-TOO_LARGE: dict[int | str, dict[str, Any]] = {
-    status.HTTP_413_CONTENT_TOO_LARGE: {"model": ErrorResponse, "description": "Content Too Large"}
-}
+# The longest file name kept, in UTF-8 bytes (as most file systems count), and the longest
+# content type: S3 refuses an object whose metadata passes 2 KB, and the name is kept there
+# percent-encoded (app.core.storage), up to three characters a byte.
+MAX_FILENAME_BYTES = 255
+MAX_CONTENT_TYPE_LENGTH = 255
+FILENAME_TOO_LONG = f"Attachment file name longer than {MAX_FILENAME_BYTES} bytes"
 
 
 class AttachmentTooLargeError(AppError):
@@ -41,6 +41,10 @@ class AttachmentTooLargeError(AppError):
 
 class UnsupportedContentTypeError(AppError):
     status_code = status.HTTP_415_UNSUPPORTED_MEDIA_TYPE
+
+
+class FilenameTooLongError(AppError):
+    status_code = status.HTTP_422_UNPROCESSABLE_CONTENT
 
 
 class AttachmentRead(BaseModel):
@@ -68,12 +72,17 @@ async def accepted_bytes(upload: UploadFile) -> bytes:
     """The uploaded file's bytes, read no further than MAX_ATTACHMENT_BYTES + 1.
 
     Raises UnsupportedContentTypeError (415) for a content type outside
-    ATTACHMENT_CONTENT_TYPES, AttachmentTooLargeError (413) for a file over the limit,
-    whether its declared size or the bytes read say so.
+    ATTACHMENT_CONTENT_TYPES or longer than MAX_CONTENT_TYPE_LENGTH, FilenameTooLongError
+    (422) for a file name past MAX_FILENAME_BYTES, AttachmentTooLargeError (413) for a file
+    over the limit, whether its declared size or the bytes read say so.
     """
     settings = get_settings()
-    if media_type(upload.content_type) not in map(media_type, settings.attachment_content_types):
+    declared = upload.content_type or ""
+    accepted = map(media_type, settings.attachment_content_types)
+    if len(declared) > MAX_CONTENT_TYPE_LENGTH or media_type(declared) not in accepted:
         raise UnsupportedContentTypeError(UNSUPPORTED_CONTENT_TYPE)
+    if len((upload.filename or "").encode()) > MAX_FILENAME_BYTES:
+        raise FilenameTooLongError(FILENAME_TOO_LONG)
     limit = settings.max_attachment_bytes
     if upload.size is not None and upload.size > limit:
         raise AttachmentTooLargeError(ATTACHMENT_TOO_LARGE)
@@ -92,7 +101,7 @@ def content_disposition(filename: str) -> str:
 @router.put(
     "/{{ cookiecutter.__id_path }}/attachment",
     response_model=AttachmentRead,
-    responses={**documented(400, 404, 415), **TOO_LARGE},
+    responses=documented(400, 404, 415),  # and 413 (documented)
 )
 async def upload_{{ cookiecutter.resource_name }}_attachment(
     {{ cookiecutter.resource_name }}: {{ cookiecutter.__resource_class }}Dep,

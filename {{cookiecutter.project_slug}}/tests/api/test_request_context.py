@@ -2,6 +2,8 @@
 
 import json
 import logging
+import re
+import uuid
 from types import SimpleNamespace
 
 import pytest
@@ -17,6 +19,13 @@ from app.main import app, create_app
 from app import main
 
 LIVE = app.url_path_for("live")
+# Every operation that takes a body, drawn from the published schema: (method, path).
+WITH_A_BODY = sorted(
+    (method.upper(), path)
+    for path, operations in app.openapi()["paths"].items()
+    for method, operation in operations.items()
+    if "requestBody" in operation
+)
 
 
 @pytest.fixture(scope="module")
@@ -92,6 +101,20 @@ def test_a_body_over_the_limit_is_refused_before_it_is_parsed(bare_client: TestC
         assert refused.status_code == status.HTTP_413_CONTENT_TOO_LARGE
         assert refused.json() == {"detail": BODY_TOO_LARGE}
         assert refused.headers["X-Request-ID"]
+
+
+@pytest.mark.parametrize(("method", "path"), WITH_A_BODY)
+def test_every_route_that_takes_a_body_answers_413_past_the_limit_as_its_schema_says(
+    bare_client: TestClient, method: str, path: str
+) -> None:
+    too_large = b"x" * (Settings().max_request_body_bytes + 1)
+    url = re.sub(r"\{\w+\}", str(uuid.UUID(int=1)), path)
+
+    response = bare_client.request(method, url, content=too_large)
+
+    assert response.status_code == status.HTTP_413_CONTENT_TOO_LARGE
+    documented = app.openapi()["paths"][path][method.lower()]["responses"]
+    assert documented[str(status.HTTP_413_CONTENT_TOO_LARGE)]["description"] == BODY_TOO_LARGE
 
 
 def test_a_logging_call_that_cannot_be_formatted_does_not_fail_the_request(

@@ -1,4 +1,4 @@
-"""Who may see and change a {{ cookiecutter.resource_name }}: its owner, and nobody else."""
+"""Who may see and change {{ cookiecutter.resource_name|with_article }}: its owner, and nobody else."""
 
 import re
 import uuid
@@ -100,7 +100,7 @@ def filled(path: str, {{ cookiecutter.resource_name }}_id: uuid.UUID) -> str:
     assert response.json()["total"] == 1
 
 
-{{ cookiecutter.__async }}def test_a_{{ cookiecutter.resource_name }}_its_owner_has_read_is_a_404_for_anyone_else(
+{{ cookiecutter.__async }}def test_{{ cookiecutter.resource_name|with_article("_") }}_its_owner_has_read_is_a_404_for_anyone_else(
     authorized_client: {{ cookiecutter.__client }},
     client: {{ cookiecutter.__client }},
     user: User,

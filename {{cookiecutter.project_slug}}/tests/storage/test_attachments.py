@@ -5,6 +5,7 @@ import logging
 import uuid
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from fastapi import FastAPI, UploadFile, status
@@ -12,12 +13,15 @@ from fastapi import FastAPI, UploadFile, status
 from starlette.datastructures import Headers
 
 from app.core.config import get_settings
-from app.core.storage import STORAGE_UNAVAILABLE, Storage
+from app.core.storage import FILENAME_KEY, STORAGE_UNAVAILABLE, Storage
 from app.main import app
 
 from app.{{ cookiecutter.resource_plural }}.attachments import (
     ATTACHMENT_NOT_FOUND,
     ATTACHMENT_TOO_LARGE,
+    FILENAME_TOO_LONG,
+    MAX_CONTENT_TYPE_LENGTH,
+    MAX_FILENAME_BYTES,
     UNSUPPORTED_CONTENT_TYPE,
     AttachmentTooLargeError,
     accepted_bytes,
@@ -38,7 +42,7 @@ def one(id_: object) -> str:
 
 @pytest.fixture
 {{ cookiecutter.__async }}def stored(make_{{ cookiecutter.resource_name }}: Callable[..., Any]) -> {{ cookiecutter.__resource_class }}:
-    """A {{ cookiecutter.resource_name }} the caller may read and change, with no file yet."""
+    """{{ cookiecutter.resource_name|with_article|capitalize }} the caller may read and change, with no file yet."""
     made: {{ cookiecutter.__resource_class }} = {{ cookiecutter.__await }}make_{{ cookiecutter.resource_name }}()
     return made
 
@@ -148,6 +152,60 @@ def upload(name: str, data: bytes, content_type: str) -> dict[str, tuple[str, by
     assert not storage.exists(attachment_key(stored.id))
 
 
+def names_at_the_limit() -> dict[str, str]:
+    """File names of exactly MAX_FILENAME_BYTES in UTF-8, of characters 1 to 4 bytes long."""
+    names = {}
+    for character in ("x", "é", "€", "😀"):
+        width = len(character.encode())
+        whole, rest = divmod(MAX_FILENAME_BYTES, width)
+        names[f"{width}-byte"] = character * whole + "x" * rest
+    return names
+
+
+# S3's limit on an object's metadata, names and values together (its user-defined metadata).
+S3_METADATA_BYTES = 2048
+
+
+@pytest.mark.parametrize("name", names_at_the_limit().values(), ids=names_at_the_limit().keys())
+@pytest.mark.parametrize("past", [False, True], ids=["at-the-limit", "one-byte-past"])
+{{ cookiecutter.__async }}def test_a_file_name_is_kept_up_to_the_limit_and_refused_with_422_past_it(
+    {{ cookiecutter.__api_client }}: {{ cookiecutter.__client }},
+    storage: Storage,
+    stored: {{ cookiecutter.__resource_class }},
+    name: str,
+    past: bool,
+) -> None:
+    name += "x" if past else ""
+    files = upload(name, b"hi", "text/plain")
+
+    response = {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.put(attachment(stored.id), files=files)
+
+    if past:
+        assert response.status_code == status.HTTP_422_UNPROCESSABLE_CONTENT
+        assert response.json() == {"detail": FILENAME_TOO_LONG}
+        assert not storage.exists(attachment_key(stored.id))
+    else:
+        assert response.status_code == status.HTTP_200_OK
+        assert response.json()["filename"] == name
+        # What real S3 would refuse (moto does not): the metadata past its limit.
+        assert len(FILENAME_KEY) + len(quote(name)) <= S3_METADATA_BYTES
+
+
+{{ cookiecutter.__async }}def test_a_content_type_past_its_longest_is_refused_with_415(
+    {{ cookiecutter.__api_client }}: {{ cookiecutter.__client }},
+    stored: {{ cookiecutter.__resource_class }},
+) -> None:
+    longest = "text/plain; charset=utf-8; x="
+    longest += "y" * (MAX_CONTENT_TYPE_LENGTH - len(longest))
+    url = attachment(stored.id)
+
+    kept = {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.put(url, files=upload("a.txt", b"hi", longest))
+    refused = {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.put(url, files=upload("a.txt", b"hi", longest + "y"))
+
+    assert kept.status_code == status.HTTP_200_OK
+    assert refused.status_code == status.HTTP_415_UNSUPPORTED_MEDIA_TYPE
+
+
 @pytest.mark.parametrize("declared", ["text/plain; charset=utf-8", "Text/Plain"])
 {{ cookiecutter.__async }}def test_a_content_type_is_compared_without_its_parameters_or_case(
     {{ cookiecutter.__api_client }}: {{ cookiecutter.__client }},
@@ -205,7 +263,7 @@ def upload(name: str, data: bytes, content_type: str) -> dict[str, tuple[str, by
     assert not storage.exists(attachment_key(stored.id))
 
 
-{{ cookiecutter.__async }}def test_a_{{ cookiecutter.resource_name }}_is_deleted_even_when_its_file_cannot_be(
+{{ cookiecutter.__async }}def test_{{ cookiecutter.resource_name|with_article("_") }}_is_deleted_even_when_its_file_cannot_be(
     app: FastAPI,
     {{ cookiecutter.__api_client }}: {{ cookiecutter.__client }},
     storage: Storage,

@@ -68,7 +68,7 @@ def one({% if cookiecutter.parent_name %}{{ cookiecutter.parent_name }}: {{ cook
 
 @pytest.fixture
 def mine({% if cookiecutter.parent_name %}{{ cookiecutter.parent_name }}: {{ cookiecutter.__parent_class }}{% elif cookiecutter.auth == "yes" %}user: User{% endif %}) -> dict[str, Any]:
-    """What makes a {{ cookiecutter.resource_name }} one the test's requests see: {% if cookiecutter.parent_name %}its {{ cookiecutter.parent_name }}{% elif cookiecutter.auth == "yes" %}its owner{% else %}nothing{% endif %}."""
+    """What makes {{ cookiecutter.resource_name|with_article }} one the test's requests see: {% if cookiecutter.parent_name %}its {{ cookiecutter.parent_name }}{% elif cookiecutter.auth == "yes" %}its owner{% else %}nothing{% endif %}."""
     return {% if cookiecutter.parent_name %}{"{{ cookiecutter.parent_name }}": {{ cookiecutter.parent_name }}}{% elif cookiecutter.auth == "yes" %}{"owner": user}{% else %}{}{% endif %}
 
 
@@ -120,7 +120,7 @@ def mine({% if cookiecutter.parent_name %}{{ cookiecutter.parent_name }}: {{ coo
         pytest.param({"name": "a", "colour": "red"}, id="unknown-field"),
     ],
 )
-{{ cookiecutter.__async }}def test_creating_a_{{ cookiecutter.resource_name }}_with_an_invalid_body_returns_422(
+{{ cookiecutter.__async }}def test_creating_{{ cookiecutter.resource_name|with_article("_") }}_with_an_invalid_body_returns_422(
     {{ cookiecutter.__api_client }}: {{ cookiecutter.__client }},
     collection: str,
     body: dict[str, Any],
@@ -130,7 +130,7 @@ def mine({% if cookiecutter.parent_name %}{{ cookiecutter.parent_name }}: {{ coo
     assert response.status_code == status.HTTP_422_UNPROCESSABLE_CONTENT
 
 
-{{ cookiecutter.__async }}def test_creating_a_{{ cookiecutter.resource_name }}_with_a_body_that_is_not_json_returns_422(
+{{ cookiecutter.__async }}def test_creating_{{ cookiecutter.resource_name|with_article("_") }}_with_a_body_that_is_not_json_returns_422(
     {{ cookiecutter.__api_client }}: {{ cookiecutter.__client }},
     collection: str,
 ) -> None:
@@ -183,7 +183,7 @@ def mine({% if cookiecutter.parent_name %}{{ cookiecutter.parent_name }}: {{ coo
     assert response.json() == {"detail": {{ cookiecutter.__resource_upper }}_NOT_FOUND}
 
 
-{{ cookiecutter.__async }}def test_reading_a_{{ cookiecutter.resource_name }}_with_a_malformed_id_returns_422(
+{{ cookiecutter.__async }}def test_reading_{{ cookiecutter.resource_name|with_article("_") }}_with_a_malformed_id_returns_422(
     {{ cookiecutter.__api_client }}: {{ cookiecutter.__client }},
     one: Callable[[object], str],
 ) -> None:
@@ -192,7 +192,7 @@ def mine({% if cookiecutter.parent_name %}{{ cookiecutter.parent_name }}: {{ coo
     assert response.status_code == status.HTTP_422_UNPROCESSABLE_CONTENT
 
 
-{{ cookiecutter.__async }}def test_updating_a_{{ cookiecutter.resource_name }}_changes_only_the_fields_sent(
+{{ cookiecutter.__async }}def test_updating_{{ cookiecutter.resource_name|with_article("_") }}_changes_only_the_fields_sent(
     {{ cookiecutter.__api_client }}: {{ cookiecutter.__client }},
     one: Callable[[object], str],
     mine: dict[str, Any],
@@ -205,7 +205,7 @@ def mine({% if cookiecutter.parent_name %}{{ cookiecutter.parent_name }}: {{ coo
     assert (response.json()["name"], response.json()["description"]) == ("new", "kept")
 
 
-{{ cookiecutter.__async }}def test_updating_a_{{ cookiecutter.resource_name }}_to_a_name_already_taken_returns_409(
+{{ cookiecutter.__async }}def test_updating_{{ cookiecutter.resource_name|with_article("_") }}_to_a_name_already_taken_returns_409(
     {{ cookiecutter.__api_client }}: {{ cookiecutter.__client }},
     one: Callable[[object], str],
     mine: dict[str, Any],
@@ -226,7 +226,7 @@ def mine({% if cookiecutter.parent_name %}{{ cookiecutter.parent_name }}: {{ coo
     [{"name": None}, {"name": ""}, {"colour": "red"}],
     ids=["null-name", "empty-name", "unknown-field"],
 )
-{{ cookiecutter.__async }}def test_updating_a_{{ cookiecutter.resource_name }}_with_an_invalid_body_returns_422(
+{{ cookiecutter.__async }}def test_updating_{{ cookiecutter.resource_name|with_article("_") }}_with_an_invalid_body_returns_422(
     {{ cookiecutter.__api_client }}: {{ cookiecutter.__client }},
     one: Callable[[object], str],
     body: dict[str, Any],
@@ -270,7 +270,7 @@ def deleted_after_its_read() -> Iterator[None]:
 
 @pytest.mark.usefixtures("deleted_after_its_read")
 @pytest.mark.parametrize("method", ["PATCH", "DELETE"])
-{{ cookiecutter.__async }}def test_writing_a_{{ cookiecutter.resource_name }}_deleted_since_it_was_read_returns_404(
+{{ cookiecutter.__async }}def test_writing_{{ cookiecutter.resource_name|with_article("_") }}_deleted_since_it_was_read_returns_404(
     {{ cookiecutter.__api_client }}: {{ cookiecutter.__client }},
     one: Callable[[object], str],
     mine: dict[str, Any],
@@ -328,7 +328,7 @@ def deleted_after_its_read() -> Iterator[None]:
 
 @pytest.fixture
 def {{ cookiecutter.parent_name }}_deleted_after_its_check() -> Iterator[Owner]:
-    """The Owner of a {{ cookiecutter.parent_name }} that passed the create's check (OwnerDep) and was
+    """The Owner of {{ cookiecutter.parent_name|with_article }} that passed the create's check (OwnerDep) and was
     deleted before the INSERT, as by another request committed in between; the override is
     removed when the test ends."""
     gone = Owner(uuid.uuid4())
@@ -349,7 +349,7 @@ def {{ cookiecutter.parent_name }}_deleted_after_its_check() -> Iterator[Owner]:
     assert response.json() == {"detail": {{ cookiecutter.__parent_upper }}_NOT_FOUND}
 
 
-{{ cookiecutter.__async }}def test_a_{{ cookiecutter.resource_name }}_is_found_only_under_its_own_{{ cookiecutter.parent_name }}(
+{{ cookiecutter.__async }}def test_{{ cookiecutter.resource_name|with_article("_") }}_is_found_only_under_its_own_{{ cookiecutter.parent_name }}(
     {{ cookiecutter.__api_client }}: {{ cookiecutter.__client }},
     one: Callable[[object], str],
 {%- if cookiecutter.auth == "yes" %}

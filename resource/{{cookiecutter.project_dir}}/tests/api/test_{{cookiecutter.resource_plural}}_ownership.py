@@ -147,7 +147,7 @@ ONE = app.url_path_for(
 
 
 @pytest.mark.parametrize("account", ["inactive", "missing"])
-{{ cookiecutter.__async }}def test_a_{{ cookiecutter.resource_name }}_create_with_an_inactive_or_missing_accounts_token_answers_401(
+{{ cookiecutter.__async }}def test_{{ cookiecutter.resource_name|with_article("_") }}_create_with_an_inactive_or_missing_accounts_token_answers_401(
     client: {{ cookiecutter.__client }},
     db_session: {{ cookiecutter.__session }},
     account: str,
@@ -167,7 +167,7 @@ ONE = app.url_path_for(
     assert {{ cookiecutter.__await }}db_session.scalar(count) == 0
 
 
-{{ cookiecutter.__async }}def test_a_{{ cookiecutter.resource_name }}_created_is_the_callers_own_and_a_taken_name_answers_409(
+{{ cookiecutter.__async }}def test_{{ cookiecutter.resource_name|with_article("_") }}_created_is_the_callers_own_and_a_taken_name_answers_409(
     authorized_client: {{ cookiecutter.__client }},
     db_session: {{ cookiecutter.__session }},
     user: User,
@@ -194,7 +194,7 @@ def account_deleted_after_its_check() -> Iterator[Owner]:
 
 
 @pytest.mark.usefixtures("account_deleted_after_its_check")
-{{ cookiecutter.__async }}def test_a_{{ cookiecutter.resource_name }}_create_whose_account_is_deleted_meanwhile_answers_401_not_409(
+{{ cookiecutter.__async }}def test_{{ cookiecutter.resource_name|with_article("_") }}_create_whose_account_is_deleted_meanwhile_answers_401_not_409(
     client: {{ cookiecutter.__client }},
     db_session: {{ cookiecutter.__session }},
 ) -> None:

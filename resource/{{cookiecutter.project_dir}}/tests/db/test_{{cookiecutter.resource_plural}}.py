@@ -36,7 +36,7 @@ from tests.factories_{{ cookiecutter.resource_plural }} import {{ cookiecutter._
         {{ cookiecutter.__await }}db_session.flush()
 
 
-{{ cookiecutter.__async }}def test_a_{{ cookiecutter.resource_name }}_name_is_required(db_session: {{ cookiecutter.__session }}) -> None:
+{{ cookiecutter.__async }}def test_{{ cookiecutter.resource_name|with_article("_") }}_name_is_required(db_session: {{ cookiecutter.__session }}) -> None:
     db_session.add({{ cookiecutter.__resource_class }}(id=uuid.uuid4(){% if cookiecutter.__scope_id %}, {{ cookiecutter.__scope_id }}=uuid.uuid4(){% endif %}))
 
     with pytest.raises(IntegrityError):
@@ -57,7 +57,7 @@ from tests.factories_{{ cookiecutter.resource_plural }} import {{ cookiecutter._
     assert {{ cookiecutter.__await }}db_session.scalar(count) == 2
 
 
-{{ cookiecutter.__async }}def test_a_{{ cookiecutter.resource_name }}_of_no_{{ holder }}_is_refused(
+{{ cookiecutter.__async }}def test_{{ cookiecutter.resource_name|with_article("_") }}_of_no_{{ holder }}_is_refused(
     db_session: {{ cookiecutter.__session }},
 ) -> None:
     db_session.add({{ cookiecutter.__resource_class }}(name="orphan", {{ cookiecutter.__scope_id }}=uuid.uuid4()))

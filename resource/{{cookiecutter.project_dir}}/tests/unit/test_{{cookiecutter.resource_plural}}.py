@@ -12,7 +12,7 @@ from app.{{ cookiecutter.resource_plural }}.schemas import (
 {% endfilter %}
 
 
-def test_a_{{ cookiecutter.resource_name }}_name_is_stripped_of_surrounding_whitespace() -> None:
+def test_{{ cookiecutter.resource_name|with_article("_") }}_name_is_stripped_of_surrounding_whitespace() -> None:
     assert {{ cookiecutter.__resource_class }}Create(name="  groceries  ").name == "groceries"
 
 
@@ -25,18 +25,18 @@ def test_a_{{ cookiecutter.resource_name }}_name_is_stripped_of_surrounding_whit
         pytest.param("a\x00b", id="nul"),
     ],
 )
-def test_a_{{ cookiecutter.resource_name }}_name_the_service_cannot_keep_is_refused(name: str) -> None:
+def test_{{ cookiecutter.resource_name|with_article("_") }}_name_the_service_cannot_keep_is_refused(name: str) -> None:
     with pytest.raises(ValidationError):
         {{ cookiecutter.__resource_class }}Create(name=name)
 
 
-def test_a_{{ cookiecutter.resource_name }}_update_keeps_only_the_fields_sent() -> None:
+def test_{{ cookiecutter.resource_name|with_article("_") }}_update_keeps_only_the_fields_sent() -> None:
     update = {{ cookiecutter.__resource_class }}Update(description="new")
 
     assert update.model_dump(exclude_unset=True) == {"description": "new"}
 
 
-def test_a_{{ cookiecutter.resource_name }}_update_refuses_a_null_name() -> None:
+def test_{{ cookiecutter.resource_name|with_article("_") }}_update_refuses_a_null_name() -> None:
     with pytest.raises(ValidationError):
         {{ cookiecutter.__resource_class }}Update.model_validate({"name": None})
 
