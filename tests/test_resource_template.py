@@ -4,14 +4,18 @@
 The added files pass ruff and ruff format for names whose imports sort before, between and
 after the project's own modules (`apple`, `zebra`, digits that sort as numbers), with a
 parent or not; a name the project already uses, or one the project template would refuse,
-is refused with nothing written. The new-model workflow meta-test takes added resources
-through migrations, mypy, the suite and the contract tests on every database and mode.
+is refused with nothing written. So are answers that the project's own files contradict
+(each answer the command checks, from its table), and a recorded commit that a local
+template's repository lacks; a local template is baked at the recorded commit, not from its
+working tree. The new-model workflow meta-test takes added resources through migrations,
+mypy, the suite and the contract tests on every database and mode.
 """
 
 from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import shlex
 import subprocess
 import sys
@@ -25,8 +29,10 @@ import pytest
 COOKIECUTTER = shlex.join([sys.executable, "-m", "cookiecutter"])
 
 
-def link(project: Path, answers: dict[str, str]) -> None:
-    """The `.cruft.json` that `cruft link` would write: this template, these answers."""
+def cruft_record(
+    answers: dict[str, str], template: Path = harness.REPO_ROOT, commit: str | None = None
+) -> str:
+    """What `cruft link` writes in `.cruft.json`: the template, its commit, these answers."""
     resource = answers.get("resource_name", "item")
     context = {
         **harness.default_combo().answers(),
@@ -34,9 +40,19 @@ def link(project: Path, answers: dict[str, str]) -> None:
         "resource_name": resource,
         "resource_plural": answers.get("resource_plural", f"{resource}s"),
     }
-    record = {"template": str(harness.REPO_ROOT), "commit": None}
-    record["context"] = {"cookiecutter": context}
-    (project / ".cruft.json").write_text(json.dumps(record, indent=2) + "\n")
+    record = {"template": str(template), "commit": commit, "context": {"cookiecutter": context}}
+    return json.dumps(record, indent=2) + "\n"
+
+
+def link(
+    project: Path,
+    answers: dict[str, str],
+    template: Path = harness.REPO_ROOT,
+    commit: str | None = None,
+) -> None:
+    """The `.cruft.json` that `cruft link` would write: this template (at `commit`), these
+    answers."""
+    (project / ".cruft.json").write_text(cruft_record(answers, template, commit))
 
 
 def add(project: Path, *arguments: str) -> subprocess.CompletedProcess[str]:
@@ -244,3 +260,146 @@ def test_the_resource_hooks_tables_list_only_names_the_added_code_takes(
         "TAKEN_BY_PARENT": hook.TAKEN_BY_PARENT - names_the_added_code_takes["parent_name"],
     }
     assert not any(unused.values()), f"no longer taken by the added code: {unused}"
+
+
+def add_resource_script() -> Any:
+    """scripts/add_resource.py of the project template as a module (its `main` does not run)."""
+    path = harness.REPO_ROOT / "{{cookiecutter.project_slug}}" / "scripts" / "add_resource.py"
+    spec = importlib.util.spec_from_file_location("add_resource", path)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+# answer -> how the command reads it from the project, and the resource template's variables.
+PROJECT_ANSWERS = add_resource_script().PROJECT_ANSWERS
+RESOURCE_VARIABLES = json.loads(
+    (harness.REPO_ROOT / "resource" / "cookiecutter.json").read_text(encoding="utf-8")
+)
+
+
+def test_every_project_answer_the_resource_template_takes_is_checked() -> None:
+    """Apart from the new resource's names, its parent's and the project's directory, which
+    the command's arguments and the working directory give, the resource template takes the
+    project's answers: each one is read from the project's files before it is passed."""
+    own = {"project_dir", "resource_name", "resource_plural", "parent_name", "parent_plural"}
+    project_answers = {key for key in RESOURCE_VARIABLES if not key.startswith("_")} - own
+    assert {told.variable for told in PROJECT_ANSWERS.values()} == project_answers
+
+
+def another_value(answer: str, value: str) -> str:
+    """A value of `answer` other than `value`: another of the resource template's choices for
+    it, or a name the project does not use."""
+    choices = RESOURCE_VARIABLES[PROJECT_ANSWERS[answer].variable]
+    if isinstance(choices, list):
+        return next(choice for choice in choices if choice != value)
+    return f"{value}_x"
+
+
+@pytest.mark.parametrize("answer", list(PROJECT_ANSWERS))
+def test_answers_the_project_contradicts_are_refused_with_nothing_written(
+    grown_project: Path, answer: str, tmp_path: Path
+) -> None:
+    """Cookiecutter's replay file holds the answers of the template's last bake: another
+    project's, with one answer that this project's files say otherwise."""
+    record = json.loads((grown_project / ".cruft.json").read_text(encoding="utf-8"))
+    answers = record["context"]["cookiecutter"]
+    answers[answer] = another_value(answer, answers[answer])
+    answers |= {"_template": ".", "_repo_dir": str(harness.REPO_ROOT), "_checkout": None}
+    replay = tmp_path / "cookiecutter-tested-fastapi.json"
+    replay.write_text(json.dumps({"cookiecutter": answers}), encoding="utf-8")
+    before = contents(grown_project)
+
+    refused = add(grown_project, "label", "--answers", str(replay))
+
+    assert refused.returncode != 0
+    (line,) = refused.stderr.splitlines()
+    assert line.startswith("ERROR: ")
+    told_by = PROJECT_ANSWERS[answer].path.format(**answers)
+    for part in (str(replay), f"{answer}={answers[answer]!r}", told_by):
+        assert part in line, line
+    assert contents(grown_project) == before
+
+
+GIT_IDENTITY = {
+    f"GIT_{role}_{key}": value
+    for role in ("AUTHOR", "COMMITTER")
+    for key, value in {"NAME": "Template Tests", "EMAIL": "template-tests@example.com"}.items()
+}
+
+
+def git(repo: Path, *arguments: str) -> str:
+    """git in `repo` as a fixed identity, without the user's or the system's config."""
+    environ = harness.clean_environ(
+        **GIT_IDENTITY, GIT_CONFIG_GLOBAL=os.devnull, GIT_CONFIG_NOSYSTEM="1"
+    )
+    return harness.run_checked(["git", *arguments], repo, environ).stdout.strip()
+
+
+def commit_all(repo: Path, message: str) -> str:
+    git(repo, "add", "--all")
+    git(repo, "commit", "--quiet", "--message", message)
+    return git(repo, "rev-parse", "HEAD")
+
+
+# A line the template's working tree has and the commit a project records has not.
+NEWER = "# Only in a newer commit of the template."
+RESOURCE_SERVICE = (
+    "resource/{{cookiecutter.project_dir}}/app/{{cookiecutter.resource_plural}}/service.py"
+)
+
+
+def test_a_local_template_repository_gives_the_recorded_commit_not_its_working_tree(
+    bake: Callable[..., Any], tmp_path: Path
+) -> None:
+    """Cookiecutter ignores --checkout for a directory and bakes its working tree; the
+    command bakes the commit `.cruft.json` records instead."""
+    template = harness.copy_template(harness.REPO_ROOT, tmp_path / "template")
+    git(template, "init", "--quiet", "--initial-branch=main")
+    recorded = commit_all(template, "The template as the project was baked from it")
+    service = template / RESOURCE_SERVICE
+    service.write_text(service.read_text(encoding="utf-8") + NEWER + "\n", encoding="utf-8")
+    commit_all(template, "A newer template")
+    project = harness.project_path(bake({}))
+    link(project, {}, template=template)
+    from_working_tree = add(project, "label")
+    assert from_working_tree.returncode == 0, from_working_tree.stderr
+    assert NEWER in (project / "app/labels/service.py").read_text(encoding="utf-8")
+    link(project, {}, template=template, commit=recorded)
+    before = set(contents(project))
+
+    added = add(project, "tag")
+
+    assert added.returncode == 0, added.stderr
+    new_files = {path: contents(project)[path] for path in set(contents(project)) - before}
+    assert "app/tags/service.py" in new_files
+    assert not [path for path, text in new_files.items() if NEWER.encode() in text]
+
+
+UNKNOWN_COMMIT = "0123456789abcdef0123456789abcdef01234567"
+
+
+@pytest.mark.parametrize(
+    "repository", [pytest.param(True, id="a-repository"), pytest.param(False, id="no-repository")]
+)
+def test_a_recorded_commit_the_local_template_lacks_is_refused_with_nothing_written(
+    grown_project: Path, tmp_path: Path, repository: bool
+) -> None:
+    template = tmp_path / "template"
+    template.mkdir()
+    if repository:
+        git(template, "init", "--quiet", "--initial-branch=main")
+    answers_file = tmp_path / ".cruft.json"
+    answers_file.write_text(cruft_record({}, template, UNKNOWN_COMMIT), encoding="utf-8")
+    before = contents(grown_project)
+
+    refused = add(grown_project, "label", "--answers", str(answers_file))
+
+    assert refused.returncode != 0
+    (line,) = refused.stderr.splitlines()
+    assert line.startswith("ERROR: ")
+    assert UNKNOWN_COMMIT in line, line
+    assert str(template) in line, line
+    assert contents(grown_project) == before

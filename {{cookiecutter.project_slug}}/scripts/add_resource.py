@@ -4,10 +4,16 @@ It bakes the `resource` template that lives beside the template this project was
 (its `resource/` directory, at the commit `.cruft.json` records), with Cookiecutter's own
 `--directory resource`, and passes it this project's answers (mode, auth, the first
 resource) from `.cruft.json` or from Cookiecutter's replay file, so nothing is asked
-again. The resource's files are added next to the project's; none is overwritten
-(`--skip-if-file-exists`), and a name the project already uses is refused by the resource
-template's hook before anything is written. Then the OpenAPI snapshot is written again
-from the app (syrupy's `--snapshot-update`): the contract has new routes, for review.
+again. The answers are checked against this project's own files first (PROJECT_ANSWERS):
+the replay file holds the answers of the template's last bake, which may be another
+project's, and those are refused. A template that is a local git repository is baked from
+the recorded commit (exported to a temporary directory: Cookiecutter ignores `--checkout`
+for a directory, and would bake its working tree); one given by URL is left to
+Cookiecutter's `--checkout`. The resource's files are added next to the project's; none is
+overwritten (`--skip-if-file-exists`), and a name the project already uses is refused by
+the resource template's hook before anything is written. Then the OpenAPI snapshot is
+written again from the app (syrupy's `--snapshot-update`): the contract has new routes,
+for review.
 
 Cookiecutter runs as `cookiecutter` when it is on PATH, else as `uvx cookiecutter`; the
 COOKIECUTTER variable names another command (`COOKIECUTTER="pipx run cookiecutter"`).
@@ -15,18 +21,73 @@ Options of Cookiecutter's command line: https://cookiecutter.readthedocs.io/en/s
 """
 
 import argparse
+import ast
 import importlib.util
+import io
 import json
 import os
+import re
 import shlex
 import shutil
 import subprocess
 import sys
+import tempfile
+import zipfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
-# The project's answers the resource is written for.
-SHARED_ANSWERS = ("mode", "auth")
+# The route a resource's router defines to read one row: `read_item` reads an item.
+READ_ROUTE = re.compile(r"^(?:async )?def read_(\w+)\(", re.MULTILINE)
+
+
+class Refused(Exception):
+    """Why the resource cannot be added; nothing has been written."""
+
+
+class ProjectAnswer(NamedTuple):
+    """An answer of the project's that the resource template takes as `variable`, and where
+    the project's own files tell it: `path` (formatted with the answers, relative to the
+    project's root), which `read` turns into the value the project has (None: no such path)."""
+
+    variable: str
+    path: str
+    read: Callable[[Path], str | None]
+
+
+def session_mode(db_module: Path) -> str | None:
+    """async when the module uses SQLAlchemy's AsyncSession (app/core/db.py of an async
+    project), else sync; None when there is no such module. Comments and docstrings do not
+    count: only names in the code."""
+    if not db_module.is_file():
+        return None
+    tree = ast.parse(db_module.read_text(encoding="utf-8"))
+    used = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
+    return "async" if "AsyncSession" in used else "sync"
+
+
+def read_route_name(router: Path) -> str | None:
+    """The resource a router reads one of (`read_item`: item); "" when it reads none, None
+    when there is no such router."""
+    if not router.is_file():
+        return None
+    found = READ_ROUTE.search(router.read_text(encoding="utf-8"))
+    return found.group(1) if found else ""
+
+
+# Each answer of the project's the resource is written for -> how the project tells it.
+# The first resource's package comes before its name, which is read from that package.
+PROJECT_ANSWERS = {
+    "mode": ProjectAnswer("mode", "app/core/db.py", session_mode),
+    "auth": ProjectAnswer("auth", "app/auth/", lambda path: "yes" if path.is_dir() else "no"),
+    "resource_plural": ProjectAnswer(
+        "first_plural", "app/{resource_plural}/", lambda path: path.name if path.is_dir() else None
+    ),
+    "resource_name": ProjectAnswer(
+        "first_resource", "app/{resource_plural}/router.py", read_route_name
+    ),
+}
 # The reviewed OpenAPI contract, which a new resource changes on purpose (README, "Checks").
 SNAPSHOT_UPDATE = ["-m", "pytest", "-q", "tests/api/test_openapi_snapshot.py", "--snapshot-update"]
 
@@ -53,16 +114,68 @@ def cookiecutter_command() -> list[str]:
     return ["cookiecutter"] if shutil.which("cookiecutter") else ["uvx", "cookiecutter"]
 
 
-def bake_command(args: argparse.Namespace, project: Path) -> list[str]:
-    """The Cookiecutter command line that adds the resource `args` describe to `project`."""
-    template, commit, answers = recorded(args.answers)
-    context = {key: answers[key] for key in SHARED_ANSWERS}
-    context.update(
-        project_dir=project.name,
-        first_resource=answers["resource_name"],
-        first_plural=answers["resource_plural"],
-        resource_name=args.name,
+def check_answers(project: Path, answers: dict[str, Any], answers_file: Path) -> None:
+    """Raises Refused, naming the first answer of PROJECT_ANSWERS that the project's files
+    contradict, what they say instead, and the file the answer came from."""
+    for key, told in PROJECT_ANSWERS.items():
+        path = told.path.format(**answers)
+        has = told.read(project / path)
+        if has == answers[key]:
+            continue
+        there = f"no {path}" if has is None else f"{key}={has!r} (going by {path})"
+        raise Refused(
+            f"{answers_file} says {key}={answers[key]!r}, but this project has {there}: those"
+            " are another project's answers (the replay file keeps the last bake's);"
+            " pass --answers a file of this project's"
+        )
+
+
+@contextmanager
+def template_at(template: str, commit: str | None) -> Iterator[tuple[str, str | None]]:
+    """(template, checkout) to give Cookiecutter. A local directory with a recorded commit
+    becomes that commit of its git repository, exported to a temporary directory that is
+    removed afterwards, and no checkout; anything else (a URL, no commit) is given as it is.
+    Raises Refused when the directory is in no git repository that holds the commit."""
+    if not commit or not Path(template).is_dir():
+        yield template, commit
+        return
+    git = shutil.which("git")
+    if git is None:
+        raise Refused(f"git is needed to bake commit {commit} of {template}, and is not on PATH")
+    # The commit comes from a file: resolved by rev-parse first, only a hash reaches archive.
+    found = subprocess.run(  # noqa: S603
+        [git, "-C", template, "rev-parse", "--verify", "--quiet", commit + "^{commit}"],
+        capture_output=True,
+        text=True,
+        check=False,
     )
+    if found.returncode != 0:
+        raise Refused(
+            f"the recorded commit {commit} is not in a git repository at {template}:"
+            " fetch it there, or pass --answers that record a commit it has"
+        )
+    archive = subprocess.run(  # noqa: S603
+        [git, "-C", template, "archive", "--format=zip", found.stdout.strip()],
+        capture_output=True,
+        check=True,
+    )
+    with tempfile.TemporaryDirectory(prefix="add_resource-") as exported:
+        with zipfile.ZipFile(io.BytesIO(archive.stdout)) as files:
+            files.extractall(exported)
+        yield exported, None
+
+
+def bake_command(
+    args: argparse.Namespace,
+    project: Path,
+    template: str,
+    commit: str | None,
+    answers: dict[str, Any],
+) -> list[str]:
+    """The Cookiecutter command line that adds the resource `args` describe to `project`,
+    from `template` at `commit` (None: as it is), with the project's `answers`."""
+    context = {told.variable: answers[key] for key, told in PROJECT_ANSWERS.items()}
+    context.update(project_dir=project.name, resource_name=args.name)
     if args.plural:
         context["resource_plural"] = args.plural
     if args.parent:
@@ -96,8 +209,16 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("run it from the project's root directory, where app/ is")
     if not args.answers.is_file():
         parser.error(f"{args.answers} not found: run `cruft link` (docs), or pass --answers")
-    # Both commands are built from this project's own files and the arguments given.
-    baked = subprocess.run(bake_command(args, Path.cwd()), check=False)  # noqa: S603
+    template, commit, answers = recorded(args.answers)
+    # Every command is built from this project's own files and the arguments given.
+    try:
+        check_answers(Path.cwd(), answers, args.answers)
+        with template_at(template, commit) as (source, checkout):
+            command = bake_command(args, Path.cwd(), source, checkout, answers)
+            baked = subprocess.run(command, check=False)  # noqa: S603
+    except Refused as refusal:
+        print(f"ERROR: {refusal}", file=sys.stderr)
+        return 1
     if baked.returncode != 0:
         return baked.returncode
     if importlib.util.find_spec("syrupy") is None:  # not run in the project's environment
