@@ -243,11 +243,12 @@ def test_the_hook_on_an_older_python_checks_or_refuses_in_one_line(
     else:
         assert lines[0].startswith("ERROR: resource_name='status' "), lines
     # cookiecutter imports the template's extension before it runs any hook.
-    compiled = subprocess.run(
-        [str(python), "-c", COMPILE, str(harness.REPO_ROOT / "local_extensions.py")],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert compiled.returncode == 0, compiled.stderr
+    for module in ("template_extensions.py", "local_extensions.py"):
+        compiled = subprocess.run(
+            [str(python), "-c", COMPILE, str(harness.REPO_ROOT / module)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert compiled.returncode == 0, compiled.stderr

@@ -18,6 +18,7 @@ LINTED = [
     "tests",
     "bench",
     "local_extensions.py",
+    "template_extensions.py",
     "resource/hooks",
     "resource/resource_extensions.py",
 ]

@@ -92,13 +92,34 @@ def append(path: Path, addition: str) -> None:
     path.write_text(text + separator + addition, encoding="utf-8")
 
 
+# A filter the template's extension gains, which the new README line uses: cruft renders
+# the old commit and the new one in one process, and the new one must get its own filters.
+NEW_FILTER = """
+
+_first_init = AnswersExtension.__init__
+
+
+def _with_by_default(self: AnswersExtension, environment: Environment) -> None:
+    _first_init(self, environment)
+    environment.filters["by_default"] = lambda value: f"{value} by default"
+
+
+AnswersExtension.__init__ = _with_by_default  # type: ignore[method-assign]
+"""
+NEW_README_SOURCE = (
+    "Outgoing calls give up after `REQUEST_TIMEOUT_SECONDS` ({{ 30|by_default }}).\n"
+)
+
+
 def change_template(template: Path) -> None:
     """What a maintainer might commit: a new setting, documented in .env.example and the
-    README and tested by a new file; and a comment in a file only auth=yes projects hold."""
+    README (with a filter new to local_extensions.py) and tested by a new file; and a
+    comment in a file only auth=yes projects hold."""
     slug = template / SLUG_DIR
     insert_after_line(slug / "app/core/config.py", r"^    database_url: str = ", NEW_SETTING)
     append(slug / ".env.example", NEW_ENV_LINES)
-    append(slug / "README.md", "\n" + NEW_README_LINE)
+    append(template / "local_extensions.py", NEW_FILTER)
+    append(slug / "README.md", "\n" + NEW_README_SOURCE)
     insert_before_line(slug / "app/core/security.py", r"^ALGORITHM = ", SECURITY_COMMENT)
     (slug / NEW_TEST_FILE).write_text(NEW_TEST, encoding="utf-8")
 

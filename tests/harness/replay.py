@@ -23,6 +23,7 @@ Tree = dict[str, tuple[str, bytes | None]]
 TEMPLATE_PARTS = (
     "cookiecutter.json",
     "local_extensions.py",
+    "template_extensions.py",
     "manifest.json",
     "hooks",
     "{{cookiecutter.project_slug}}",

@@ -76,25 +76,41 @@ from app.{{ cookiecutter.resource_plural }}.schemas import {{ cookiecutter.__res
     {{ cookiecutter.resource_name }}: {{ cookiecutter.__resource_class }},
     {{ cookiecutter.resource_name }}_in: {{ cookiecutter.__resource_class }}Update,
 ) -> {{ cookiecutter.__resource_class }}:
+    locked = {{ cookiecutter.__await }}_locked(session, {{ cookiecutter.resource_name }})
     for field, value in {{ cookiecutter.resource_name }}_in.model_dump(exclude_unset=True).items():
-        setattr({{ cookiecutter.resource_name }}, field, value)
+        setattr(locked, field, value)
     {{ cookiecutter.__await }}_flush_or_conflict(session)
-    return {{ cookiecutter.resource_name }}
+    return locked
 
 
 {{ cookiecutter.__async }}def delete_{{ cookiecutter.resource_name }}(
     session: {{ cookiecutter.__session }},
     {{ cookiecutter.resource_name }}: {{ cookiecutter.__resource_class }},
 ) -> None:
-    # Locked first (FOR UPDATE, until the commit): a DELETE of the row that committed since
-    # it was read makes this one a 404, where the unit of work would only warn that it
-    # deleted nothing. SQLite has no row locks, and lets one write in at a time anyway.
-    id_ = {{ cookiecutter.__resource_class }}.id
-    locked = select(id_).where(id_ == {{ cookiecutter.resource_name }}.id).with_for_update()
-    if {{ cookiecutter.__await }}session.scalar(locked) is None:
-        raise NotFoundError({{ cookiecutter.__resource_upper }}_NOT_FOUND)
-    {{ cookiecutter.__await }}session.delete({{ cookiecutter.resource_name }})
+    # Locked first: a DELETE of it that committed since it was read makes this one a 404,
+    # where the unit of work would only warn that it deleted nothing.
+    locked = {{ cookiecutter.__await }}_locked(session, {{ cookiecutter.resource_name }})
+    {{ cookiecutter.__await }}session.delete(locked)
     {{ cookiecutter.__await }}session.flush()
+
+
+{{ cookiecutter.__async }}def _locked(
+    session: {{ cookiecutter.__session }},
+    {{ cookiecutter.resource_name }}: {{ cookiecutter.__resource_class }},
+) -> {{ cookiecutter.__resource_class }}:
+    """`{{ cookiecutter.resource_name }}` read again under a lock on its row, held until the commit (SELECT
+    ... FOR UPDATE): what another request committed to it since shows, and another write of
+    it waits for this one. Raises NotFoundError (404) when it was deleted meanwhile. SQLite
+    has no row locks, and lets one write transaction in at a time anyway."""
+    found = {{ cookiecutter.__await }}session.get(
+        {{ cookiecutter.__resource_class }},
+        {{ cookiecutter.resource_name }}.id,
+        with_for_update=True,
+        populate_existing=True,
+    )
+    if found is None:
+        raise NotFoundError({{ cookiecutter.__resource_upper }}_NOT_FOUND)
+    return found
 
 
 {{ cookiecutter.__async }}def _flush_or_conflict(session: {{ cookiecutter.__session }}) -> None:

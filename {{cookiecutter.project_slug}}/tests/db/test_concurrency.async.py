@@ -7,7 +7,7 @@ so it runs on a database of its own, emptied when it ends.
 
 import asyncio
 import functools
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -103,19 +103,14 @@ async def served_as_deployed(
         del app.dependency_overrides[dependency]
 
 
-async def test_two_deletes_of_one_row_at_once_get_one_204_and_one_404(
-    app: FastAPI,
-    served_as_deployed: Owner,
-    committing_sessions: async_sessionmaker[AsyncSession],
-) -> None:
-    async with committing_sessions.begin() as session:
-        row = served_as_deployed.claim({{ cookiecutter.__resource_class }}(name="doomed"))
-        session.add(row)
-    url = app.url_path_for("read_{{ cookiecutter.resource_name }}", {{ cookiecutter.resource_name }}_id=str(row.id))
+@pytest.fixture
+def each_has_read_before_either_writes(
+    app: FastAPI, committing_sessions: async_sessionmaker[AsyncSession]
+) -> Iterator[None]:
+    """Two requests at once that load a {{ cookiecutter.resource_name }} by id both have it before either goes
+    on, where the database has row locks. SQLite lets one write transaction in at a time:
+    there the second loads after the first commits, and nothing can hold both at once."""
     load = dependencies.get_{{ cookiecutter.resource_name }}_or_404
-    # Each has read the row before either deletes it, where the database has row locks.
-    # SQLite lets one write transaction in at a time: there the second reads after the
-    # first commits, and nothing can hold both at once.
     sqlite = committing_sessions.kw["bind"].dialect.name == "sqlite"
     both_have_read = asyncio.Barrier(1 if sqlite else 2)
 
@@ -127,11 +122,54 @@ async def test_two_deletes_of_one_row_at_once_get_one_204_and_one_404(
         return found
 
     app.dependency_overrides[load] = load_then_wait
-    try:
-        async with AsyncClient(transport=ASGITransport(app=app), base_url="http://test") as client:
-            responses = await asyncio.gather(client.delete(url), client.delete(url))
-    finally:
-        del app.dependency_overrides[load]
+    yield
+    del app.dependency_overrides[load]
+
+
+async def add_row(sessions: async_sessionmaker[AsyncSession], owner: Owner) -> {{ cookiecutter.__resource_class }}:
+    async with sessions.begin() as session:
+        row = owner.claim({{ cookiecutter.__resource_class }}(name="original", description="old"))
+        session.add(row)
+    return row
+
+
+@pytest.mark.usefixtures("each_has_read_before_either_writes")
+async def test_two_deletes_of_one_row_at_once_get_one_204_and_one_404(
+    app: FastAPI,
+    served_as_deployed: Owner,
+    committing_sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    row = await add_row(committing_sessions, served_as_deployed)
+    url = app.url_path_for("read_{{ cookiecutter.resource_name }}", {{ cookiecutter.resource_name }}_id=str(row.id))
+
+    async with AsyncClient(transport=ASGITransport(app=app), base_url="http://test") as client:
+        responses = await asyncio.gather(client.delete(url), client.delete(url))
 
     statuses = sorted(response.status_code for response in responses)
     assert statuses == [status.HTTP_204_NO_CONTENT, status.HTTP_404_NOT_FOUND]
+
+
+@pytest.mark.usefixtures("each_has_read_before_either_writes")
+async def test_two_patches_of_one_row_at_once_each_answer_a_state_it_committed(
+    app: FastAPI,
+    served_as_deployed: Owner,
+    committing_sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    row = await add_row(committing_sessions, served_as_deployed)
+    url = app.url_path_for("read_{{ cookiecutter.resource_name }}", {{ cookiecutter.resource_name }}_id=str(row.id))
+    changes = [{"name": "renamed"}, {"description": "described"}]
+
+    async with AsyncClient(transport=ASGITransport(app=app), base_url="http://test") as client:
+        responses = await asyncio.gather(*(client.patch(url, json=body) for body in changes))
+
+    answered = [(answer.json()["name"], answer.json()["description"]) for answer in responses]
+    # One went first and answered its own change alone; the other answered both, as stored.
+    both = ("renamed", "described")
+    assert sorted(answered) in (
+        sorted([("renamed", "old"), both]),
+        sorted([("original", "described"), both]),
+    )
+    async with committing_sessions() as session:
+        stored = await session.get({{ cookiecutter.__resource_class }}, row.id)
+        assert stored is not None
+        assert (stored.name, stored.description) == both

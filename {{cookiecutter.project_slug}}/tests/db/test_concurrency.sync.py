@@ -105,19 +105,14 @@ def served_as_deployed(
         del app.dependency_overrides[dependency]
 
 
-def test_two_deletes_of_one_row_at_once_get_one_204_and_one_404(
-    app: FastAPI,
-    served_as_deployed: Owner,
-    committing_sessions: sessionmaker[Session],
-) -> None:
-    with committing_sessions.begin() as session:
-        row = served_as_deployed.claim({{ cookiecutter.__resource_class }}(name="doomed"))
-        session.add(row)
-    url = app.url_path_for("read_{{ cookiecutter.resource_name }}", {{ cookiecutter.resource_name }}_id=str(row.id))
+@pytest.fixture
+def each_has_read_before_either_writes(
+    app: FastAPI, committing_sessions: sessionmaker[Session]
+) -> Iterator[None]:
+    """Two requests at once that load a {{ cookiecutter.resource_name }} by id both have it before either goes
+    on, where the database has row locks. SQLite lets one write transaction in at a time:
+    there the second loads after the first commits, and nothing can hold both at once."""
     load = dependencies.get_{{ cookiecutter.resource_name }}_or_404
-    # Each has read the row before either deletes it, where the database has row locks.
-    # SQLite lets one write transaction in at a time: there the second reads after the
-    # first commits, and nothing can hold both at once.
     sqlite = committing_sessions.kw["bind"].dialect.name == "sqlite"
     both_have_read = threading.Barrier(1 if sqlite else 2, timeout=10)
 
@@ -128,11 +123,55 @@ def test_two_deletes_of_one_row_at_once_get_one_204_and_one_404(
         return found
 
     app.dependency_overrides[load] = load_then_wait
+    yield
+    del app.dependency_overrides[load]
+
+
+def add_row(sessions: sessionmaker[Session], owner: Owner) -> {{ cookiecutter.__resource_class }}:
+    with sessions.begin() as session:
+        row = owner.claim({{ cookiecutter.__resource_class }}(name="original", description="old"))
+        session.add(row)
+    return row
+
+
+@pytest.mark.usefixtures("each_has_read_before_either_writes")
+def test_two_deletes_of_one_row_at_once_get_one_204_and_one_404(
+    app: FastAPI,
+    served_as_deployed: Owner,
+    committing_sessions: sessionmaker[Session],
+) -> None:
+    row = add_row(committing_sessions, served_as_deployed)
+    url = app.url_path_for("read_{{ cookiecutter.resource_name }}", {{ cookiecutter.resource_name }}_id=str(row.id))
     client = TestClient(app)
-    try:
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            statuses = sorted(pool.map(lambda _: client.delete(url).status_code, range(2)))
-    finally:
-        del app.dependency_overrides[load]
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        statuses = sorted(pool.map(lambda _: client.delete(url).status_code, range(2)))
 
     assert statuses == [status.HTTP_204_NO_CONTENT, status.HTTP_404_NOT_FOUND]
+
+
+@pytest.mark.usefixtures("each_has_read_before_either_writes")
+def test_two_patches_of_one_row_at_once_each_answer_a_state_it_committed(
+    app: FastAPI,
+    served_as_deployed: Owner,
+    committing_sessions: sessionmaker[Session],
+) -> None:
+    row = add_row(committing_sessions, served_as_deployed)
+    url = app.url_path_for("read_{{ cookiecutter.resource_name }}", {{ cookiecutter.resource_name }}_id=str(row.id))
+    changes = [{"name": "renamed"}, {"description": "described"}]
+    client = TestClient(app)
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        responses = list(pool.map(lambda body: client.patch(url, json=body), changes))
+
+    answered = [(answer.json()["name"], answer.json()["description"]) for answer in responses]
+    # One went first and answered its own change alone; the other answered both, as stored.
+    both = ("renamed", "described")
+    assert sorted(answered) in (
+        sorted([("renamed", "old"), both]),
+        sorted([("original", "described"), both]),
+    )
+    with committing_sessions() as session:
+        stored = session.get({{ cookiecutter.__resource_class }}, row.id)
+        assert stored is not None
+        assert (stored.name, stored.description) == both
