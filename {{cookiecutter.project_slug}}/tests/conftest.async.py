@@ -116,7 +116,12 @@ def no_override_outlives_its_test() -> Iterator[None]:
     yield
     left = dict(service_app.dependency_overrides)
     service_app.dependency_overrides.clear()
-    assert not left, f"dependency overrides left behind: {list(left)}"
+    # By name: an lru_cache'd dependency (get_settings) reprs as a functools object.
+    names = [getattr(dependency, "__qualname__", repr(dependency)) for dependency in left]
+    assert not left, (
+        f"dependency overrides left behind: {names}; a function-scoped fixture that sets one"
+        " removes it after its yield (a wider scope would lose it after the first test)"
+    )
 
 
 @pytest.fixture
