@@ -31,17 +31,21 @@ NEW_FILES = (
 # column and a relationship of one name). tests/test_resource_template.py derives both
 # sets from added resources and fails when a name they hold is accepted.
 TAKEN_BY_RESOURCE = frozenset(
-    ["collection", "count", "current_owner", "delete", "dependencies", "elsewhere", "existing",
-     "functools", "load", "load_then_lose", "locked", "made", "method", "mine", "other", "page",
-     "parameters", "s_o_m_e_o_n_e_s", "stale_data_error", "url"]
+    ["arguments", "collection", "count", "current_owner", "delete", "dependencies", "elsewhere",
+     "enumerate", "event", "existing", "first_write", "functools", "i", "load", "load_then_lose",
+     "locked", "made", "method", "mine", "next", "note_sql", "other", "page", "parameters",
+     "parent", "parent_id", "re", "reads_before", "s_o_m_e_o_n_e_s", "shared", "sql", "sql_sent",
+     "sqlalchemy", "stale_data_error", "url"]
 )  # fmt: skip
 TAKEN_BY_PARENT = frozenset(
-    ["any", "app", "async_client", "authorized_client", "base", "body", "callable", "client",
-     "collection", "created", "current_owner", "db_session", "delete", "deleted_after_its_read",
-     "dependencies", "description", "dict", "elsewhere", "factory", "found", "functools", "gone",
-     "int", "iterator", "load", "load_then_lose", "made", "method", "mine", "model", "n", "name",
-     "object", "one", "other", "owner", "page", "parameters", "params", "pytest", "response",
-     "row", "status", "str", "url", "user", "uuid"]
+    ["any", "app", "arguments", "async_client", "authorized_client", "base", "body", "callable",
+     "client", "collection", "created", "current_owner", "db_session", "delete",
+     "deleted_after_its_read", "dependencies", "description", "dict", "elsewhere", "enumerate",
+     "event", "factory", "first_write", "found", "functools", "gone", "i", "int", "iterator",
+     "list", "load", "load_then_lose", "made", "method", "mine", "model", "n", "name", "next",
+     "note_sql", "object", "one", "other", "owner", "page", "parameters", "params", "pytest", "re",
+     "reads_before", "response", "row", "sql", "sql_sent", "sqlalchemy", "status", "str", "url",
+     "user", "uuid"]
 )  # fmt: skip
 # The route names a resource's router defines: `read_tag` must be unique in the app.
 ROUTE_NAME = re.compile(r"^(?:async )?def read_(\w+)\(", re.MULTILINE)

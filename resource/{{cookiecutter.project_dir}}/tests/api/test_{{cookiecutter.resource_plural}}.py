@@ -1,14 +1,20 @@
 """The {{ cookiecutter.resource_plural }} API: every answer it gives, the errors included."""
 
 import functools
+{%- if cookiecutter.parent_name %}
+import re
+{%- endif %}
 import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+{%- if cookiecutter.parent_name %}
+import sqlalchemy
+{%- endif %}
 from fastapi import status
 {{ cookiecutter.__client_import }}
-from sqlalchemy import delete
+from sqlalchemy import delete{% if cookiecutter.parent_name %}, event{% endif %}
 
 {% filter import_order %}
 from app.main import app
@@ -362,4 +368,33 @@ def {{ cookiecutter.parent_name }}_deleted_after_its_check() -> Iterator[Owner]:
     response = {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.get(one(elsewhere.id))
 
     assert response.status_code == status.HTTP_404_NOT_FOUND
+
+
+@pytest.mark.parametrize("method", ["PATCH", "DELETE"])
+{{ cookiecutter.__async }}def test_a_write_locks_its_{{ cookiecutter.parent_name }}_before_its_own_row(
+    {{ cookiecutter.__api_client }}: {{ cookiecutter.__client }},
+    one: Callable[[object], str],
+    mine: dict[str, Any],
+    method: str,
+) -> None:
+    # A DELETE of the {{ cookiecutter.parent_name }} locks it before the rows its cascade deletes; a write of
+    # one of them locks in the same order, or the two deadlock on MySQL and MariaDB.
+    {{ cookiecutter.resource_name }} = {{ cookiecutter.__await }}{{ cookiecutter.__resource_class }}Factory(**mine)
+    sql_sent: list[str] = []
+
+    def note_sql(*arguments: Any) -> None:  # (connection, cursor, statement, ...)
+        sql_sent.append(arguments[2])
+
+    event.listen(sqlalchemy.Engine, "before_cursor_execute", note_sql)
+    try:
+        url = one({{ cookiecutter.resource_name }}.id)
+        response = {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.request(method, url, json={"name": "new"})
+    finally:
+        event.remove(sqlalchemy.Engine, "before_cursor_execute", note_sql)
+
+    assert response.is_success, response.text
+    first_write = next(i for i, sql in enumerate(sql_sent) if re.match(r"\s*(UPDATE|DELETE)", sql))
+    reads_before = [sql for sql in sql_sent[:first_write] if re.match(r"\s*SELECT", sql)]
+    assert re.search(r"\bFROM\W+{{ cookiecutter.parent_plural }}\b", reads_before[-2])
+    assert re.search(r"\bFROM\W+{{ cookiecutter.resource_plural }}\b", reads_before[-1])
 {%- endif %}
