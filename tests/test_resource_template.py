@@ -161,15 +161,20 @@ def test_a_name_the_project_cannot_take_is_refused_with_nothing_written(
     assert contents(grown_project) == before
 
 
-def resource_hook() -> Any:
-    """resource/hooks/pre_gen_project.py as a module (its `main` does not run)."""
-    path = harness.REPO_ROOT / "resource" / "hooks" / "pre_gen_project.py"
-    spec = importlib.util.spec_from_file_location("resource_pre_gen_project", path)
+def module_at(relative: str, name: str) -> Any:
+    """The repository's file at `relative` as a module called `name` (its `main` does not
+    run)."""
+    spec = importlib.util.spec_from_file_location(name, harness.REPO_ROOT / relative)
     assert spec is not None
     assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def resource_hook() -> Any:
+    """resource/hooks/pre_gen_project.py as a module."""
+    return module_at("resource/hooks/pre_gen_project.py", "resource_pre_gen_project")
 
 
 # The added resource's name and its parent's, spelled so that nothing else contains them.
@@ -263,14 +268,8 @@ def test_the_resource_hooks_tables_list_only_names_the_added_code_takes(
 
 
 def add_resource_script() -> Any:
-    """scripts/add_resource.py of the project template as a module (its `main` does not run)."""
-    path = harness.REPO_ROOT / "{{cookiecutter.project_slug}}" / "scripts" / "add_resource.py"
-    spec = importlib.util.spec_from_file_location("add_resource", path)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    """scripts/add_resource.py of the project template as a module."""
+    return module_at("{{cookiecutter.project_slug}}/scripts/add_resource.py", "add_resource")
 
 
 # answer -> how the command reads it from the project, and the resource template's variables.
