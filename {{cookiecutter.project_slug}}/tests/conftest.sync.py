@@ -29,10 +29,19 @@ from tests.database import (
     database_url_for_tests,
     delete_every_row,
     rebuild_schema,
+    unusable_url_reason,
 )
 from tests.transport import app_client
 
 pytest_plugins = [{{ cookiecutter.__test_plugins }}]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Stops the run before any test, in one line, when no engine can be made of
+    TEST_DATABASE_URL (see tests.database.unusable_url_reason)."""
+    reason = unusable_url_reason()
+    if reason:
+        raise pytest.UsageError(reason)
 
 
 @pytest.fixture

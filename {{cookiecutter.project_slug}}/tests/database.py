@@ -22,9 +22,11 @@ from typing import Any
 from pydantic_settings import BaseSettings, SettingsConfigDict
 {%- if cookiecutter.mode == "async" %}
 from sqlalchemy import URL, Connection, MetaData, event, make_url, text
+from sqlalchemy.exc import ArgumentError, InvalidRequestError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 {%- else %}
 from sqlalchemy import URL, Connection, Engine, MetaData, create_engine, event, make_url, text
+from sqlalchemy.exc import ArgumentError, InvalidRequestError
 {%- endif %}
 
 from app.core.config import Settings
@@ -72,6 +74,31 @@ def configured_test_database_url() -> URL:
     if service_default.get_backend_name() == "sqlite":
         return URL.create(service_default.drivername)  # in memory: a temporary file, see below
     return service_default.set(database=f"{service_default.database}_test")
+
+
+def unusable_url_reason() -> str | None:
+    """Why the tests cannot use TEST_DATABASE_URL at all, as one line naming the driver
+    this project installs; None if an engine can be made of it. Not a URL, a dialect or
+    driver SQLAlchemy does not know, one this project does not install, or a
+    {{ "synchronous driver in an async" if cookiecutter.mode == "async" else "driver for asyncio in a sync" }} project: each would fail every test alike.
+
+    Checked once, before any test runs (tests/conftest.py), so that a mistyped
+    TEST_DATABASE_URL is one error, not the same traceback in every test. Nothing connects.
+    """
+    try:
+        configured_test_database_url().get_dialect()  # before the name is used
+        create_db_engine(database_url_for_tests())
+    except (ArgumentError, ImportError, InvalidRequestError) as exc:
+        service = make_url(str(Settings.model_fields["database_url"].default))
+        example = service.set(database=f"{service.database}_test")
+        if service.get_backend_name() == "sqlite":
+            example = service.set(database="test.db")
+        cause = str(exc).splitlines()[0]
+        return (
+            f"TEST_DATABASE_URL cannot be used ({cause}); this project's driver is"
+            f" {service.drivername}, e.g. {example.render_as_string(hide_password=False)}"
+        )
+    return None
 
 
 # What a test may want a database of its own for: `database_url_for_tests(suffix)` takes only

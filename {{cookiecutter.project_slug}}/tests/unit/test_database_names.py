@@ -7,7 +7,12 @@ from sqlalchemy import make_url
 
 from app.core.config import Settings
 
-from tests.database import database_url_for_tests, fitted_name, is_a_test_database
+from tests.database import (
+    database_url_for_tests,
+    fitted_name,
+    is_a_test_database,
+    unusable_url_reason,
+)
 
 # Development databases named after projects, short and long; the tests' is `<name>_test`.
 PROJECTS = [
@@ -19,6 +24,13 @@ PROJECTS = [
     "caf\u00e9_" * 20,
 ]
 NAMES = [f"{project}_test" for project in PROJECTS]
+# TEST_DATABASE_URLs no engine of this project can be made of, by what is wrong with them.
+UNUSABLE_URLS = {
+    "not a URL": "localhost:5432/my_service_test",
+    "a dialect SQLAlchemy does not know": "postgres://postgres@localhost/my_service_test",
+    "a driver SQLAlchemy does not know": "postgresql+nosuchdriver://localhost/my_service_test",
+    "a driver of the other mode": "{{ 'sqlite+pysqlite' if cookiecutter.mode == 'async' else 'sqlite+aiosqlite' }}:///my_service_test.db",
+}
 
 
 @pytest.mark.parametrize("backend", ["postgresql", "mysql"])
@@ -56,3 +68,21 @@ def test_by_default_the_tests_never_touch_the_services_own_database(
     assert tests.database != service.database
     if tests.get_backend_name() == "sqlite":
         assert os.path.isabs(str(tests.database)), "a temporary file, not the project's"
+
+
+@pytest.mark.parametrize("url", UNUSABLE_URLS.values(), ids=UNUSABLE_URLS)
+def test_a_test_database_url_that_cannot_work_is_one_line_naming_the_projects_driver(
+    url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TEST_DATABASE_URL", url)
+    service = make_url(str(Settings.model_fields["database_url"].default))
+
+    reason = unusable_url_reason()
+
+    assert reason is not None
+    assert "\n" not in reason
+    assert f"driver is {service.drivername}, e.g. {service.drivername}://" in reason
+
+
+def test_the_test_database_url_of_this_run_can_work() -> None:
+    assert unusable_url_reason() is None
