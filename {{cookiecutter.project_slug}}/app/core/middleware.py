@@ -1,6 +1,6 @@
 """The outermost middleware: an id for each request, its access line, headers every response
-carries, a JSON 413 for a body declared too large, and a JSON 500 in place of an unexpected
-error."""
+carries, a JSON 413 for a body declared too large, a JSON 500 in place of an unexpected
+error, and HEAD answered as GET."""
 
 import json
 import logging
@@ -30,7 +30,8 @@ _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 class RequestContextMiddleware:
     """Tags each request with an id, logs one access line, refuses a body whose
-    Content-Length is over `max_body_bytes` (see app.core.limits) and hides unexpected errors.
+    Content-Length is over `max_body_bytes` (see app.core.limits), hides unexpected errors
+    and answers HEAD as the GET route of its path, with no body.
 
     Plain ASGI rather than BaseHTTPMiddleware: it adds no task or queue per request. One
     layer for all of it: each layer costs every request a call and a pass over its headers.
@@ -44,6 +45,12 @@ class RequestContextMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        method = scope["method"]
+        if method == "HEAD":
+            # Answered as the GET it asks about, without the body (RFC 9110, 9.3.2): FastAPI
+            # routes a GET route's HEAD to a 405, which fails a probe or `curl -I`. A copy, as
+            # the server keeps the HEAD of its own scope.
+            scope = {**scope, "method": "GET"}
         request_id, declared_bytes = _read_headers(scope)
         token = request_id_var.set(request_id)
         started = time.perf_counter()
@@ -59,6 +66,8 @@ class RequestContextMiddleware:
                 headers["X-Request-ID"] = request_id
                 for name, value in SECURITY_HEADERS.items():
                     headers.setdefault(name, value)
+            elif method == "HEAD" and message["type"] == "http.response.body":
+                message = {**message, "body": b""}  # the headers still say the GET's length
             await send(message)
 
         try:
@@ -67,7 +76,7 @@ class RequestContextMiddleware:
             else:
                 await self.app(scope, receive, send_with_id)
         except Exception:
-            logger.exception("unhandled error on %s %s", scope["method"], scope["path"])
+            logger.exception("unhandled error on %s %s", method, scope["path"])
             if response_started:
                 raise
             await _send_internal_error(send_with_id, request_id)
@@ -75,12 +84,12 @@ class RequestContextMiddleware:
             duration_ms = (time.perf_counter() - started) * 1000
             access_logger.info(
                 "%s %s %s %.1fms",
-                scope["method"],
+                method,
                 scope["path"],
                 status_code,
                 duration_ms,
                 extra={
-                    "method": scope["method"],
+                    "method": method,
                     "path": scope["path"],
                     "status": status_code,
                     "duration_ms": round(duration_ms, 2),

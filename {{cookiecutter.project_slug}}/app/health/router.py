@@ -11,16 +11,14 @@ from app.core.errors import DATABASE_UNAVAILABLE, RETRY_AFTER, documented
 router = APIRouter(prefix="/health", tags=["health"])
 
 
-# HEAD as well as GET: load balancers and uptime monitors often probe with HEAD. (Out of
-# the OpenAPI document, which would give both methods one operation id.)
-@router.head("/live", include_in_schema=False)
+# HEAD, which load balancers and uptime monitors often probe with, is answered as GET
+# (app.core.middleware).
 @router.get("/live")
 async def live() -> dict[str, str]:
     """The process is up; says nothing about its dependencies."""
     return {"status": "ok"}
 
 
-@router.head("/ready", include_in_schema=False)
 @router.get("/ready", responses=documented(503))
 async def ready(session: SessionDep{% if cookiecutter.cache == "redis" %}, cache: CacheDep{% endif %}) -> dict[str, str]:
     """The service can do its job: the database answers within READINESS_TIMEOUT (2 s)."""

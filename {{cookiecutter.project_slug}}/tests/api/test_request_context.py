@@ -7,7 +7,7 @@ import uuid
 from types import SimpleNamespace
 
 import pytest
-from fastapi import status
+from fastapi import Request, status
 from fastapi.testclient import TestClient
 
 from app.core.config import Settings
@@ -69,6 +69,40 @@ def test_each_request_logs_one_access_line(
     assert len(lines) == 1
     assert lines[0].getMessage().startswith(f"GET {LIVE} 200 ")
     assert lines[0].request_id == "logged-1"  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("path", [LIVE, app.openapi_url])
+def test_head_answers_as_get_with_the_same_headers_and_no_body(
+    bare_client: TestClient, path: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    got = bare_client.get(path)
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="app.access"):
+        head = bare_client.head(path)
+
+    assert head.status_code == got.status_code == status.HTTP_200_OK
+    assert head.content == b""
+    for name in ("content-type", "content-length", *SECURITY_HEADERS):
+        assert head.headers[name.lower()] == got.headers[name.lower()], name
+    [line] = [r for r in caplog.records if r.name == "app.access"]
+    assert line.getMessage().startswith(f"HEAD {path} 200 ")
+
+
+def test_head_of_a_route_without_get_is_still_405() -> None:
+    service = create_app()
+
+    @service.post("/only-post")
+    def only_post() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @service.get("/seen")
+    def seen(request: Request) -> dict[str, str]:
+        return {"method": request.method}
+
+    client = TestClient(service)
+    assert client.head("/only-post").status_code == status.HTTP_405_METHOD_NOT_ALLOWED
+    assert client.get("/seen").json() == {"method": "GET"}
+    assert client.head("/seen").headers["content-length"] == str(len(b'{"method":"GET"}'))
 
 
 def test_cors_allows_only_the_configured_origins() -> None:

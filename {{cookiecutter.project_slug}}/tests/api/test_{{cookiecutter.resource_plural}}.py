@@ -49,6 +49,20 @@ def one(id_: object) -> str:
     assert response.json() == created
 
 
+{{ cookiecutter.__async }}def test_head_answers_as_get_does_with_no_body(
+    {{ cookiecutter.__api_client }}: {{ cookiecutter.__client }},
+) -> None:
+    posted = {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.post(COLLECTION, json={"name": "groceries"})
+
+    for path in (one(posted.json()["id"]), COLLECTION, one(uuid.uuid4())):
+        got = {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.get(path)
+        head = {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.head(path)
+
+        assert head.status_code == got.status_code, path
+        assert head.content == b""
+        assert head.headers["content-length"] == got.headers["content-length"]
+
+
 {{ cookiecutter.__async }}def test_creating_a_duplicate_name_returns_409({{ cookiecutter.__api_client }}: {{ cookiecutter.__client }}) -> None:
     {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.post(COLLECTION, json={"name": "groceries"})
 
