@@ -5,7 +5,9 @@ TEST_POSTGRES_URL / TEST_MYSQL_URL answer) and each mode (sync, async), three ap
 the same database, each a single uvicorn worker on 127.0.0.1 from the baked project's
 virtualenv:
 
-- the baked project (auth on, other answers default);
+- the baked project (auth on, other answers default), on uvicorn's default HTTP parser
+  (httptools) as every other app here, and again with `--http h11`, as its README's
+  production command and Dockerfile run it;
 - bench/handwritten_orm.py: the same JWT check and the same two ORM loads in one session per
   request, on the project's own models, with no middleware (the ORM's floor);
 - bench/handwritten_raw.py: the same work as SQL on the driver (the floor under that).
@@ -93,9 +95,10 @@ CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 # Processes of the database servers: their CPU serves the apps measured here (and, on a
 # shared machine, other people's too), so it does not count as other people's load.
 DATABASE_PROCESSES = {"postgres", "mariadbd", "mysqld"}
-APPS = ("baked", "orm", "raw")
+APPS = ("baked", "deployed", "orm", "raw")
 APP_LABELS = {
     "baked": "baked service",
+    "deployed": "baked service, --http h11 (as deployed)",
     "orm": "hand-written, ORM",
     "raw": "hand-written, raw driver",
     "against": "baked at --against",
@@ -276,6 +279,11 @@ def variant(
                             environ, ("--app-dir", str(root))),
             "baked": Server(python, "app.main:app", "/health/live", root / f"{name}.log",
                             project, environ),
+            # The README's production command and the Dockerfile parse HTTP with h11, for
+            # its bound on a request's headers; every other app here runs httptools.
+            "deployed": Server(python, "app.main:app", "/health/live",
+                               root / f"{name}-deployed.log", project, environ,
+                               ("--http", "h11")),
         }  # fmt: skip
         for app in ("orm", "raw"):
             servers[app] = Server(python, f"handwritten_{app}:app", "/hello",
@@ -535,7 +543,7 @@ def paired(results: dict[str, list[Run]], variants: list[str]) -> list[str]:
     for name in variants:
         for work in ("read", "create"):
             baked = results.get(f"{name} baked {work}", [])
-            for app in ("orm", "against"):
+            for app in ("deployed", "orm", "against"):
                 other = results.get(f"{name} {app} {work}", [])
                 ratios = [
                     mine.load.ok_per_second / theirs.load.ok_per_second
