@@ -15,7 +15,7 @@ from collections.abc import AsyncIterator, Iterator
 import pytest
 from fastapi import FastAPI
 from httpx2 import AsyncClient
-from sqlalchemy import event
+from sqlalchemy import Engine, event
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from app.core.db import Database, create_db_engine, get_database
@@ -72,22 +72,21 @@ async def test_session_engine(engine: AsyncEngine) -> AsyncIterator[AsyncEngine]
 async def empty_database_after_the_test(
     engine: AsyncEngine, test_session_engine: AsyncEngine
 ) -> AsyncIterator[None]:
-    """Deletes every row when the test ends, if anything was committed while it ran.
+    """Deletes every row when the test ends, if anything was committed while it ran, on
+    any engine: the requests', the test session's, or one the test made itself.
 
     Tests see one another's data only if this fixture is skipped: every fixture that writes
     (db_session, client) asks for it, so it is torn down after them, when their sessions
-    and requests are over.
+    and requests are over. A test that commits through `engine` alone asks for it by name.
     """
     committed: list[object] = []
 
     def note_the_commit(connection: object) -> None:
         committed.append(connection)
 
-    for watched in (engine.sync_engine, test_session_engine.sync_engine):
-        event.listen(watched, "commit", note_the_commit)
+    event.listen(Engine, "commit", note_the_commit)  # every engine, as a class-level listener
     yield
-    for watched in (engine.sync_engine, test_session_engine.sync_engine):
-        event.remove(watched, "commit", note_the_commit)
+    event.remove(Engine, "commit", note_the_commit)
     if committed:
         async with test_session_engine.begin() as connection:
             await connection.run_sync(delete_every_row)

@@ -80,22 +80,21 @@ def test_session_engine(engine: Engine) -> Iterator[Engine]:
 
 @pytest.fixture
 def empty_database_after_the_test(engine: Engine, test_session_engine: Engine) -> Iterator[None]:
-    """Deletes every row when the test ends, if anything was committed while it ran.
+    """Deletes every row when the test ends, if anything was committed while it ran, on
+    any engine: the requests', the test session's, or one the test made itself.
 
     Tests see one another's data only if this fixture is skipped: every fixture that writes
     (db_session, client) asks for it, so it is torn down after them, when their sessions
-    and requests are over.
+    and requests are over. A test that commits through `engine` alone asks for it by name.
     """
     committed: list[object] = []
 
     def note_the_commit(connection: object) -> None:
         committed.append(connection)
 
-    for watched in (engine, test_session_engine):
-        event.listen(watched, "commit", note_the_commit)
+    event.listen(Engine, "commit", note_the_commit)  # every engine, as a class-level listener
     yield
-    for watched in (engine, test_session_engine):
-        event.remove(watched, "commit", note_the_commit)
+    event.remove(Engine, "commit", note_the_commit)
     if committed:
         with test_session_engine.begin() as connection:
             delete_every_row(connection)

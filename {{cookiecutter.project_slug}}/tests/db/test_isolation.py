@@ -19,7 +19,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 {%- endif %}
 
-from app.core.db import Base
+from app.core.db import Base, create_db_engine
 from app.core.errors import ConflictError
 from app.main import app
 
@@ -82,6 +82,24 @@ LIST = app.url_path_for("list_{{ cookiecutter.resource_plural }}")
 
     assert response.status_code == status.HTTP_201_CREATED
     assert {{ cookiecutter.__await }}db_session.scalar(COUNT) == 1
+
+
+# Listed before the engine's fixtures, so nothing_left_behind is torn down after the cleanup.
+{{ cookiecutter.__async }}def test_a_commit_on_an_engine_the_test_made_itself_leaks_nothing(
+    nothing_left_behind: None,
+    empty_database_after_the_test: None,
+    engine: {{ cookiecutter.__engine }},
+    add_owner: Callable[[{{ cookiecutter.__session }}], {{ "Awaitable[Owner]" if cookiecutter.mode == "async" else "Owner" }}],
+) -> None:
+    own_engine = create_db_engine(engine.url)
+    try:
+        {{ cookiecutter.__async }}with {{ cookiecutter.__session }}(own_engine) as session:
+            owner = {{ cookiecutter.__await }}add_owner(session)
+            data = {{ cookiecutter.__resource_class }}Create(name="own engine")
+            {{ cookiecutter.__await }}service.create_{{ cookiecutter.resource_name }}(session, data, owner)
+            {{ cookiecutter.__await }}session.commit()
+    finally:
+        {{ cookiecutter.__await }}own_engine.dispose()
 
 
 # What a test's own session may do, before or after a request, as tests written later will.
