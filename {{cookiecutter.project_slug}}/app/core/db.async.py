@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import (
 from app.core import sqlite
 {% endif -%}
 from app.core.config import Settings, get_settings
+from app.core.deadline import DeadlinePassedError, may_commit
 from app.core.models import Base
 from app.core.reads import READING_OPTIONS, SAFE_METHODS, ReadingSession
 from app.core.server_bounds import milliseconds, mysql_statement_bounds
@@ -171,10 +172,17 @@ async def get_session(database: DatabaseDep, request: Request) -> AsyncGenerator
 
 @asynccontextmanager
 async def committing(session: AsyncSession) -> AsyncIterator[AsyncSession]:
-    """Commits the session if the block succeeds, rolls it back if not, closes it either way."""
+    """Commits the session if the block succeeds, rolls it back if not, closes it either way.
+
+    Raises DeadlinePassedError, rolled back, when the request's deadline passed before the
+    commit began: the client was told nothing changed (app.core.deadline).
+    """
     async with session:
         try:
             yield session
+            # A session that only read has nothing to save: its deadline may pass as it ends.
+            if not isinstance(session.sync_session, ReadingSession) and not may_commit():
+                raise DeadlinePassedError
             await session.commit()
         except Exception:
             await session.rollback()

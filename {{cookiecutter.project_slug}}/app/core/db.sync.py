@@ -14,6 +14,7 @@ from starlette.concurrency import run_in_threadpool
 from app.core import sqlite
 {% endif -%}
 from app.core.config import Settings, get_settings
+from app.core.deadline import DeadlinePassedError, may_commit
 from app.core.models import Base
 from app.core.reads import READING_OPTIONS, SAFE_METHODS, ReadingSession
 from app.core.server_bounds import lock_wait_seconds, milliseconds, mysql_statement_bounds
@@ -176,14 +177,22 @@ async def get_session(database: DatabaseDep, request: Request) -> AsyncGenerator
 @asynccontextmanager
 async def committing(session: Session) -> AsyncIterator[Session]:
     """Commits the session if the block succeeds, rolls it back if not, closes it either way:
-    in a worker thread, as it blocks."""
+    in a worker thread, as it blocks.
+
+    Raises DeadlinePassedError, rolled back, when the request's deadline passed before the
+    commit began: the client was told nothing changed (app.core.deadline).
+    """
     try:
         yield session
     except Exception:
         if not session.info.get(ABANDONED):  # if it is, the thread still using it ends it
             await run_in_threadpool(_end_session, session, commit=False)
         raise
-    await run_in_threadpool(_end_session, session, commit=True)
+    # A session that only read has nothing to save: its deadline may pass as it ends.
+    committed = isinstance(session, ReadingSession) or may_commit()
+    await run_in_threadpool(_end_session, session, commit=committed)
+    if not committed:
+        raise DeadlinePassedError
 
 
 async def check_connection(session: Session, seconds: float) -> None:

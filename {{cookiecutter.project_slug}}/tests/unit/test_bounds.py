@@ -18,10 +18,9 @@ from starlette.types import Message, Receive, Scope, Send
 
 from app.core.config import Settings, SettingsError, get_settings, settings_error
 from app.core.db import driver_timeouts
-from app.core.deadline import DeadlineMiddleware
+from app.core.deadline import NOTHING_CHANGED, OUTCOME_UNKNOWN, DeadlineMiddleware, may_commit
 from app.core.docs import ASSETS_URL, DOCS_URL, add_docs
 from app.core.errors import (
-    DATABASE_UNAVAILABLE,
     TRANSIENT_MYSQL_ERRORS,
     TRANSIENT_SQLSTATES,
     is_transient,
@@ -59,7 +58,7 @@ def test_a_request_past_its_deadline_answers_503_with_retry_after_and_is_cancell
     took = time.monotonic() - started
 
     assert response.status_code == status.HTTP_503_SERVICE_UNAVAILABLE
-    assert response.json() == {"detail": DATABASE_UNAVAILABLE}
+    assert response.json() == {"detail": NOTHING_CHANGED}
     assert int(response.headers["Retry-After"]) > 0
     assert took < DEADLINE + 1
     assert cancelled == [True]
@@ -89,6 +88,72 @@ def test_work_left_to_finish_past_its_deadline_ends_by_itself_and_its_answer_is_
     assert [message["status"] for message in sent if message["type"] == "http.response.start"] == [
         status.HTTP_503_SERVICE_UNAVAILABLE
     ]
+
+
+def committing_app(before: float, after: float, outcome: list[str]) -> Any:
+    """An ASGI app that asks to commit (may_commit) after `before` seconds, records whether
+    it may in `outcome`, then takes `after` seconds more to commit and answer."""
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        await asyncio.sleep(before)
+        allowed = may_commit()
+        outcome.append("committing" if allowed else "rolled back")
+        await asyncio.sleep(after)
+        if allowed:
+            outcome.append("committed")
+        await JSONResponse({"answered": True})(scope, receive, send)
+
+    return app
+
+
+def answer_past_the_deadline(app: Any, cancel: bool) -> Message:
+    """`app` behind DeadlineMiddleware, sent one POST: the start of the answer the client
+    got. Returns once the work left to finish has had the time to."""
+    sent: list[Message] = []
+
+    async def receive() -> Message:
+        return {"type": "http.request", "body": b""}
+
+    async def send(message: Message) -> None:
+        sent.append(message)
+
+    async def past_the_deadline() -> None:
+        bounded = DeadlineMiddleware(app, seconds=DEADLINE, cancel=cancel)
+        await bounded({"type": "http", "method": "POST", "path": "/", "headers": []}, receive, send)
+        await asyncio.sleep(DEADLINE * 4)  # asyncio.run would cancel the work were it not done
+
+    asyncio.run(past_the_deadline())
+    assert sent[0]["status"] == status.HTTP_503_SERVICE_UNAVAILABLE
+    return {**sent[0], "body": sent[1]["body"]}
+
+
+@pytest.mark.parametrize("cancel", [True, False], ids=["async-mode", "sync-mode"])
+def test_a_commit_begun_before_the_deadline_finishes_and_the_answer_says_it_may_be_saved(
+    cancel: bool,
+) -> None:
+    outcome: list[str] = []
+
+    answer = answer_past_the_deadline(committing_app(0, DEADLINE * 2, outcome), cancel)
+
+    assert json.loads(answer["body"]) == {"detail": OUTCOME_UNKNOWN}
+    assert b"retry-after" not in dict(answer["headers"])  # a retry could find it done
+    assert outcome == ["committing", "committed"]
+
+
+@pytest.mark.parametrize("cancel", [True, False], ids=["async-mode", "sync-mode"])
+def test_past_the_deadline_a_request_may_no_longer_commit(cancel: bool) -> None:
+    outcome: list[str] = []
+
+    answer = answer_past_the_deadline(committing_app(DEADLINE * 2, 0, outcome), cancel)
+
+    assert json.loads(answer["body"]) == {"detail": NOTHING_CHANGED}
+    assert int(dict(answer["headers"])[b"retry-after"]) > 0
+    assert outcome == ([] if cancel else ["rolled back"])  # cancelled, or left to find out
+
+
+def test_outside_a_request_with_a_deadline_a_commit_is_never_refused() -> None:
+    assert may_commit()
+    assert OUTCOME_UNKNOWN != NOTHING_CHANGED
 
 
 def test_a_request_within_its_deadline_gets_the_apps_answer() -> None:
