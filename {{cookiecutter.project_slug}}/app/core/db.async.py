@@ -1,6 +1,7 @@
 import asyncio
 from collections.abc import AsyncGenerator, AsyncIterator
 from contextlib import asynccontextmanager
+from functools import cached_property
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
@@ -11,6 +12,7 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.pool import NullPool
 
 {% if cookiecutter.database == "sqlite" -%}
 from app.core import sqlite
@@ -24,6 +26,7 @@ from app.core.server_bounds import milliseconds, mysql_statement_bounds
 __all__ = [
     "Base",
     "Database",
+    "DatabaseDep",
     "SessionDep",
     "check_connection",
     "committing",
@@ -141,6 +144,13 @@ class Database:
             sync_session_class=ReadingSession,
         )
 
+    @cached_property
+    def probe_engine(self) -> AsyncEngine:
+        """The engine of readiness checks: a new connection for each (no pool), so that a
+        check says whether the database answers, not whether the requests' pool has a
+        connection free (a busy service is not an unready one)."""
+        return create_db_engine(self.engine.url, poolclass=NullPool)
+
     def session(self, method: str) -> AsyncSession:
         """A new session for a request of HTTP `method`: a reading one (app.core.reads) for
         GET, HEAD and OPTIONS, else one whose transaction get_session ends."""
@@ -189,19 +199,37 @@ async def committing(session: AsyncSession) -> AsyncIterator[AsyncSession]:
             raise
 
 
-async def check_connection(session: AsyncSession, seconds: float) -> None:
-    """Runs SELECT 1 and ends its transaction (a rollback: it wrote nothing), within `seconds`.
+async def check_connection(database: "Database", seconds: float) -> None:
+    """Opens a connection of its own (Database.probe_engine) and runs SELECT 1 on it,
+    within `seconds`: whether the database answers, whatever the requests' pool is doing.
 
-    Raises TimeoutError past them, or the driver's error. A connection given up on is
-    dropped (invalidated, which closes it without waiting on the database), never reused.
+    Raises TimeoutError past them, or the driver's error. A check given up on is cancelled
+    and left to close its connection meanwhile: closing one to a database that stopped
+    answering waits on it too (asyncpg gives a polite close two seconds).
     """
-    try:
-        async with asyncio.timeout(seconds):
-            await session.execute(text("SELECT 1"))
-            await session.rollback()  # ends the transaction, here rather than after the bound
-    except TimeoutError:
-        await session.invalidate()
-        raise
+    check = asyncio.ensure_future(_ping(database.probe_engine))
+    done, _ = await asyncio.wait({check}, timeout=seconds)
+    if not done:
+        check.cancel()
+        _CHECKS_ENDING.add(check)  # held, or the loop could collect it half-way
+        check.add_done_callback(_CHECKS_ENDING.discard)
+        check.add_done_callback(_retrieve)
+        raise TimeoutError(f"the database did not answer SELECT 1 within {seconds} s")
+    check.result()  # the driver's error, if it failed
+
+
+_CHECKS_ENDING: set["asyncio.Future[None]"] = set()
+
+
+async def _ping(engine: AsyncEngine) -> None:
+    async with engine.connect() as connection:
+        await connection.execute(text("SELECT 1"))
+
+
+def _retrieve(check: "asyncio.Future[None]") -> None:
+    # Whatever the abandoned check ended with, it must not be logged as never retrieved.
+    if not check.cancelled():
+        check.exception()
 
 
 # scope="function" commits before the response is sent, so a client that reads right

@@ -1,6 +1,7 @@
 import math
 from collections.abc import AsyncGenerator, AsyncIterator
 from contextlib import asynccontextmanager
+from functools import cached_property
 from typing import Annotated, Any
 
 import anyio
@@ -8,6 +9,7 @@ from anyio.lowlevel import RunVar
 from fastapi import Depends, Request
 from sqlalchemy import URL, Engine, create_engine, make_url, text
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import NullPool
 from starlette.concurrency import run_in_threadpool
 
 {% if cookiecutter.database == "sqlite" -%}
@@ -22,6 +24,7 @@ from app.core.server_bounds import lock_wait_seconds, milliseconds, mysql_statem
 __all__ = [
     "Base",
     "Database",
+    "DatabaseDep",
     "SessionDep",
     "check_connection",
     "committing",
@@ -39,8 +42,6 @@ SESSIONS_AT_ONCE = 16
 # may hold its thread until the database answers, and probes must not take every thread
 # meanwhile.
 PINGS_AT_ONCE = 2
-# In Session.info: the session's work was given up on while a thread still runs it.
-ABANDONED = "abandoned"
 
 
 def driver_timeouts(
@@ -138,6 +139,13 @@ class Database:
             class_=ReadingSession,
         )
 
+    @cached_property
+    def probe_engine(self) -> Engine:
+        """The engine of readiness checks: a new connection for each (no pool), so that a
+        check says whether the database answers, not whether the requests' pool has a
+        connection free (a busy service is not an unready one)."""
+        return create_db_engine(self.engine.url, poolclass=NullPool)
+
     def session(self, method: str) -> Session:
         """A new session for a request of HTTP `method`: a reading one (app.core.reads) for
         GET, HEAD and OPTIONS, else one whose transaction get_session ends."""
@@ -185,8 +193,7 @@ async def committing(session: Session) -> AsyncIterator[Session]:
     try:
         yield session
     except Exception:
-        if not session.info.get(ABANDONED):  # if it is, the thread still using it ends it
-            await run_in_threadpool(_end_session, session, commit=False)
+        await run_in_threadpool(_end_session, session, commit=False)
         raise
     # A session that only read has nothing to save: its deadline may pass as it ends.
     committed = isinstance(session, ReadingSession) or may_commit()
@@ -195,29 +202,23 @@ async def committing(session: Session) -> AsyncIterator[Session]:
         raise DeadlinePassedError
 
 
-async def check_connection(session: Session, seconds: float) -> None:
-    """Runs SELECT 1 and ends its transaction (a rollback: it wrote nothing), within `seconds`.
+async def check_connection(database: "Database", seconds: float) -> None:
+    """Opens a connection of its own (Database.probe_engine) and runs SELECT 1 on it,
+    within `seconds`: whether the database answers, whatever the requests' pool is doing.
 
     Raises TimeoutError past them, or the driver's error. A worker thread cannot be
-    interrupted: one given up on is left to finish, and ends the session when it does.
+    interrupted: one given up on is left to finish, within the driver's own bounds, and
+    closes its connection when it does.
     """
-    try:
-        with anyio.fail_after(seconds):
-            await anyio.to_thread.run_sync(
-                _ping, session, abandon_on_cancel=True, limiter=_ping_slots()
-            )
-    except TimeoutError:
-        session.info[ABANDONED] = True
-        raise
+    with anyio.fail_after(seconds):
+        await anyio.to_thread.run_sync(
+            _ping, database.probe_engine, abandon_on_cancel=True, limiter=_ping_slots()
+        )
 
 
-def _ping(session: Session) -> None:
-    try:
-        session.execute(text("SELECT 1"))
-        session.rollback()  # ends the transaction, here rather than after the bound
-    finally:
-        if session.info.get(ABANDONED):
-            session.close()
+def _ping(engine: Engine) -> None:
+    with engine.connect() as connection:
+        connection.execute(text("SELECT 1"))
 
 
 _ping_limiters: RunVar[anyio.CapacityLimiter] = RunVar("ping_slots")

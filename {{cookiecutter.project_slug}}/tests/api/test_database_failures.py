@@ -129,3 +129,26 @@ async def test_a_write_held_past_its_deadline_answers_503_and_is_rolled_back(
     assert response.json() == {"detail": NOTHING_CHANGED}
     rows = select(func.count()).select_from({{ cookiecutter.__resource_class }})
     assert {{ cookiecutter.__await }}db_session.scalar(rows) == 0
+
+
+async def test_readiness_answers_200_while_the_requests_pool_has_no_connection_free(
+    engine: {{ cookiecutter.__engine }},  # the test database, created
+) -> None:
+    busy = create_db_engine(
+        engine.url,
+        pool_size=1,
+        max_overflow=0,
+        pool_timeout=BOUNDS.database_pool_timeout,
+        connect_args=driver_timeouts(BOUNDS),
+    )
+    app = service_with_sessions_on(busy)
+    held = {{ cookiecutter.__await }}busy.connect()  # the pool's only connection
+
+    ready, took = await timed_get(app, "/health/ready")
+    request, _ = await timed_get(app, PROBE)
+    {{ cookiecutter.__await }}held.close()
+    {{ cookiecutter.__await }}busy.dispose()
+
+    assert_unavailable(request)  # a request finds the pool full, and waits its bound
+    assert ready.status_code == status.HTTP_200_OK  # the database answers all the same
+    assert took < BOUNDS.readiness_timeout + SLACK

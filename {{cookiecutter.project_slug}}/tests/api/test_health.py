@@ -1,6 +1,8 @@
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import pytest
 from fastapi import FastAPI, status
 {{ cookiecutter.__client_import }}
 
@@ -43,16 +45,19 @@ def database_down(app: FastAPI) -> Iterator[None]:
     assert response.status_code == status.HTTP_200_OK
 
 
-{{ cookiecutter.__async }}def test_readiness_answers_503_during_an_outage_and_200_after_it(
-    app: FastAPI, client: {{ cookiecutter.__client }}
+{{ cookiecutter.__async }}def test_readiness_answers_503_during_an_outage_logs_why_and_answers_200_after_it(
+    app: FastAPI, client: {{ cookiecutter.__client }}, caplog: pytest.LogCaptureFixture
 ) -> None:
-    with database_down(app):
+    with database_down(app), caplog.at_level(logging.WARNING, logger="app.health.router"):
         during = {{ cookiecutter.__await }}client.get(READY)
 
     after = {{ cookiecutter.__await }}client.get(READY)
 
     assert during.status_code == status.HTTP_503_SERVICE_UNAVAILABLE
     assert during.json() == {"detail": DATABASE_UNAVAILABLE}
+    [why] = [r for r in caplog.records if r.name == "app.health.router"]
+    assert why.levelno == logging.WARNING
+    assert why.getMessage().startswith("not ready: the database check failed: ")
     assert after.status_code == status.HTTP_200_OK
 
 

@@ -17,7 +17,7 @@ from starlette.types import Message
 
 from app.core import db
 from app.core.reads import SAFE_METHODS, ReadingSession, ReadOnlySessionError
-from app.main import app
+from app.main import app, create_app
 
 from app.{{ cookiecutter.resource_plural }}.models import {{ cookiecutter.__resource_class }}
 from app.{{ cookiecutter.resource_plural }}.owner import Owner
@@ -61,7 +61,7 @@ async def test_get_session_commits_after_success_and_rolls_back_after_an_error(
 
 
 async def test_the_session_commits_before_the_response_is_sent(
-    engine: {{ cookiecutter.__engine }}, monkeypatch: pytest.MonkeyPatch
+    engine: {{ cookiecutter.__engine }},
 ) -> None:
     # SessionDep's scope="function": a client that reads right after a 201 finds the row.
     # With the default scope the commit would come after the response had gone out.
@@ -81,7 +81,13 @@ async def test_the_session_commits_before_the_response_is_sent(
     async def recording_database() -> db.Database:
         return database
 
-    monkeypatch.setitem(app.dependency_overrides, db.get_database, recording_database)
+    service = create_app()
+
+    @service.get("/reads")
+    {{ cookiecutter.__async }}def reads(session: db.SessionDep) -> None:
+        {{ cookiecutter.__await }}session.execute(select(1))
+
+    service.dependency_overrides[db.get_database] = recording_database
 
     async def receive() -> Message:
         return {"type": "http.request", "body": b"", "more_body": False}
@@ -90,7 +96,7 @@ async def test_the_session_commits_before_the_response_is_sent(
         if message["type"] == "http.response.start":
             happened.append(f"response {message['status']}")
 
-    path = app.url_path_for("ready")
+    path = "/reads"
     scope = {
         "type": "http",
         "asgi": {"version": "3.0"},
@@ -105,7 +111,7 @@ async def test_the_session_commits_before_the_response_is_sent(
         "client": ("127.0.0.1", 50000),
         "server": ("testserver", 80),
     }
-    await app(scope, receive, send)
+    await service(scope, receive, send)
 
     assert happened == ["commit", "response 200"]
 
