@@ -37,15 +37,22 @@ def create_celery(settings: Settings) -> Celery:
         task_acks_late=True,
         task_reject_on_worker_lost=True,
         result_expires=60 * 60,
-        broker_transport_options={"visibility_timeout": VISIBILITY_TIMEOUT},
+        broker_transport_options={
+            "visibility_timeout": VISIBILITY_TIMEOUT,
+            # Each wait on Redis ends after REDIS_TIMEOUT, as the cache's do: without it, a
+            # broker that accepts connections and never answers held every create that
+            # queued a job until the request's deadline.
+            "socket_timeout": settings.redis_timeout,
+            "socket_connect_timeout": settings.redis_timeout,
+        },
         broker_connection_retry_on_startup=True,
-        # Enqueueing while the broker is down fails within about a second: the request
-        # that enqueues is not held for Celery's default retries.
+        # Enqueueing while the broker is down or silent fails within two REDIS_TIMEOUTs: the
+        # request that enqueues is not held for Celery's default retries.
         task_publish_retry_policy={
-            "max_retries": 2,
+            "max_retries": 1,
             "interval_start": 0,
-            "interval_step": 0.5,
-            "interval_max": 0.5,
+            "interval_step": 0,
+            "interval_max": 0,
         },
     )
     return celery

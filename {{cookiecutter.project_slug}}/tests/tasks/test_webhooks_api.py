@@ -2,6 +2,8 @@
 
 import json
 import logging
+import socket
+import time
 
 import pytest
 import respx
@@ -9,7 +11,9 @@ from fastapi import status
 {{ cookiecutter.__client_import }}
 from kombu.exceptions import OperationalError
 
+from app.core.config import get_settings
 from app.main import app
+from app.worker import create_celery
 
 from app.{{ cookiecutter.resource_plural }} import webhooks
 from app.{{ cookiecutter.resource_plural }}.tasks import deliver_{{ cookiecutter.resource_name }}_created
@@ -81,3 +85,24 @@ COLLECTION = app.url_path_for("list_{{ cookiecutter.resource_plural }}")
     assert [record.getMessage() for record in caplog.records] == [
         webhooks.NOT_QUEUED % response.json()["id"]
     ]
+
+
+def test_a_broker_that_accepts_and_never_answers_fails_a_publish_within_two_timeouts() -> None:
+    settings = get_settings()
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()  # the kernel completes connections; nothing ever answers on them
+        host, port = silent.getsockname()
+        broker = f"redis://{host}:{port}/0"
+        celery = create_celery(settings.model_copy(update={"celery_broker_url": broker}))
+
+        started = time.monotonic()
+        with pytest.raises(OperationalError):
+            celery.send_task(
+                deliver_{{ cookiecutter.resource_name }}_created.name,
+                args=["https://example.com", {}],
+                ignore_result=deliver_{{ cookiecutter.resource_name }}_created.ignore_result,
+            )
+        took = time.monotonic() - started
+
+    assert took < 2 * settings.redis_timeout + 1  # the try and its one retry, and slack
