@@ -79,6 +79,18 @@ _AN_DESPITE = ("hour", "honest", "honor", "honour", "heir", "herb")
 _A_DESPITE = ("one", "once", "eu", "ewe")
 
 
+# The names ruff's S105 (hardcoded password) takes for a secret's: a word of the name, any
+# case, that is a password, pass phrase, pwd, token or secret (ruff's own pattern).
+_SECRET_LIKE = re.compile(r"(^|_)(pas+wo?r?d|pass(phrase)?|pwd|token|secrete?)($|_)", re.I)
+
+
+def s105_noqa(name: str) -> str:
+    """The comment that tells ruff's S105 a string assigned to a constant named after `name`
+    (`TOKEN_NOT_FOUND = "Token not found"`) is a message, not a secret; "" for a name S105
+    does not suspect, as an unneeded `noqa` is an error of its own (RUF100)."""
+    return "  # noqa: S105" if _SECRET_LIKE.search(name) else ""
+
+
 def with_article(noun: str, separator: str = " ") -> str:
     """`noun` after "a" or "an", as it is read: `item` -> `an item`, `tag` -> `a tag`,
     `user` -> `a user`, `update` -> `an update`, `hour` -> `an hour`. `separator` joins
@@ -347,6 +359,7 @@ class AnswersExtension(Extension):
         environment.filters.update(
             plural=plural,
             with_article=with_article,
+            s105_noqa=s105_noqa,
             python_string=python_string,
             toml_string=toml_string,
             markdown_text=markdown_text,

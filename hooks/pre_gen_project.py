@@ -15,6 +15,8 @@ import keyword
 import re
 import sys
 import unicodedata
+from email.errors import HeaderParseError
+from email.headerregistry import Address
 
 MINIMUM_PYTHON = (3, 10)
 
@@ -28,6 +30,8 @@ VERSION = re.compile(
 # so the class name (`OrderLine`) and the title ("Order line") read back to the same words.
 SNAKE_CASE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+$")
+# How PEP 503 compares distribution names: case and runs of `-`, `_`, `.` do not count.
+NORMALISED_RUN = re.compile(r"[-_.]+")
 
 # The project's databases are named after the slug, plus `_test` and a worker or purpose
 # suffix; PostgreSQL cuts identifiers at 63 bytes, MySQL refuses names past 64.
@@ -56,6 +60,8 @@ TAKEN_NAMES = frozenset(
         "annotated",
         "any",
         "app",
+        "as_get",
+        "as_head",
         "async_client",
         "async_engine",
         "async_iterator",
@@ -67,6 +73,7 @@ TAKEN_NAMES = frozenset(
         "attachment_too_large_error",
         "attachments_router",
         "awaitable",
+        "b_o_u_n_d_s",
         "base",
         "base_factory",
         "body",
@@ -137,6 +144,7 @@ TAKEN_NAMES = frozenset(
         "outbox",
         "owner",
         "owner_dep",
+        "p_r_o_b_e",
         "params",
         "path",
         "posted",
@@ -234,6 +242,175 @@ TAKEN_PLURALS = frozenset(
 )
 
 
+# Distributions a baked project installs, with its tools, whatever the answers (PEP 503
+# names): a project named after one would depend on itself, and nothing would install.
+# tests/test_answer_space.py derives this from the projects' resolved requirements and
+# fails when it and they disagree.
+INSTALLED = frozenset(
+    [
+        "aiosqlite",
+        "alembic",
+        "amqp",
+        "annotated-doc",
+        "annotated-types",
+        "anyio",
+        "argon2-cffi",
+        "argon2-cffi-bindings",
+        "ast-serialize",
+        "async-timeout",
+        "asyncmy",
+        "asyncpg",
+        "bidict",
+        "billiard",
+        "blinker",
+        "boto3",
+        "botocore",
+        "botocore-stubs",
+        "brotli",
+        "celery",
+        "celery-types",
+        "certifi",
+        "cffi",
+        "charset-normalizer",
+        "click",
+        "click-didyoumean",
+        "click-plugins",
+        "click-repl",
+        "colorama",
+        "configargparse",
+        "coverage",
+        "cryptography",
+        "dnspython",
+        "email-validator",
+        "execnet",
+        "factory-boy",
+        "faker",
+        "fakeredis",
+        "fastapi",
+        "fastapi-swagger",
+        "flask",
+        "flask-cors",
+        "flask-login",
+        "gevent",
+        "geventhttpclient",
+        "googleapis-common-protos",
+        "graphql-core",
+        "greenlet",
+        "h11",
+        "harfile",
+        "httpcore",
+        "httpcore2",
+        "httptools",
+        "httpx",
+        "httpx2",
+        "httpx2-jsfetch",
+        "hypothesis",
+        "hypothesis-graphql",
+        "idna",
+        "iniconfig",
+        "itsdangerous",
+        "jinja2",
+        "jmespath",
+        "jsonschema-rs",
+        "kombu",
+        "librt",
+        "locust",
+        "mako",
+        "markdown-it-py",
+        "markupsafe",
+        "mdurl",
+        "moto",
+        "msgpack",
+        "mypy",
+        "mypy-extensions",
+        "opentelemetry-api",
+        "opentelemetry-exporter-http-transport",
+        "opentelemetry-exporter-otlp-common",
+        "opentelemetry-exporter-otlp-proto-common",
+        "opentelemetry-exporter-otlp-proto-http",
+        "opentelemetry-instrumentation",
+        "opentelemetry-instrumentation-sqlalchemy",
+        "opentelemetry-proto",
+        "opentelemetry-sdk",
+        "opentelemetry-semantic-conventions",
+        "packaging",
+        "pathspec",
+        "pluggy",
+        "prompt-toolkit",
+        "protobuf",
+        "psutil",
+        "psycopg",
+        "psycopg-binary",
+        "pwdlib",
+        "py-partiql-parser",
+        "pycparser",
+        "pydantic",
+        "pydantic-core",
+        "pydantic-settings",
+        "pygments",
+        "pyjwt",
+        "pymysql",
+        "pyrate-limiter",
+        "pytest",
+        "pytest-asyncio",
+        "pytest-cov",
+        "pytest-xdist",
+        "python-dateutil",
+        "python-dotenv",
+        "python-engineio",
+        "python-json-logger",
+        "python-multipart",
+        "python-socketio",
+        "pywin32",
+        "pyyaml",
+        "pyzmq",
+        "redis",
+        "requests",
+        "responses",
+        "respx",
+        "rich",
+        "ruff",
+        "s3transfer",
+        "schemathesis",
+        "simple-websocket",
+        "six",
+        "sortedcontainers",
+        "sqlalchemy",
+        "starlette",
+        "syrupy",
+        "truststore",
+        "types-boto3",
+        "types-boto3-s3",
+        "types-s3transfer",
+        "typing-extensions",
+        "typing-inspection",
+        "tzdata",
+        "tzlocal",
+        "urllib3",
+        "uvicorn",
+        "uvloop",
+        "vine",
+        "watchfiles",
+        "wcwidth",
+        "websocket-client",
+        "websockets",
+        "werkzeug",
+        "wrapt",
+        "wsproto",
+        "xmltodict",
+        "zope-event",
+        "zope-interface",
+    ]
+)
+# Tables the baked code or its tools own whatever the answers, and those it owns with
+# accounts; a resource's table is named after its plural.
+TAKEN_TABLES = frozenset(["alembic_version"])
+TAKEN_TABLES_WITH_AUTH = frozenset(["login_failures"])
+# Resource names a lint rule of the baked project refuses where the resource's name is a
+# parameter: ruff's ASYNC109 refuses an async function's parameter named `timeout`.
+REFUSED_BY_LINT = {"timeout": "ruff's ASYNC109 refuses an async function's parameter of this name"}
+
+
 def python_literal_columns(text: str) -> int:
     """Columns `text` takes as the string literal local_extensions.python_string writes."""
     escapes = text.count("\\") + min(text.count('"'), text.count("'"))
@@ -273,9 +450,29 @@ def _resource_problem(key: str, name: str, auth: str, limit: int) -> str | None:
         return "must not start with 'test' (pytest would collect what is named after it)"
     if key == "resource_plural" and name in TAKEN_PLURALS:
         return "names a package or test module the template already holds (pick another word)"
+    tables = TAKEN_TABLES | (TAKEN_TABLES_WITH_AUTH if auth == "yes" else frozenset())
+    if key == "resource_plural" and name in tables:
+        return "names a table the project already has (its table is named after its plural)"
+    if key == "resource_plural" and name.startswith("sqlite_"):
+        return "starts with 'sqlite_', which SQLite keeps for its own tables"
     taken = TAKEN_NAMES | (TAKEN_WITH_AUTH if auth == "yes" else frozenset())
     if key == "resource_name" and name in taken:
         return "is a name the generated code already uses (pick another word)"
+    if key == "resource_name" and name in REFUSED_BY_LINT:
+        return f"is a parameter name the project's lint refuses: {REFUSED_BY_LINT[name]}"
+    return None
+
+
+def _email_problem(value: str) -> str | None:
+    # As the build reads it: hatchling writes each author as an email.headerregistry.Address.
+    if not EMAIL.match(value):
+        return "is not an email address (expected name@domain)"
+    try:
+        parsed = Address(addr_spec=value)
+    except (HeaderParseError, ValueError, IndexError):
+        parsed = None
+    if parsed is None or parsed.addr_spec != value:
+        return "is not an email address that packaging tools read back (expected name@domain)"
     return None
 
 
@@ -296,6 +493,12 @@ def problems(answers: dict[str, str]) -> list[str]:
         )
     elif len(slug) > SLUG_MAX:
         refuse("project_slug", f"must be at most {SLUG_MAX} characters long (it has {len(slug)})")
+    elif NORMALISED_RUN.sub("-", slug).lower() in INSTALLED:
+        refuse(
+            "project_slug",
+            "is the name of a package the project installs: it would depend on itself"
+            " (answer project_slug with another name)",
+        )
 
     name = answers["project_name"]
     problem = _text_problem(name, limit=PROJECT_NAME_LITERAL_MAX)
@@ -319,8 +522,9 @@ def problems(answers: dict[str, str]) -> list[str]:
     if answers["resource_name"] == answers["resource_plural"]:
         refuse("resource_plural", "must differ from resource_name")
 
-    if not EMAIL.match(answers["author_email"]):
-        refuse("author_email", "is not an email address (expected name@domain)")
+    problem = _email_problem(answers["author_email"])
+    if problem:
+        refuse("author_email", problem)
     if not VERSION.match(answers["version"]):
         refuse("version", "is not a PEP 440 version (for example 0.1.0)")
     return found

@@ -41,6 +41,9 @@ SINGULAR, PLURAL = (
 )
 
 
+TABLE_NAME = re.compile(r'^\s+__tablename__ = "(\w+)"', re.MULTILINE)
+
+
 def bake_into(output_dir: Path, answers: dict[str, str]) -> Path:
     return Path(
         cookiecutter(
@@ -61,6 +64,7 @@ class Taken:
         self.singular: dict[str, set[str]] = {"yes": set(), "no": set()}
         self.plural: set[str] = set()
         self.identifiers: set[str] = set()
+        self.tables: dict[str, set[str]] = {"yes": set(), "no": set()}
         for (database, mode, auth), services in itertools.product(
             itertools.product(*(harness.choices(axis) for axis in harness.CORE_AXES)),
             (harness.SERVICES_OFF, harness.SERVICES_ON),
@@ -78,6 +82,9 @@ class Taken:
             self.plural |= harness.colliding_answers(project, PLURAL)
             for names in harness.project_names(project).values():
                 self.identifiers |= names
+            for models in project.glob("app/*/models.py"):
+                self.tables[auth] |= set(TABLE_NAME.findall(models.read_text(encoding="utf-8")))
+            self.tables[auth].discard(PLURAL)
 
 
 @functools.cache
@@ -138,6 +145,64 @@ def test_the_hooks_tables_list_only_names_the_baked_code_takes(taken: Taken) -> 
         assert sorted(getattr(pre, table)) == sorted(derived), (
             f"hooks/pre_gen_project.py: {table} should be {sorted(derived)}"
         )
+
+
+def installed_distributions(project: Path) -> set[str]:
+    """PEP 503 names of every distribution `project` installs with its tools, on any
+    platform and Python it supports: uv resolves its requirements without installing."""
+    from uv import find_uv_bin
+
+    done = subprocess.run(
+        [find_uv_bin(), "pip", "compile", "--universal", "--quiet", "--no-header",
+         "--no-annotate", "pyproject.toml", "--group", "dev"],
+        cwd=project, capture_output=True, text=True, check=True,
+        env=harness.clean_environ(UV_PYTHON_DOWNLOADS="never"),
+    )  # fmt: skip
+    return {
+        pre.NORMALISED_RUN.sub("-", re.split(r"[=<>;\[ ]", line, maxsplit=1)[0]).lower()
+        for line in done.stdout.splitlines()
+        if line and line[0].isalnum()
+    }
+
+
+def test_the_hook_refuses_as_a_slug_every_distribution_a_project_installs(
+    tmp_path: Path,
+) -> None:
+    """A project named after a package it installs depends on itself: nothing installs."""
+    derived: set[str] = set()
+    for database, mode in itertools.product(harness.choices("database"), harness.choices("mode")):
+        answers = {"database": database, "mode": mode, "auth": "yes", **harness.SERVICES_ON}
+        derived |= installed_distributions(bake_into(tmp_path / f"{database}-{mode}", answers))
+    assert sorted(pre.INSTALLED) == sorted(derived), (
+        f"hooks/pre_gen_project.py: INSTALLED should be {sorted(derived)}"
+    )
+    accepted = [
+        name
+        for name in sorted(derived)
+        if not any(
+            line.startswith("project_slug=")
+            for line in pre.problems({**pre_gen_defaults(), "project_slug": name})
+        )
+    ]
+    assert not accepted, f"installed by the project, yet accepted as its slug: {accepted}"
+
+
+def test_the_hook_refuses_as_a_plural_every_table_the_project_has_besides_its_resource(
+    taken: Taken,
+) -> None:
+    """A resource's table is named after its plural: one the project has would be defined
+    twice (and alembic_version is Alembic's)."""
+    base = {**pre_gen_defaults(), "resource_name": "zebra_crossing"}
+    for auth, tables in taken.tables.items():
+        accepted = [
+            table
+            for table in sorted(tables | {"alembic_version"})
+            if not any(
+                line.startswith("resource_plural=")
+                for line in pre.problems({**base, "auth": auth, "resource_plural": table})
+            )
+        ]
+        assert not accepted, f"tables of the project (auth={auth}), yet accepted: {accepted}"
 
 
 def pre_gen_defaults() -> dict[str, str]:
@@ -251,6 +316,16 @@ ISSUE_EXAMPLES: list[dict[str, str]] = [
     {"resource_name": "response"},
     {"resource_name": "user", "resource_plural": "users", "auth": "no"},
     {"resource_name": "category", "database": "mysql", "mode": "async"},
+    # Names that ruff takes for a secret's (S105), a parameter ruff refuses (ASYNC109), a
+    # table the project has, one SQLite keeps, a slug the project installs, an address
+    # packaging tools cannot read back.
+    {"resource_name": "api_token", "mode": "async"},
+    {"resource_name": "boarding_pass", "resource_plural": "boarding_passes"},
+    {"resource_name": "timeout"},
+    {"resource_name": "login_failure"},
+    {"resource_name": "sqlite_file", "resource_plural": "sqlite_files"},
+    {"project_name": "FastAPI"},
+    {"author_email": "<jane@example.com>"},
     # Slugs that YAML reads as something else when written bare.
     {"project_name": "Null", "database": "postgresql"},
     {"project_name": "On", "database": "mysql"},

@@ -1,32 +1,24 @@
 """A database that fails answers 503 with Retry-After within the bounds in settings, and
 what the service logs about it holds no statement's values."""
 
-import asyncio
 import logging
-{%- if cookiecutter.mode == "sync" %}
-import time
-{%- endif %}
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 import pytest
 from fastapi import status
-from httpx2 import ASGITransport, AsyncClient{{ ", Client" if cookiecutter.mode == "sync" else "" }}
+{{ cookiecutter.__client_import }}
 {%- if cookiecutter.mode == "async" %}
-from sqlalchemy import Connection, event, func, select
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy import Connection, event
+from sqlalchemy.ext.asyncio import AsyncEngine
 {%- else %}
-from sqlalchemy import Connection, Engine, event, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, Engine, event
 {%- endif %}
 
-from app.core.db import SessionDep, create_db_engine, driver_timeouts
-from app.core.deadline import NOTHING_CHANGED
+from app.core.db import create_db_engine, driver_timeouts
 from app.main import app
 
-from app.{{ cookiecutter.resource_plural }}.models import {{ cookiecutter.__resource_class }}
-from app.{{ cookiecutter.resource_plural }}.owner import Owner
 from tests.database import database_url_for_tests
 from tests.probing import (
     BOUNDS,
@@ -107,28 +99,6 @@ async def test_a_request_that_finds_no_free_connection_gets_503_within_the_pool_
     assert_unavailable(response)
     assert took < BOUNDS.database_pool_timeout + SLACK
     assert after.status_code == status.HTTP_200_OK
-
-
-async def test_a_write_held_past_its_deadline_answers_503_and_is_rolled_back(
-    engine: {{ cookiecutter.__engine }}, db_session: {{ cookiecutter.__session }}, owner: Owner
-) -> None:
-    held = BOUNDS.request_timeout * 2
-    service = service_with_sessions_on(engine)
-
-    @service.post(PROBE)
-    {{ cookiecutter.__async }}def slow_write(session: SessionDep) -> None:
-        session.add(owner.claim({{ cookiecutter.__resource_class }}(name="late")))
-        {{ cookiecutter.__await }}session.flush()
-        {{ "await asyncio.sleep(held)" if cookiecutter.mode == "async" else "time.sleep(held)  # in its worker thread" }}
-
-    async with AsyncClient(transport=ASGITransport(app=service), base_url="http://t") as client:
-        response = await client.post(PROBE)
-    await asyncio.sleep(held)  # sync mode leaves the late work to finish: it has by now
-
-    assert response.status_code == status.HTTP_503_SERVICE_UNAVAILABLE
-    assert response.json() == {"detail": NOTHING_CHANGED}
-    rows = select(func.count()).select_from({{ cookiecutter.__resource_class }})
-    assert {{ cookiecutter.__await }}db_session.scalar(rows) == 0
 
 
 async def test_readiness_answers_200_while_the_requests_pool_has_no_connection_free(

@@ -55,12 +55,12 @@ def one(id_: object) -> str:
     posted = {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.post(COLLECTION, json={"name": "groceries"})
 
     for path in (one(posted.json()["id"]), COLLECTION, one(uuid.uuid4())):
-        got = {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.get(path)
-        head = {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.head(path)
+        as_get = {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.get(path)
+        as_head = {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.head(path)
 
-        assert head.status_code == got.status_code, path
-        assert head.content == b""
-        assert head.headers["content-length"] == got.headers["content-length"]
+        assert as_head.status_code == as_get.status_code, path
+        assert as_head.content == b""
+        assert as_head.headers["content-length"] == as_get.headers["content-length"]
 
 
 {{ cookiecutter.__async }}def test_creating_a_duplicate_name_returns_409({{ cookiecutter.__api_client }}: {{ cookiecutter.__client }}) -> None:

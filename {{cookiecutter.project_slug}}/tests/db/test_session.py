@@ -1,26 +1,33 @@
 """The production session dependency keeps its promise: commit on success, roll back on error,
 and no writes from a request that only reads."""
 
+import asyncio
+{%- if cookiecutter.mode == "sync" %}
+import time
+{%- endif %}
 from collections.abc import Callable
 from typing import Any
 
 import pytest
-from fastapi import Request
+from fastapi import Request, status
+from httpx2 import ASGITransport, AsyncClient
 {%- if cookiecutter.mode == "async" %}
-from sqlalchemy import delete, event, insert, select{{ ", text" if cookiecutter.database == "postgresql" else "" }}, update
+from sqlalchemy import delete, event, func, insert, select{{ ", text" if cookiecutter.database == "postgresql" else "" }}, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 {%- else %}
-from sqlalchemy import Engine, delete, event, insert, select{{ ", text" if cookiecutter.database == "postgresql" else "" }}, update
+from sqlalchemy import Engine, delete, event, func, insert, select{{ ", text" if cookiecutter.database == "postgresql" else "" }}, update
 from sqlalchemy.orm import Session, sessionmaker
 {%- endif %}
 from starlette.types import Message
 
 from app.core import db
+from app.core.deadline import NOTHING_CHANGED
 from app.core.reads import SAFE_METHODS, ReadingSession, ReadOnlySessionError
 from app.main import app, create_app
 
 from app.{{ cookiecutter.resource_plural }}.models import {{ cookiecutter.__resource_class }}
 from app.{{ cookiecutter.resource_plural }}.owner import Owner
+from tests.probing import BOUNDS, PROBE, service_with_sessions_on
 {%- if cookiecutter.mode == "sync" %}
 
 # get_session is a coroutine in both modes (see app.core.db): anyio's plugin runs these tests.
@@ -182,3 +189,25 @@ async def test_a_reading_session_refuses_statements_that_write(
 
     assert len(began) == (2 if method in SAFE_METHODS else 1)
 {%- endif %}
+
+
+async def test_a_write_held_past_its_deadline_answers_503_and_is_rolled_back(
+    engine: {{ cookiecutter.__engine }}, db_session: {{ cookiecutter.__session }}, owner: Owner
+) -> None:
+    held = BOUNDS.request_timeout * 2
+    service = service_with_sessions_on(engine)
+
+    @service.post(PROBE)
+    {{ cookiecutter.__async }}def slow_write(session: db.SessionDep) -> None:
+        session.add(owner.claim({{ cookiecutter.__resource_class }}(name="late")))
+        {{ cookiecutter.__await }}session.flush()
+        {{ "await asyncio.sleep(held)" if cookiecutter.mode == "async" else "time.sleep(held)  # in its worker thread" }}
+
+    async with AsyncClient(transport=ASGITransport(app=service), base_url="http://t") as client:
+        response = await client.post(PROBE)
+    await asyncio.sleep(held)  # sync mode leaves the late work to finish: it has by now
+
+    assert response.status_code == status.HTTP_503_SERVICE_UNAVAILABLE
+    assert response.json() == {"detail": NOTHING_CHANGED}
+    rows = select(func.count()).select_from({{ cookiecutter.__resource_class }})
+    assert {{ cookiecutter.__await }}db_session.scalar(rows) == 0

@@ -25,8 +25,8 @@ from app.{{ cookiecutter.resource_plural }}.schemas import (
 )
 {% endfilter %}
 
-{{ cookiecutter.__resource_upper }}_NOT_FOUND = "{{ cookiecutter.__resource_title }} not found"
-{{ cookiecutter.__resource_upper }}_ALREADY_EXISTS = "{{ cookiecutter.__resource_title }} with this name already exists"
+{{ cookiecutter.__resource_upper }}_NOT_FOUND = "{{ cookiecutter.__resource_title }} not found"{{ cookiecutter.resource_name|s105_noqa }}
+{{ cookiecutter.__resource_upper }}_ALREADY_EXISTS = "{{ cookiecutter.__resource_title }} with this name already exists"{{ cookiecutter.resource_name|s105_noqa }}
 
 
 {{ cookiecutter.__async }}def list_{{ cookiecutter.resource_plural }}(
