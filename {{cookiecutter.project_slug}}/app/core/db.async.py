@@ -33,6 +33,7 @@ __all__ = [
     "create_db_engine",
     "get_database",
     "get_session",
+    "roll_back_innermost",
 ]
 
 
@@ -241,6 +242,21 @@ def _retrieve(check: "asyncio.Future[None]") -> None:
     # Whatever the abandoned check ended with, it must not be logged as never retrieved.
     if not check.cancelled():
         check.exception()
+
+
+async def roll_back_innermost(session: AsyncSession) -> None:
+    """Rolls back the innermost transaction of `session`: a savepoint its caller opened
+    (begin_nested), so that what the session did before it stays, else the session's own.
+
+    What a service calls once a flush failed (a conflict, a row gone): SQLAlchemy's
+    session.rollback() would end the outermost transaction, savepoints and all.
+    """
+    if session.in_nested_transaction():
+        nested = session.get_nested_transaction()
+        if nested is not None:
+            await nested.rollback()
+            return
+    await session.rollback()
 
 
 # scope="function" commits before the response is sent, so a client that reads right

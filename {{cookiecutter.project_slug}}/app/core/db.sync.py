@@ -31,6 +31,7 @@ __all__ = [
     "create_db_engine",
     "get_database",
     "get_session",
+    "roll_back_innermost",
 ]
 
 # Sessions open at once, per process, for each kind of request (reading: GET, HEAD and
@@ -263,6 +264,21 @@ def _end_session(session: Session, *, commit: bool) -> None:
     with session:  # closes it, which returns its connection to the pool
         if commit:
             session.commit()
+
+
+def roll_back_innermost(session: Session) -> None:
+    """Rolls back the innermost transaction of `session`: a savepoint its caller opened
+    (begin_nested), so that what the session did before it stays, else the session's own.
+
+    What a service calls once a flush failed (a conflict, a row gone): SQLAlchemy's
+    session.rollback() would end the outermost transaction, savepoints and all.
+    """
+    if session.in_nested_transaction():
+        nested = session.get_nested_transaction()
+        if nested is not None:
+            nested.rollback()
+            return
+    session.rollback()
 
 
 # scope="function" commits before the response is sent, so a client that reads right

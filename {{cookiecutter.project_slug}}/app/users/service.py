@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 {{ cookiecutter.__session_import }}
 
+from app.core.db import roll_back_innermost
 from app.core.errors import ConflictError
 from app.core.schemas import is_storable
 from app.core.security import hash_password, verify_password
@@ -57,7 +58,7 @@ def normalize_email(email: str) -> str:
     try:
         {{ cookiecutter.__await }}session.flush()
     except IntegrityError as exc:
-        {{ cookiecutter.__await }}session.rollback()
+        {{ cookiecutter.__await }}roll_back_innermost(session)
         raise ConflictError(EMAIL_ALREADY_EXISTS) from exc
     return user
 

@@ -5,6 +5,7 @@ from sqlalchemy.exc import IntegrityError
 {{ cookiecutter.__session_import }}
 from sqlalchemy.orm.exc import StaleDataError
 
+from app.core.db import roll_back_innermost
 from app.core.errors import (
     REFERENCE_GONE,
     ConflictError,
@@ -118,10 +119,10 @@ from app.{{ cookiecutter.resource_plural }}.schemas import {{ cookiecutter.__res
     try:
         {{ cookiecutter.__await }}session.flush()
     except StaleDataError as exc:  # an UPDATE found no row: a DELETE committed since the read
-        {{ cookiecutter.__await }}session.rollback()
+        {{ cookiecutter.__await }}roll_back_innermost(session)
         raise NotFoundError({{ cookiecutter.__resource_upper }}_NOT_FOUND) from exc
     except IntegrityError as exc:
-        {{ cookiecutter.__await }}session.rollback()
+        {{ cookiecutter.__await }}roll_back_innermost(session)
         if is_foreign_key_violation(exc):  # a row it names was deleted since it was read
             raise MissingReferenceError(REFERENCE_GONE) from exc
         raise ConflictError({{ cookiecutter.__resource_upper }}_ALREADY_EXISTS) from exc

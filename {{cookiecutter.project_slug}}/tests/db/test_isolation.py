@@ -65,7 +65,7 @@ LIST = app.url_path_for("list_{{ cookiecutter.resource_plural }}")
     existing_id = existing.id
     duplicate = {{ cookiecutter.__resource_class }}Create(name="taken")
 
-    # The service flushes, hits the unique constraint and calls session.rollback().
+    # The service flushes, hits the unique constraint and rolls the session back.
     with pytest.raises(ConflictError):
         {{ cookiecutter.__await }}service.create_{{ cookiecutter.resource_name }}(db_session, duplicate, owner)
 

@@ -4,7 +4,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 {{ cookiecutter.__session_import }}
 
 from app.core.errors import ConflictError, NotFoundError
@@ -83,3 +83,22 @@ from app.{{ cookiecutter.resource_plural }}.schemas import {{ cookiecutter.__res
 
     assert (created.name, created.description) == ("groceries", "milk")
     assert created.created_at.tzinfo is not None
+
+
+{{ cookiecutter.__async }}def test_a_conflict_inside_a_savepoint_keeps_what_the_session_did_before_it(
+    db_session: {{ cookiecutter.__session }}, owner: Owner
+) -> None:
+    {{ cookiecutter.__await }}service.create_{{ cookiecutter.resource_name }}(db_session, {{ cookiecutter.__resource_class }}Create(name="before"), owner)
+
+    taken = {{ cookiecutter.__resource_class }}Create(name="before")
+
+    {{ cookiecutter.__async }}def create_in_a_savepoint() -> None:
+        {{ cookiecutter.__async }}with db_session.begin_nested():
+            {{ cookiecutter.__await }}service.create_{{ cookiecutter.resource_name }}(db_session, taken, owner)
+
+    with pytest.raises(ConflictError):
+        {{ cookiecutter.__await }}create_in_a_savepoint()
+    {{ cookiecutter.__await }}db_session.commit()
+
+    names = {{ cookiecutter.__await }}db_session.scalars(select({{ cookiecutter.__resource_class }}.name))
+    assert list(names) == ["before"]
