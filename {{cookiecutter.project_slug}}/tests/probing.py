@@ -1,13 +1,14 @@
 """The service with short bounds and a route that reads, for tests that make the database
 fail: a session engine of their own, and requests timed from outside."""
 
+import asyncio
 import math
 import random
 import time
 
 from fastapi import FastAPI, status
 from httpx2 import ASGITransport, AsyncClient, Response
-from sqlalchemy import {% if cookiecutter.mode == "sync" %}Engine, {% endif %}text
+from sqlalchemy import {% if cookiecutter.mode == "sync" %}Engine, {% endif %}QueuePool, text
 {%- if cookiecutter.mode == "async" %}
 from sqlalchemy.ext.asyncio import AsyncEngine
 {%- endif %}
@@ -75,3 +76,17 @@ def assert_unavailable(response: Response) -> None:
     assert response.status_code == status.HTTP_503_SERVICE_UNAVAILABLE, response.text
     assert response.json()["detail"] in (DATABASE_UNAVAILABLE, NOTHING_CHANGED)
     assert int(response.headers["Retry-After"]) > 0
+
+
+async def every_connection_returned(engine: {{ cookiecutter.__engine }}, seconds: float) -> bool:
+    """Whether, within `seconds`, no connection of `engine`'s pool is checked out: work left
+    to finish past a deadline has ended its session (a test that ended first would leave
+    its transaction open, and its locks, to the tests after it)."""
+    pool = engine.pool
+    assert isinstance(pool, QueuePool)  # the pool app.core.db gives every database
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if not pool.checkedout():
+            return True
+        await asyncio.sleep(0.05)
+    return False

@@ -1,10 +1,11 @@
 """The production session dependency keeps its promise: commit on success, roll back on error,
 and no writes from a request that only reads."""
 
+{% if cookiecutter.mode == "async" -%}
 import asyncio
-{%- if cookiecutter.mode == "sync" %}
+{% else -%}
 import time
-{%- endif %}
+{% endif -%}
 from collections.abc import Callable
 from typing import Any
 
@@ -27,7 +28,7 @@ from app.main import app, create_app
 
 from app.{{ cookiecutter.resource_plural }}.models import {{ cookiecutter.__resource_class }}
 from app.{{ cookiecutter.resource_plural }}.owner import Owner
-from tests.probing import BOUNDS, PROBE, service_with_sessions_on
+from tests.probing import BOUNDS, PROBE, every_connection_returned, service_with_sessions_on
 {%- if cookiecutter.mode == "sync" %}
 
 # get_session is a coroutine in both modes (see app.core.db): anyio's plugin runs these tests.
@@ -205,7 +206,8 @@ async def test_a_write_held_past_its_deadline_answers_503_and_is_rolled_back(
 
     async with AsyncClient(transport=ASGITransport(app=service), base_url="http://t") as client:
         response = await client.post(PROBE)
-    await asyncio.sleep(held)  # sync mode leaves the late work to finish: it has by now
+    # Sync mode leaves the late work to finish: its session ends once the sleep is over.
+    assert await every_connection_returned(engine, seconds=held + 10)
 
     assert response.status_code == status.HTTP_503_SERVICE_UNAVAILABLE
     assert response.json() == {"detail": NOTHING_CHANGED}

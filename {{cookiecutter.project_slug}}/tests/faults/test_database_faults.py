@@ -2,18 +2,20 @@
 request, a database that stops answering. Each answers 503 with Retry-After within the
 bounds in settings, and the service recovers by itself."""
 
+{% if cookiecutter.mode == "async" or cookiecutter.database == "mysql" -%}
 import asyncio
+{% endif -%}
 import time
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
 from fastapi import FastAPI, status
 {%- if cookiecutter.mode == "async" %}
-from sqlalchemy import QueuePool, text
+from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 {%- else %}
-from sqlalchemy import Engine, QueuePool, text
+from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 {%- endif %}
@@ -28,6 +30,7 @@ from tests.probing import (
     PROBE,
     SLACK,
     assert_unavailable,
+    every_connection_returned,
     service_with_sessions_on,
     timed_get,
 )
@@ -227,19 +230,7 @@ async def test_a_database_that_stops_answering_gets_503s_within_their_bounds_and
     assert returned
 
 
-{% endif %}async def every_connection_returned(engine: {{ cookiecutter.__engine }}, seconds: float) -> bool:
-    """Whether, within `seconds`, no connection of `engine`'s pool is checked out."""
-    pool = engine.pool
-    assert isinstance(pool, QueuePool)  # the servers' pool: see app.core.db
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if not pool.checkedout():
-            return True
-        await asyncio.sleep(0.05)
-    return False
-
-
-async def answers_200_within(app: FastAPI, seconds: float) -> bool:
+{% endif %}async def answers_200_within(app: FastAPI, seconds: float) -> bool:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if (await timed_get(app, "/health/ready"))[0].status_code == status.HTTP_200_OK:
