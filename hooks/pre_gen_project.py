@@ -157,6 +157,7 @@ TAKEN_NAMES = frozenset(
         "recording_session",
         "request",
         "response",
+        "roll_back_innermost",
         "router",
         "row",
         "rows",
