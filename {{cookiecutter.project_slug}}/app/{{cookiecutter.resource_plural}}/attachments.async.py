@@ -7,6 +7,7 @@ missing, or not the caller's to see, is a 404 before S3 is asked anything. Delet
 """
 
 import logging
+import unicodedata
 import uuid
 from collections.abc import AsyncIterator
 from urllib.parse import quote
@@ -33,6 +34,7 @@ UNSUPPORTED_CONTENT_TYPE = "Attachment content type not accepted"
 MAX_FILENAME_BYTES = 255
 MAX_CONTENT_TYPE_LENGTH = 255
 FILENAME_TOO_LONG = f"Attachment file name longer than {MAX_FILENAME_BYTES} bytes"
+FILENAME_NOT_TEXT = "Attachment file name holds a control character"
 
 
 class AttachmentTooLargeError(AppError):
@@ -44,6 +46,10 @@ class UnsupportedContentTypeError(AppError):
 
 
 class FilenameTooLongError(AppError):
+    status_code = status.HTTP_422_UNPROCESSABLE_CONTENT
+
+
+class FilenameNotTextError(AppError):
     status_code = status.HTTP_422_UNPROCESSABLE_CONTENT
 
 
@@ -73,16 +79,21 @@ async def accepted_bytes(upload: UploadFile) -> bytes:
 
     Raises UnsupportedContentTypeError (415) for a content type outside
     ATTACHMENT_CONTENT_TYPES or longer than MAX_CONTENT_TYPE_LENGTH, FilenameTooLongError
-    (422) for a file name past MAX_FILENAME_BYTES, AttachmentTooLargeError (413) for a file
-    over the limit, whether its declared size or the bytes read say so.
+    (422) for a file name past MAX_FILENAME_BYTES, FilenameNotTextError (422) for one holding
+    a control character (NUL, ESC, ...: every text field refuses them too),
+    AttachmentTooLargeError (413) for a file over the limit, whether its declared size or
+    the bytes read say so.
     """
     settings = get_settings()
     declared = upload.content_type or ""
     accepted = map(media_type, settings.attachment_content_types)
     if len(declared) > MAX_CONTENT_TYPE_LENGTH or media_type(declared) not in accepted:
         raise UnsupportedContentTypeError(UNSUPPORTED_CONTENT_TYPE)
-    if len((upload.filename or "").encode()) > MAX_FILENAME_BYTES:
+    filename = upload.filename or ""
+    if len(filename.encode()) > MAX_FILENAME_BYTES:
         raise FilenameTooLongError(FILENAME_TOO_LONG)
+    if any(unicodedata.category(character) == "Cc" for character in filename):
+        raise FilenameNotTextError(FILENAME_NOT_TEXT)
     limit = settings.max_attachment_bytes
     if upload.size is not None and upload.size > limit:
         raise AttachmentTooLargeError(ATTACHMENT_TOO_LARGE)

@@ -88,9 +88,8 @@ from app.{{ cookiecutter.resource_plural }}.schemas import {{ cookiecutter.__res
 {{ cookiecutter.__async }}def test_a_conflict_inside_a_savepoint_keeps_what_the_session_did_before_it(
     db_session: {{ cookiecutter.__session }}, owner: Owner
 ) -> None:
-    {{ cookiecutter.__await }}service.create_{{ cookiecutter.resource_name }}(db_session, {{ cookiecutter.__resource_class }}Create(name="before"), owner)
-
     taken = {{ cookiecutter.__resource_class }}Create(name="before")
+    {{ cookiecutter.__await }}service.create_{{ cookiecutter.resource_name }}(db_session, taken, owner)
 
     {{ cookiecutter.__async }}def create_in_a_savepoint() -> None:
         {{ cookiecutter.__async }}with db_session.begin_nested():

@@ -19,6 +19,7 @@ from app.main import app
 from app.{{ cookiecutter.resource_plural }}.attachments import (
     ATTACHMENT_NOT_FOUND,
     ATTACHMENT_TOO_LARGE,
+    FILENAME_NOT_TEXT,
     FILENAME_TOO_LONG,
     MAX_CONTENT_TYPE_LENGTH,
     MAX_FILENAME_BYTES,
@@ -189,6 +190,39 @@ S3_METADATA_BYTES = 2048
         assert response.json()["filename"] == name
         # What real S3 would refuse (moto does not): the metadata past its limit.
         assert len(FILENAME_KEY) + len(quote(name)) <= S3_METADATA_BYTES
+
+
+# Control characters (Unicode's Cc): C0, DEL and C1, as a client may put them in a name.
+CONTROL_CHARACTERS = {f"U+{ord(c):04X}": c for c in ("\x00", "\x07", "\x1b", "\x7f", "\x85")}
+
+
+def raw_upload(name: str) -> tuple[bytes, dict[str, str]]:
+    """A multipart body of one file named `name`, written by hand: httpx percent-encodes
+    control characters in a file name (as browsers do), and curl does not."""
+    boundary = "attachment-boundary"
+    body = (
+        f"--{boundary}\r\n"
+        f'Content-Disposition: form-data; name="file"; filename="{name}"\r\n'
+        "Content-Type: text/plain\r\n\r\nhi\r\n"
+        f"--{boundary}--\r\n"
+    )
+    return body.encode(), {"Content-Type": f"multipart/form-data; boundary={boundary}"}
+
+
+@pytest.mark.parametrize("control", CONTROL_CHARACTERS.values(), ids=CONTROL_CHARACTERS.keys())
+{{ cookiecutter.__async }}def test_a_file_name_holding_a_control_character_is_refused_with_422(
+    {{ cookiecutter.__api_client }}: {{ cookiecutter.__client }},
+    storage: Storage,
+    stored: {{ cookiecutter.__resource_class }},
+    control: str,
+) -> None:
+    body, headers = raw_upload(f"a{control}b.txt")
+
+    response = {{ cookiecutter.__await }}{{ cookiecutter.__api_client }}.put(attachment(stored.id), content=body, headers=headers)
+
+    assert response.status_code == status.HTTP_422_UNPROCESSABLE_CONTENT
+    assert response.json() == {"detail": FILENAME_NOT_TEXT}
+    assert not storage.exists(attachment_key(stored.id))
 
 
 {{ cookiecutter.__async }}def test_a_content_type_past_its_longest_is_refused_with_415(
