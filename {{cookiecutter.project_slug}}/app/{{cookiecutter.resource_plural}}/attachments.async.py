@@ -92,7 +92,7 @@ async def accepted_bytes(upload: UploadFile) -> bytes:
     filename = upload.filename or ""
     if len(filename.encode()) > MAX_FILENAME_BYTES:
         raise FilenameTooLongError(FILENAME_TOO_LONG)
-    if any(unicodedata.category(character) == "Cc" for character in filename):
+    if any(unicodedata.category(c) == "Cc" for c in filename):
         raise FilenameNotTextError(FILENAME_NOT_TEXT)
     limit = settings.max_attachment_bytes
     if upload.size is not None and upload.size > limit:
