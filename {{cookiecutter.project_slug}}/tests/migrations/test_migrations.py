@@ -30,12 +30,22 @@ ColumnShapes = dict[str, list[tuple[str, str, bool]]]
 
 
 def column_shapes(connection: Connection) -> ColumnShapes:
-    """Every column as the database reports it: name, type in full, nullability."""
+    """Every column as the database reports it: name, type in full, nullability; and every
+    CHECK constraint, by name and its condition as the server keeps it (`alembic check`
+    compares neither)."""
     inspector = inspect(connection)
     return {
         table: sorted(
-            (column["name"], repr(column["type"]), column["nullable"])
-            for column in inspector.get_columns(table)
+            [
+                *(
+                    (column["name"], repr(column["type"]), column["nullable"])
+                    for column in inspector.get_columns(table)
+                ),
+                *(
+                    (f"CHECK {check['name']}", " ".join(str(check["sqltext"]).split()), True)
+                    for check in inspector.get_check_constraints(table)
+                ),
+            ]
         )
         for table in inspector.get_table_names()
         if table != "alembic_version"
