@@ -4,7 +4,6 @@ from contextlib import contextmanager
 
 import pytest
 from fastapi import FastAPI, status
-from fastapi.testclient import TestClient
 {{ cookiecutter.__client_import }}
 
 from app.core.db import Database, create_db_engine, get_database
@@ -71,12 +70,3 @@ def database_down(app: FastAPI) -> Iterator[None]:
 
     assert response.status_code == status.HTTP_503_SERVICE_UNAVAILABLE
     assert response.json() == {"detail": DATABASE_UNAVAILABLE}
-
-
-def test_a_request_past_the_client_fixture_reaches_no_database() -> None:
-    # The service's own engine points where no database answers under test
-    # (tests/environment.py): a client of the app made by hand fails at once, rather than
-    # writing to the development database.
-    response = TestClient(service_app).get(READY)
-
-    assert response.status_code == status.HTTP_503_SERVICE_UNAVAILABLE

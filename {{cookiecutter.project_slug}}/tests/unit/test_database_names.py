@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import make_url
 
 from app.core.config import Settings
+from app.core.db import engine
 
 from tests.database import (
     database_url_for_tests,
@@ -13,6 +14,7 @@ from tests.database import (
     is_a_test_database,
     unusable_url_reason,
 )
+from tests.environment import database_url_of_nowhere
 
 # Development databases named after projects, short and long; the tests' is `<name>_test`.
 PROJECTS = [
@@ -86,3 +88,9 @@ def test_a_test_database_url_that_cannot_work_is_one_line_naming_the_projects_dr
 
 def test_the_test_database_url_of_this_run_can_work() -> None:
     assert unusable_url_reason() is None
+
+
+def test_the_services_own_engine_points_where_no_database_answers() -> None:
+    # So a request past the `client` fixture (a client of the app made by hand) fails,
+    # rather than writing to the development database the README has you create.
+    assert engine.url.render_as_string(hide_password=False) == database_url_of_nowhere()
